@@ -1,0 +1,1 @@
+//! The TLC `.cfg` reader (being written).

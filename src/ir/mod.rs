@@ -1,0 +1,251 @@
+//! The transition system every engine consumes: `Spec`.
+//!
+//! `sema` builds it from the parsed modules and the model config. By then every user-defined
+//! operator has been expanded, every name resolved to a state variable, a constant, or a bound
+//! variable with a unique id, constants fixed by the config are literal `Value`s, `@` in
+//! `EXCEPT` has been replaced by the value it stands for, and `UNCHANGED` by equalities. What
+//! remains is a small expression language of built-in operators, with a location on every node
+//! so that later stages can still point at the source.
+//!
+//! Every expression node also has an `ExprId`, unique within the `Spec`, so `types` can give
+//! each node its type in a side table instead of rewriting the tree.
+
+pub mod build;
+
+use crate::diag::FileId;
+use crate::syntax::ast::Span;
+use crate::value::Value;
+
+/// A place in a source file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Loc {
+    pub file: FileId,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct VarId(pub usize);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConstId(pub usize);
+
+/// A variable bound by a quantifier, set builder, function constructor, `CHOOSE`, or an
+/// action parameter. Unique in the whole `Spec`, even where one operator was expanded twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BoundId(pub usize);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExprId(pub usize);
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub id: ExprId,
+    pub loc: Loc,
+    pub kind: Box<ExprKind>,
+}
+
+/// The built-in operators of TLA+ and its standard modules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Op {
+    // Logic
+    And,
+    Or,
+    Not,
+    Implies,
+    Equiv,
+    Eq,
+    Ne,
+    // Integers
+    Neg,
+    Add,
+    Sub,
+    Mul,
+    /// `\div`: floor division, as TLA+ defines it.
+    Div,
+    /// `%`: always in `0..b-1` for positive `b`.
+    Mod,
+    Pow,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    /// `a..b`
+    Range,
+    // Sets
+    In,
+    NotIn,
+    Union,
+    Intersect,
+    SetMinus,
+    Subseteq,
+    /// `SUBSET S`
+    Powerset,
+    /// `UNION S`
+    BigUnion,
+    Cardinality,
+    IsFiniteSet,
+    // Functions
+    Domain,
+    /// `a :> b`
+    SingletonFn,
+    /// `f @@ g`
+    FnMerge,
+    // Sequences
+    Len,
+    Append,
+    Head,
+    Tail,
+    Concat,
+    SubSeq,
+    /// `Seq(S)`
+    SeqSet,
+}
+
+/// How a binder binds: `x \in S` or `<<x, y>> \in S`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pattern {
+    Var(BoundId),
+    Tuple(Vec<BoundId>),
+}
+
+/// `pattern \in set` in a quantifier, set builder, function constructor or `CHOOSE`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Binder {
+    pub pattern: Pattern,
+    pub set: Expr,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantifier {
+    Forall,
+    Exists,
+}
+
+/// One step of an `EXCEPT` path.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PathStep {
+    /// `[e]` (several indices `[a, b]` are given as one tuple).
+    Index(Expr),
+    /// `.f`
+    Field(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fairness {
+    Weak,
+    Strong,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Lit(Value),
+    /// A state variable in the current state.
+    Var(VarId),
+    /// A state variable in the next state (`x'`).
+    Primed(VarId),
+    /// A constant left symbolic (not fixed by the config).
+    Const(ConstId),
+    Bound(BoundId),
+    Apply(Op, Vec<Expr>),
+    If(Expr, Expr, Expr),
+    Case(Vec<(Expr, Expr)>, Option<Expr>),
+    Quant(Quantifier, Vec<Binder>, Expr),
+    Choose(Binder, Expr),
+    SetEnum(Vec<Expr>),
+    SetFilter(Binder, Expr),
+    SetMap(Expr, Vec<Binder>),
+    /// `[x \in S, y \in T |-> e]`; a function of several arguments takes a tuple.
+    FnCons(Vec<Binder>, Expr),
+    FnSet(Expr, Expr),
+    /// `f[a]`; `f[a, b]` is `f[<<a, b>>]`.
+    FnApp(Expr, Expr),
+    Record(Vec<(String, Expr)>),
+    RecordSet(Vec<(String, Expr)>),
+    Field(Expr, String),
+    /// `[f EXCEPT !p1 = v1, !p2 = v2]`, with `@` already replaced in each value.
+    Except(Expr, Vec<(Vec<PathStep>, Expr)>),
+    Tuple(Vec<Expr>),
+    Times(Vec<Expr>),
+    /// `ENABLED A`
+    Enabled(Expr),
+    // Temporal operators, only at the top of properties and fairness conditions.
+    Always(Expr),
+    Eventually(Expr),
+    LeadsTo(Expr, Expr),
+    /// `[A]_v`: `A \/ v' = v`
+    BoxAction(Expr, Expr),
+    /// `<<A>>_v`: `A /\ v' /= v`
+    AngleAction(Expr, Expr),
+    Fair(Fairness, Expr, Expr),
+}
+
+/// A declared constant. `value` is `None` when the config leaves it symbolic.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Constant {
+    pub name: String,
+    pub value: Option<Value>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variable {
+    pub name: String,
+    pub loc: Loc,
+}
+
+/// A parameter of an action: a variable bound by an `\E` above it in `Next`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub binder: Binder,
+}
+
+/// One disjunct of `Next`, named after the operator that defines it, such as `Acquire(c)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Action {
+    pub name: String,
+    pub params: Vec<Param>,
+    pub body: Expr,
+    pub loc: Loc,
+}
+
+/// A formula with the name it has in the spec (an invariant, property, constraint, …).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Named {
+    pub name: String,
+    pub expr: Expr,
+    pub loc: Loc,
+}
+
+/// A fairness condition of the `SPECIFICATION` formula.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FairnessCondition {
+    pub kind: Fairness,
+    /// Variables bound by `\A p \in S :` around the condition, with their sets.
+    pub binders: Vec<Binder>,
+    /// The subscript `v` of `WF_v(A)`.
+    pub vars: Expr,
+    pub action: Expr,
+    pub loc: Loc,
+}
+
+/// A typed transition system, ready for the engines.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spec {
+    pub module: String,
+    pub constants: Vec<Constant>,
+    pub vars: Vec<Variable>,
+    pub init: Expr,
+    pub actions: Vec<Action>,
+    pub invariants: Vec<Named>,
+    pub properties: Vec<Named>,
+    pub fairness: Vec<FairnessCondition>,
+    pub constraints: Vec<Named>,
+    pub action_constraints: Vec<Named>,
+    pub assumptions: Vec<Named>,
+    pub check_deadlock: bool,
+    /// Names of bound variables, indexed by `BoundId`.
+    pub bound_names: Vec<String>,
+    /// How many `ExprId`s were handed out.
+    pub expr_count: usize,
+}
