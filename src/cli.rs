@@ -2,7 +2,10 @@
 //! prints the result on stdout, diagnostics on stderr, and returns the exit code.
 
 use crate::config::{default_config_path, parse_config, ModelConfig};
-use crate::diag::{Diagnostic, Sources};
+use crate::diag::{Diagnostic, FileId, Sources};
+use crate::ir::Spec;
+use crate::sema::{self, Options};
+use crate::types::{self, Types};
 use crate::syntax::ast::{Module, Unit};
 use crate::syntax::loader::{load_modules, read_source, ModuleSet};
 use std::io::IsTerminal;
@@ -20,7 +23,7 @@ pub fn load_config(
     tla: &Path,
     explicit: Option<&Path>,
     sources: &mut Sources,
-) -> Result<Option<ModelConfig>, Diagnostic> {
+) -> Result<Option<(ModelConfig, FileId)>, Diagnostic> {
     let path = match explicit {
         Some(path) => path.to_path_buf(),
         None => {
@@ -32,7 +35,75 @@ pub fn load_config(
         }
     };
     let file = read_source(&path, sources)?;
-    parse_config(file, sources.text(file)).map(Some)
+    parse_config(file, sources.text(file)).map(|config| Some((config, file)))
+}
+
+/// A spec through every front-end stage: parsed, lowered to the IR, typed.
+pub struct Frontend {
+    pub sources: Sources,
+    pub spec: Spec,
+    pub types: Types,
+}
+
+/// Runs parsing, semantic analysis and type inference, printing warnings on stderr. On error,
+/// prints the diagnostic and returns the exit code.
+pub fn frontend(file: &Path, config: Option<&Path>, options: &Options) -> Result<Frontend, u8> {
+    let mut sources = Sources::new();
+    let result = (|| {
+        let modules = load_modules(file, &mut sources)?;
+        let model = load_config(file, config, &mut sources)?;
+        let lowered = sema::lower(&modules, model.as_ref().map(|(m, f)| (m, *f)), options)?;
+        for warning in &lowered.warnings {
+            eprintln!("warning: {warning}");
+        }
+        let types = types::infer(&lowered.spec)?;
+        Ok::<_, Diagnostic>((lowered.spec, types))
+    })();
+    match result {
+        Ok((spec, types)) => Ok(Frontend { sources, spec, types }),
+        Err(diagnostic) => Err(report(&diagnostic, &sources)),
+    }
+}
+
+/// `smtcheck typecheck FILE [--config F]`
+pub fn typecheck(file: &Path, config: Option<&Path>, options: &Options) -> u8 {
+    match frontend(file, config, options) {
+        Ok(front) => {
+            print!("{}", describe_spec(&front.spec, &front.types));
+            0
+        }
+        Err(code) => code,
+    }
+}
+
+/// What `typecheck` prints: the types, then what will be checked.
+fn describe_spec(spec: &Spec, types: &Types) -> String {
+    let mut out = types::describe(spec, types);
+    for action in &spec.actions {
+        let params: Vec<&str> = action.params.iter().map(|p| p.name.as_str()).collect();
+        if params.is_empty() {
+            out.push_str(&format!("action {}\n", action.name));
+        } else {
+            out.push_str(&format!("action {}({})\n", action.name, params.join(", ")));
+        }
+    }
+    let lists = [
+        ("invariant", &spec.invariants),
+        ("property", &spec.properties),
+        ("constraint", &spec.constraints),
+        ("action constraint", &spec.action_constraints),
+        ("assumption", &spec.assumptions),
+    ];
+    for (role, formulas) in lists {
+        for formula in formulas {
+            out.push_str(&format!("{role} {}\n", formula.name));
+        }
+    }
+    if !spec.fairness.is_empty() {
+        out.push_str(&format!("fairness conditions: {}\n", spec.fairness.len()));
+    }
+    out.push_str(&format!("deadlock check: {}\n", if spec.check_deadlock { "on" } else { "off" }));
+    out
 }
 
 /// `smtcheck parse FILE [--config F] [--ast]`
@@ -50,12 +121,12 @@ pub fn parse(file: &Path, config: Option<&Path>, ast: bool) -> u8 {
         for loaded in modules.modules.values() {
             println!("{:#?}", loaded.module);
         }
-        if let Some(model) = &model {
+        if let Some((model, _)) = &model {
             println!("{model:#?}");
         }
     } else {
         print!("{}", summary(&modules, &sources));
-        if let Some(model) = &model {
+        if let Some((model, _)) = &model {
             println!("config: {}", config_summary(model));
         }
     }

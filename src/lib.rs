@@ -3,10 +3,15 @@
 //! The pipeline runs one way (see `ARCHITECTURE.md`): `syntax` and `config` read the input,
 //! later stages turn it into a transition system and check it.
 
-// pub mod cli; (re-enabled when config lands)
+pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod eval;
+pub mod engine;
 pub mod ir;
+pub mod sema;
+pub mod smt;
 pub mod syntax;
+pub mod trace;
 pub mod types;
 pub mod value;

@@ -1,1 +1,72 @@
-fn main() {}
+//! The `smtcheck` command line: arguments in, exit code out. All logic lives in the library.
+
+use clap::{Parser, Subcommand};
+use smtcheck::cli;
+use smtcheck::sema::Options;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "smtcheck", version, about = "A symbolic model checker for TLA+, backed by Z3")]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse a module and the local modules it names; print a summary (or the syntax tree).
+    Parse {
+        /// The `.tla` file of the root module.
+        file: PathBuf,
+        /// Print the whole syntax tree instead of a summary.
+        #[arg(long)]
+        ast: bool,
+        /// Also parse this TLC model file (default: the `.cfg` beside the module, if any).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Resolve names, build the transition system and infer types; print what will be checked.
+    Typecheck {
+        file: PathBuf,
+        /// The TLC model file (default: the `.cfg` beside the module, if any).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[command(flatten)]
+        select: Select,
+    },
+}
+
+/// Choosing the behaviour and the invariants over what the config says.
+#[derive(clap::Args)]
+struct Select {
+    /// The initial predicate (instead of the config's INIT).
+    #[arg(long)]
+    init: Option<String>,
+    /// The next-state action (instead of the config's NEXT).
+    #[arg(long)]
+    next: Option<String>,
+    /// An invariant to check (repeatable; replaces the config's INVARIANTS).
+    #[arg(long = "inv")]
+    invariants: Vec<String>,
+    /// Do not report deadlocks (as CHECK_DEADLOCK FALSE).
+    #[arg(long)]
+    no_deadlock: bool,
+}
+
+impl Select {
+    fn options(self) -> Options {
+        Options { init: self.init, next: self.next, invariants: self.invariants, no_deadlock: self.no_deadlock }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let code = match args.command {
+        Command::Parse { file, ast, config } => cli::parse(&file, config.as_deref(), ast),
+        Command::Typecheck { file, config, select } => {
+            cli::typecheck(&file, config.as_deref(), &select.options())
+        }
+    };
+    ExitCode::from(code)
+}

@@ -97,7 +97,7 @@ impl ExprKind {
     pub fn for_each_child_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
         use ExprKind::*;
         match self {
-            Lit(_) | Var(_) | Primed(_) | Const(_) | Bound(_) => {}
+            Lit(_) | Var(_) | Primed(_) | Const(_) | Bound(_) | InfiniteSet(_) => {}
             Apply(_, args) | SetEnum(args) | Tuple(args) | Times(args) => args.iter_mut().for_each(f),
             If(a, b, c) => {
                 f(a);

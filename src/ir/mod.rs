@@ -30,7 +30,8 @@ pub struct VarId(pub usize);
 pub struct ConstId(pub usize);
 
 /// A variable bound by a quantifier, set builder, function constructor, `CHOOSE`, or an
-/// action parameter. Unique in the whole `Spec`, even where one operator was expanded twice.
+/// action parameter. Each expansion of an operator gets fresh ids for the binders in its body;
+/// an argument expression used twice keeps its ids in both copies (in disjoint scopes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BoundId(pub usize);
 
@@ -101,6 +102,14 @@ pub enum Op {
     SeqSet,
 }
 
+/// The infinite sets of the standard modules. (`BOOLEAN` is the literal `{FALSE, TRUE}`.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum InfiniteSet {
+    Nat,
+    Int,
+    String,
+}
+
 /// How a binder binds: `x \in S` or `<<x, y>> \in S`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Pattern {
@@ -146,6 +155,9 @@ pub enum ExprKind {
     /// A constant left symbolic (not fixed by the config).
     Const(ConstId),
     Bound(BoundId),
+    /// `Nat`, `Int` or `STRING`: infinite, so never enumerated; only `\in`, `\subseteq`
+    /// and quantifier bounds (Z3 quantifiers) can use them.
+    InfiniteSet(InfiniteSet),
     Apply(Op, Vec<Expr>),
     If(Expr, Expr, Expr),
     Case(Vec<(Expr, Expr)>, Option<Expr>),
@@ -248,4 +260,29 @@ pub struct Spec {
     pub bound_names: Vec<String>,
     /// How many `ExprId`s were handed out.
     pub expr_count: usize,
+}
+
+/// An action taken in a behaviour: which of `Spec::actions`, with its parameters' values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ActionInstance {
+    /// Index into `Spec::actions`.
+    pub action: usize,
+    /// The values of the action's `params`, in order.
+    pub params: Vec<Value>,
+}
+
+/// One state of a behaviour and the step that reached it (`None` for an initial state).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Step {
+    pub action: Option<ActionInstance>,
+    /// The value of each state variable, indexed by `VarId`.
+    pub state: Vec<Value>,
+}
+
+/// A finite behaviour (a counterexample to safety), or a lasso when `loop_start` is set:
+/// after the last state the behaviour returns to state `loop_start` and repeats.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Behaviour {
+    pub steps: Vec<Step>,
+    pub loop_start: Option<usize>,
 }

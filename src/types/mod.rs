@@ -1,9 +1,33 @@
 //! Type inference over the IR: every state variable, constant, bound variable and expression
 //! node gets a type, by unification, with no annotations needed.
 //!
-//! (Being written: the data types below are the contract with `smt` and `eval`.)
+//! `infer` walks the whole spec (the constants' values, Init, the actions, invariants,
+//! properties, constraints, assumptions and fairness) and unifies the types each operator
+//! needs (`unify.rs`, a union-find over partially known types). `Type` and `Types` below are
+//! the contract with `smt` and `eval`.
+//!
+//! Decisions TLA+ leaves open, since it is untyped:
+//! * A tuple literal `<<a, b>>` is a tuple unless something uses it as a sequence (`Len`,
+//!   `Append`, `Head`, `Tail`, `\o`, `SubSeq`, membership in `Seq(S)`, indexing by a computed
+//!   number, or meeting a literal of another length in the same place). `<<>>` is the empty
+//!   sequence.
+//! * A record is only ever one set of fields: two records with different fields in one set
+//!   or variable are a type error (E0301), though TLA+ allows them.
+//! * A function from `1..n` used as a sequence is reported as unsupported (E0303).
+//! * What no constraint decides gets a harmless default (see `Inference::finish`): the
+//!   elements of a symbolic constant set are model values, any other unknown part of a type
+//!   (such as the elements of an always-empty set) is `Int`. A wholly unknown type is an
+//!   error (E0302).
+//!
+//! Error codes: E0300 type mismatch, E0301 records with different fields, E0302 type not
+//! inferred, E0303 function used as a sequence (unsupported), E0304 infinite type, E0305
+//! tuple index out of range.
 
-use crate::ir::{BoundId, ConstId, ExprId, VarId};
+mod infer;
+mod unify;
+
+use crate::diag::Diagnostic;
+use crate::ir::{BoundId, ConstId, ExprId, Spec, VarId};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -83,3 +107,25 @@ impl Types {
         &self.exprs[id.0]
     }
 }
+
+/// The type of everything in `spec`, or the first type error.
+pub fn infer(spec: &Spec) -> Result<Types, Diagnostic> {
+    let mut inference = infer::Inference::new(spec);
+    inference.walk_spec()?;
+    inference.finish()
+}
+
+/// Each constant and state variable with its type, one per line (`x : Int`), for
+/// `smtcheck typecheck`.
+pub fn describe(spec: &Spec, types: &Types) -> String {
+    let mut text = String::new();
+    let constants = spec.constants.iter().map(|c| &c.name).zip(&types.consts);
+    let variables = spec.vars.iter().map(|v| &v.name).zip(&types.vars);
+    for (name, ty) in constants.chain(variables) {
+        text.push_str(&format!("{name} : {ty}\n"));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1 @@
+//! Engines (work in progress).

@@ -1,0 +1,292 @@
+//! Explicit-state breadth-first search of the reachable states, as TLC does it.
+//!
+//! States are found level by level, so the first violation found is at the least depth and
+//! the trace back through the parent pointers is a shortest one. Depth counts steps: initial
+//! states have depth 0, so `max_depth = k` explores exactly the behaviours of at most `k` steps
+//! (the bound `smtcheck check --depth k` means).
+//!
+//! Constraints follow TLC's semantics:
+//! * a state that violates a state constraint (`CONSTRAINT`) is discarded when it is
+//!   generated: it is not counted, its invariants are not checked and its successors are not
+//!   explored (this holds for initial states too);
+//! * a transition that violates an action constraint (`ACTION_CONSTRAINT`, evaluated on the
+//!   pair of states) is discarded the same way;
+//! * deadlock means that no action generates any successor at all: a state whose successors
+//!   are all discarded by constraints is not deadlocked, and neither is a state whose only
+//!   successor is itself (an action that leaves every variable unchanged is a step; only
+//!   the implicit stuttering of `[Next]_vars` does not count).
+//!
+//! States at the depth bound are not expanded, but their successors are still computed, so a
+//! deadlock at the bound is found and `complete` says whether anything new lay beyond it.
+
+use super::action::{initial_states, successors, Successor};
+use super::eval::eval_bool;
+use super::{Ctx, EvalError};
+use crate::ir::{Named, Spec};
+use crate::value::Value;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// The name a trace gives the step that enters the first state.
+pub const INIT_STEP: &str = "Init";
+
+/// How far to search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Stop (with `LimitReached`) rather than store more distinct states than this.
+    pub max_states: usize,
+    /// Do not expand states more than this many steps from an initial state.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_states: usize::MAX,
+            max_depth: usize::MAX,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// No reachable state (within the depth bound) violates an invariant or deadlocks.
+    /// `complete` is true when every reachable state was explored.
+    NoViolation { complete: bool },
+    /// The named invariant is false in the trace's last state.
+    InvariantViolated(String),
+    /// The trace's last state has no successor.
+    Deadlock,
+    /// `max_states` distinct states were found before the search ended.
+    LimitReached,
+}
+
+/// One state of a behaviour and the step that entered it: `action` (with its parameter values,
+/// in the order of the action's `params`), or `INIT_STEP` for the first state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub action: String,
+    pub params: Vec<Value>,
+    /// Indexed by `VarId`.
+    pub state: Vec<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exploration {
+    pub verdict: Verdict,
+    pub distinct_states: usize,
+    /// The greatest depth (in steps) of a state found.
+    pub depth_reached: usize,
+    /// A shortest behaviour ending in the violation, for `InvariantViolated` and `Deadlock`.
+    pub trace: Option<Vec<Step>>,
+}
+
+/// A state found, with how it was first reached.
+struct Node {
+    state: Rc<[Value]>,
+    depth: usize,
+    /// The predecessor's index, the action's index and its parameter values.
+    parent: Option<(usize, usize, Vec<Value>)>,
+}
+
+/// What a search found that ends it.
+enum Stop {
+    Violation(Verdict, usize),
+    LimitReached,
+}
+
+struct Search<'s> {
+    spec: &'s Spec,
+    limits: Limits,
+    nodes: Vec<Node>,
+    index: HashMap<Rc<[Value]>, usize>,
+    /// Whether some state beyond the depth bound was left unexplored.
+    cut_off: bool,
+}
+
+/// Explores the reachable states of `spec` breadth-first.
+pub fn explore(spec: &Spec, limits: Limits) -> Result<Exploration, EvalError> {
+    let mut search = Search {
+        spec,
+        limits,
+        nodes: Vec::new(),
+        index: HashMap::new(),
+        cut_off: false,
+    };
+    let stop = search.run()?;
+    Ok(search.finish(stop))
+}
+
+impl<'s> Search<'s> {
+    fn run(&mut self) -> Result<Option<Stop>, EvalError> {
+        for state in initial_states(self.spec)? {
+            if let Some(stop) = self.discover(state, None)? {
+                return Ok(Some(stop));
+            }
+        }
+        let mut next = 0;
+        while next < self.nodes.len() {
+            if let Some(stop) = self.expand(next)? {
+                return Ok(Some(stop));
+            }
+            next += 1;
+        }
+        Ok(None)
+    }
+
+    /// Generates the successors of node `at`, and reports a deadlock if it has none.
+    fn expand(&mut self, at: usize) -> Result<Option<Stop>, EvalError> {
+        let state = Rc::clone(&self.nodes[at].state);
+        let at_bound = self.nodes[at].depth >= self.limits.max_depth;
+        let mut has_successor = false;
+        let mut stop = None;
+        let spec = self.spec;
+        successors(
+            spec,
+            &state,
+            &mut |Successor {
+                      action,
+                      params,
+                      state: next,
+                  }| {
+                has_successor = true;
+                if !self.allowed_step(&state, &next)? {
+                    return Ok(true);
+                }
+                if at_bound {
+                    if self.is_new(&next)? {
+                        self.cut_off = true;
+                    }
+                    return Ok(true);
+                }
+                stop = self.discover(next, Some((at, action, params)))?;
+                Ok(stop.is_none())
+            },
+        )?;
+        if stop.is_none() && !has_successor && self.spec.check_deadlock {
+            stop = Some(Stop::Violation(Verdict::Deadlock, at));
+        }
+        Ok(stop)
+    }
+
+    /// Whether `next` would be a new state of the model (it satisfies the state constraints
+    /// and was not seen before).
+    fn is_new(&self, next: &[Value]) -> Result<bool, EvalError> {
+        Ok(!self.index.contains_key(next)
+            && holds_all(&self.spec.constraints, self.spec, next, None)?)
+    }
+
+    fn allowed_step(&self, state: &[Value], next: &[Value]) -> Result<bool, EvalError> {
+        holds_all(&self.spec.action_constraints, self.spec, state, Some(next))
+    }
+
+    /// Adds `state` if it is in the model and new, and checks its invariants.
+    fn discover(
+        &mut self,
+        state: Vec<Value>,
+        parent: Option<(usize, usize, Vec<Value>)>,
+    ) -> Result<Option<Stop>, EvalError> {
+        if !self.is_new(&state)? {
+            return Ok(None);
+        }
+        if self.nodes.len() >= self.limits.max_states {
+            return Ok(Some(Stop::LimitReached));
+        }
+        let depth = parent
+            .as_ref()
+            .map_or(0, |(p, _, _)| self.nodes[*p].depth + 1);
+        let state: Rc<[Value]> = state.into();
+        let at = self.nodes.len();
+        self.nodes.push(Node {
+            state: Rc::clone(&state),
+            depth,
+            parent,
+        });
+        self.index.insert(Rc::clone(&state), at);
+        Ok(self
+            .broken_invariant(&state)?
+            .map(|name| Stop::Violation(Verdict::InvariantViolated(name), at)))
+    }
+
+    fn broken_invariant(&self, state: &[Value]) -> Result<Option<String>, EvalError> {
+        for invariant in &self.spec.invariants {
+            if !eval_bool(&invariant.expr, &Ctx::new(self.spec, state))? {
+                return Ok(Some(invariant.name.clone()));
+            }
+        }
+        Ok(None)
+    }
+
+    fn finish(self, stop: Option<Stop>) -> Exploration {
+        let (verdict, trace) = match stop {
+            None => (
+                Verdict::NoViolation {
+                    complete: !self.cut_off,
+                },
+                None,
+            ),
+            Some(Stop::LimitReached) => (Verdict::LimitReached, None),
+            Some(Stop::Violation(verdict, at)) => (verdict, Some(self.trace_to(at))),
+        };
+        Exploration {
+            verdict,
+            distinct_states: self.nodes.len(),
+            depth_reached: self.nodes.iter().map(|n| n.depth).max().unwrap_or(0),
+            trace,
+        }
+    }
+
+    /// The behaviour from an initial state to node `at`, along the parent pointers.
+    fn trace_to(&self, mut at: usize) -> Vec<Step> {
+        let mut steps = Vec::new();
+        loop {
+            let node = &self.nodes[at];
+            let state = node.state.to_vec();
+            match &node.parent {
+                Some((parent, action, params)) => {
+                    let action = self
+                        .spec
+                        .actions
+                        .get(*action)
+                        .map_or_else(String::new, |a| a.name.clone());
+                    steps.push(Step {
+                        action,
+                        params: params.clone(),
+                        state,
+                    });
+                    at = *parent;
+                }
+                None => {
+                    steps.push(Step {
+                        action: INIT_STEP.to_string(),
+                        params: Vec::new(),
+                        state,
+                    });
+                    break;
+                }
+            }
+        }
+        steps.reverse();
+        steps
+    }
+}
+
+/// Whether every formula of `named` holds in `state` (and `next`, for action constraints).
+pub(crate) fn holds_all(
+    named: &[Named],
+    spec: &Spec,
+    state: &[Value],
+    next: Option<&[Value]>,
+) -> Result<bool, EvalError> {
+    for formula in named {
+        let ctx = Ctx::new(spec, state);
+        let ctx = match next {
+            Some(next) => ctx.with_next(next),
+            None => ctx,
+        };
+        if !eval_bool(&formula.expr, &ctx)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}

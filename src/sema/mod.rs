@@ -1,0 +1,315 @@
+//! Semantic analysis: parsed modules plus a model config become the transition system
+//! `ir::Spec`.
+//!
+//! Names are resolved through module contexts (`scope.rs`), constants are fixed from the
+//! config, every user-defined operator is expanded at its use (`expr.rs`), and the behaviour
+//! formula is taken apart into Init, the actions of Next, and fairness (`spec.rs`).
+
+mod builtins;
+mod expr;
+mod scope;
+mod spec;
+
+use crate::config::{ConfigValue, ConstantValue, ModelConfig};
+use crate::diag::{Diagnostic, FileId, Kind};
+use crate::ir::build::Builder;
+use crate::ir::{Constant, Loc, Variable};
+use crate::syntax::ast::{self, Span, Unit};
+use crate::syntax::loader::ModuleSet;
+use crate::value::Value;
+use scope::{Context, CtxId, Global, Scope};
+use std::collections::HashMap;
+
+/// Choices the command line makes over the config.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `--init`: the initial predicate, instead of the config's.
+    pub init: Option<String>,
+    /// `--next`: the next-state relation, instead of the config's.
+    pub next: Option<String>,
+    /// `--inv`: the invariants to check, instead of the config's (when non-empty).
+    pub invariants: Vec<String>,
+    /// `--no-deadlock`.
+    pub no_deadlock: bool,
+}
+
+/// The result of semantic analysis: the spec and the warnings worth showing the user.
+#[derive(Debug)]
+pub struct Lowered {
+    pub spec: crate::ir::Spec,
+    pub warnings: Vec<String>,
+}
+
+/// Builds the transition system of the root module of `modules` under `config`.
+/// `config` is the model config with the file it was read from.
+pub fn lower(
+    modules: &ModuleSet,
+    config: Option<(&ModelConfig, FileId)>,
+    options: &Options,
+) -> Result<Lowered, Diagnostic> {
+    let mut lowerer = Lowerer::new(modules);
+    let root = lowerer.root_context()?;
+    let cfg_file = config.map_or(FileId::NONE, |(_, file)| file);
+    if let Some((config, file)) = config {
+        lowerer.apply_config(root, config, file)?;
+    }
+    spec::build(lowerer, root, config.map(|(c, _)| c), cfg_file, options)
+}
+
+/// The state of a lowering run: the contexts built so far, the ids handed out, the spec's
+/// constants and variables.
+pub(crate) struct Lowerer<'a> {
+    modules: &'a ModuleSet,
+    contexts: Vec<Context<'a>>,
+    builder: Builder,
+    constants: Vec<Constant>,
+    variables: Vec<Variable>,
+    /// `ASSUME`s of the root module and the modules it extends, with their contexts.
+    assumptions: Vec<(&'a ast::Assume, CtxId)>,
+    /// Definitions being expanded right now, innermost last, to catch recursion.
+    expanding: Vec<*const ast::OpDef>,
+    /// Instantiations without parameters are built once.
+    instance_cache: HashMap<*const ast::ModuleDef, CtxId>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(modules: &'a ModuleSet) -> Lowerer<'a> {
+        Lowerer {
+            modules,
+            contexts: Vec::new(),
+            builder: Builder::new(),
+            constants: Vec::new(),
+            variables: Vec::new(),
+            assumptions: Vec::new(),
+            expanding: Vec::new(),
+            instance_cache: HashMap::new(),
+        }
+    }
+
+    fn context(&self, id: CtxId) -> &Context<'a> {
+        &self.contexts[id.0]
+    }
+
+    fn new_context(&mut self, file: FileId) -> CtxId {
+        self.contexts.push(Context { file, names: HashMap::new() });
+        CtxId(self.contexts.len() - 1)
+    }
+
+    fn loc(&self, ctx: CtxId, span: Span) -> Loc {
+        Loc { file: self.context(ctx).file, span }
+    }
+
+    /// The context of the root module: its names and those of every module it extends.
+    fn root_context(&mut self) -> Result<CtxId, Diagnostic> {
+        let root = self.modules.root();
+        let ctx = self.new_context(root.file);
+        let mut seen = Vec::new();
+        self.add_module(ctx, &root.module.name.name, &mut seen, None)?;
+        Ok(ctx)
+    }
+
+    /// Adds the names of module `name` (after those of the modules it extends) to `ctx`.
+    /// `instance` is `None` for the root and its extensions, whose constants and variables
+    /// become the spec's; otherwise it gives the substitutions of an instantiation.
+    fn add_module(
+        &mut self,
+        ctx: CtxId,
+        name: &str,
+        seen: &mut Vec<String>,
+        instance: Option<&Instantiation<'a>>,
+    ) -> Result<(), Diagnostic> {
+        if seen.iter().any(|s| s == name) {
+            return Ok(());
+        }
+        seen.push(name.to_string());
+        let Some(loaded) = self.modules.modules.get(name) else {
+            return Ok(()); // a standard module: its operators are builtins
+        };
+        let module: &'a ast::Module = &loaded.module;
+        let file = loaded.file;
+        for extended in &module.extends {
+            self.add_module(ctx, &extended.name, seen, instance)?;
+        }
+        for unit in &module.units {
+            self.add_unit(ctx, file, unit, instance)?;
+        }
+        Ok(())
+    }
+
+    fn add_unit(
+        &mut self,
+        ctx: CtxId,
+        file: FileId,
+        unit: &'a Unit,
+        instance: Option<&Instantiation<'a>>,
+    ) -> Result<(), Diagnostic> {
+        match unit {
+            Unit::Constants(decls) => {
+                for decl in decls {
+                    let global = match instance {
+                        None => {
+                            self.constants.push(Constant {
+                                name: decl.name.name.clone(),
+                                value: None,
+                                loc: Loc { file, span: decl.name.span },
+                            });
+                            Global::Const(crate::ir::ConstId(self.constants.len() - 1))
+                        }
+                        Some(inst) => inst.parameter(self, &decl.name, file)?,
+                    };
+                    self.define(ctx, &decl.name.name, global);
+                }
+            }
+            Unit::Variables(names) => {
+                for name in names {
+                    let global = match instance {
+                        None => {
+                            self.variables
+                                .push(Variable { name: name.name.clone(), loc: Loc { file, span: name.span } });
+                            Global::Var(crate::ir::VarId(self.variables.len() - 1))
+                        }
+                        Some(inst) => inst.parameter(self, name, file)?,
+                    };
+                    self.define(ctx, &name.name, global);
+                }
+            }
+            Unit::OpDef(def) => self.define(ctx, &def.name.name, Global::Def { def, ctx }),
+            Unit::FunDef(def) => self.define(ctx, &def.name.name, Global::FunDef { def, ctx }),
+            Unit::ModuleDef(def) => self.define(ctx, &def.name.name, Global::Instance { def, ctx }),
+            Unit::Instance(inst) => {
+                // An unnamed instance: M's definitions join this context, read in M's own.
+                let inner = self.instantiate(inst, ctx, Scope::empty())?;
+                let names: Vec<(String, Global<'a>)> = self
+                    .context(inner)
+                    .names
+                    .iter()
+                    .filter(|(_, g)| matches!(g, Global::Def { .. } | Global::FunDef { .. } | Global::Instance { .. }))
+                    .map(|(n, g)| (n.clone(), g.clone()))
+                    .collect();
+                for (name, global) in names {
+                    self.define(ctx, &name, global);
+                }
+            }
+            Unit::Assume(assume) if instance.is_none() => self.assumptions.push((assume, ctx)),
+            Unit::Assume(_) | Unit::Recursive(_) | Unit::Theorem(_) | Unit::Module(_) => {}
+        }
+        Ok(())
+    }
+
+    fn define(&mut self, ctx: CtxId, name: &str, global: Global<'a>) {
+        self.contexts[ctx.0].names.insert(name.to_string(), global);
+    }
+
+    /// Builds the context of `INSTANCE M WITH subs`, whose substitutions are read in `parent`
+    /// under `scope`.
+    fn instantiate(
+        &mut self,
+        inst: &'a ast::Instance,
+        parent: CtxId,
+        scope: Scope<'a>,
+    ) -> Result<CtxId, Diagnostic> {
+        let Some(loaded) = self.modules.modules.get(&inst.module.name) else {
+            return Err(Diagnostic::new(
+                Kind::Unsupported,
+                "E0404",
+                format!("instantiating the standard module `{}` is not supported", inst.module.name),
+            )
+            .at(self.context(parent).file, inst.module.span, "instantiated here"));
+        };
+        let ctx = self.new_context(loaded.file);
+        let instantiation = Instantiation { inst, parent, scope };
+        let mut seen = Vec::new();
+        self.add_module(ctx, &inst.module.name, &mut seen, Some(&instantiation))?;
+        Ok(ctx)
+    }
+
+    /// Fixes constants (and overrides definitions) as the config says.
+    fn apply_config(&mut self, root: CtxId, config: &'a ModelConfig, cfg_file: FileId) -> Result<(), Diagnostic> {
+        for binding in &config.constants {
+            let name = &binding.name.name;
+            let existing = self.context(root).names.get(name).cloned();
+            let global = match &binding.value {
+                ConstantValue::Value(value) => Global::Value(config_value(value)),
+                ConstantValue::Replace(op) => match self.context(root).names.get(&op.name) {
+                    Some(global @ (Global::Def { .. } | Global::FunDef { .. })) => global.clone(),
+                    _ => {
+                        return Err(Diagnostic::new(
+                            Kind::Config,
+                            "E0210",
+                            format!("`{}` is not defined in the spec", op.name),
+                        )
+                        .at(cfg_file, op.span, "substituted here"))
+                    }
+                },
+                ConstantValue::ReplaceInModule { module, .. } | ConstantValue::ValueInModule { module, .. } => {
+                    return Err(Diagnostic::new(
+                        Kind::Unsupported,
+                        "E0405",
+                        "module-specific assignments (`[M]` in the config) are not supported",
+                    )
+                    .at(cfg_file, module.span, "here"))
+                }
+            };
+            match existing {
+                Some(Global::Const(id)) => {
+                    if let Global::Value(value) = &global {
+                        self.constants[id.0].value = Some(value.clone());
+                    }
+                    self.define(root, name, global);
+                }
+                Some(Global::Def { .. }) | Some(Global::FunDef { .. }) => self.define(root, name, global),
+                None if builtins::is_builtin_name(name) => self.define(root, name, global),
+                _ => {
+                    return Err(Diagnostic::new(
+                        Kind::Config,
+                        "E0211",
+                        format!("the config assigns `{name}`, which the spec does not declare"),
+                    )
+                    .at(cfg_file, binding.name.span, "not a constant or definition of the spec"))
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A module instantiation in progress: the `INSTANCE` and where its substitutions are read.
+struct Instantiation<'a> {
+    inst: &'a ast::Instance,
+    parent: CtxId,
+    scope: Scope<'a>,
+}
+
+impl<'a> Instantiation<'a> {
+    /// What a constant or variable `name` of the instantiated module stands for: the explicit
+    /// substitution `name <- e`, else the same name in the instantiating context.
+    fn parameter(&self, lowerer: &Lowerer<'a>, name: &ast::Ident, file: FileId) -> Result<Global<'a>, Diagnostic> {
+        if let Some((_, expr)) = self.inst.substitutions.iter().find(|(n, _)| n.name == name.name) {
+            return Ok(Global::Subst { expr, ctx: self.parent, scope: self.scope.clone() });
+        }
+        match lowerer.context(self.parent).names.get(&name.name) {
+            Some(global) => Ok(global.clone()),
+            None => Err(Diagnostic::new(
+                Kind::Parse,
+                "E0311",
+                format!(
+                    "`INSTANCE {}` needs a substitution for `{}`, and nothing of that name is in scope",
+                    self.inst.module.name, name.name
+                ),
+            )
+            .at(lowerer.context(self.parent).file, self.inst.span, "instantiated here")
+            .also(file, name.span, "declared here")),
+        }
+    }
+}
+
+/// A value written in the config, as a TLA+ value. Bare names are model values.
+fn config_value(value: &ConfigValue) -> Value {
+    match value {
+        ConfigValue::Int(n, _) => Value::Int(*n),
+        ConfigValue::Str(s, _) => Value::Str(s.clone()),
+        ConfigValue::Bool(b, _) => Value::Bool(*b),
+        ConfigValue::ModelValue(name) => Value::ModelValue(name.name.clone()),
+        ConfigValue::Set(items, _) => Value::set(items.iter().map(config_value)),
+    }
+}

@@ -1,0 +1,206 @@
+//! Reading values back from a Z3 model.
+//!
+//! Scalars are read from the model's numerals and literals. A set is the list of its members:
+//! for an element type with a small universe (booleans, model values, small tuples/records of
+//! them) each value is tested; otherwise the candidates are the element-sorted values the
+//! model's array term mentions (the indices of a `store` chain, the entries of an `as-array`
+//! function's interpretation; for a lambda, the values of the model's constants of that sort),
+//! each then tested. A set whose
+//! array is true outside those candidates is infinite, and reported as such. Functions are read
+//! through their domain, sequences through their length, records and tuples field by field.
+
+use super::encode::{Encoder, EXPANSION_LIMIT};
+use crate::types::Type;
+use crate::value::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use z3::ast::{Array, Ast, Dynamic, Int};
+use z3::{AstKind, Model, Sort};
+
+/// The longest sequence a counterexample may show.
+const MAX_SEQUENCE: i64 = 10_000;
+
+pub type DecodeResult<T> = std::result::Result<T, String>;
+
+impl Encoder<'_> {
+    /// The values of the state variables at `step` in `model`.
+    pub fn decode_state(&mut self, model: &Model, step: usize) -> DecodeResult<Vec<Value>> {
+        let state = self.state(step);
+        let types = self.types.vars.clone();
+        state.iter().zip(&types).map(|(term, ty)| self.decode(model, term, ty)).collect()
+    }
+
+    /// The value of `term` (of type `ty`) in `model`.
+    pub fn decode(&mut self, model: &Model, term: &Dynamic, ty: &Type) -> DecodeResult<Value> {
+        let value = model.eval(term, true).ok_or_else(|| format!("the model has no value for {term}"))?;
+        match ty {
+            Type::Bool => value.as_bool().and_then(|b| b.as_bool()).map(Value::Bool).ok_or_else(|| not_a("boolean", &value)),
+            Type::Int => value.as_int().and_then(|i| i.as_i64()).map(Value::Int).ok_or_else(|| not_a("64-bit integer", &value)),
+            Type::Str => value.as_string().and_then(|s| s.as_string()).map(Value::Str).ok_or_else(|| not_a("string", &value)),
+            Type::ModelValue => self
+                .sorts
+                .model_values()
+                .find(|(_, constant)| constant.ast_eq(&value))
+                .map(|(name, _)| Value::ModelValue(name.to_string()))
+                .ok_or_else(|| not_a("model value", &value)),
+            Type::Set(elem) => {
+                let array = value.as_array().ok_or_else(|| not_a("set", &value))?;
+                let members = self.members(model, &array, elem)?;
+                Ok(Value::Set(members.into_iter().collect()))
+            }
+            Type::Fn(a, b) => {
+                let dom = self.sorts.field(ty, &value, 0).and_then(|d| d.as_array());
+                let map = self.sorts.field(ty, &value, 1).and_then(|m| m.as_array());
+                let (Some(dom), Some(map)) = (dom, map) else {
+                    return Err(not_a("function", &value));
+                };
+                let keys = self.members(model, &dom, a)?;
+                let mut function = BTreeMap::new();
+                for (key, key_term) in keys.into_iter().zip(self.member_terms(model, &dom, a)?) {
+                    function.insert(key, self.decode(model, &map.select(&key_term), b)?);
+                }
+                Ok(Value::Fn(function))
+            }
+            Type::Seq(elem) => {
+                let len = self.sorts.field(ty, &value, 0).ok_or_else(|| not_a("sequence", &value))?;
+                let len = self.decode(model, &len, &Type::Int)?;
+                let Value::Int(len) = len else {
+                    return Err(not_a("sequence", &value));
+                };
+                if len > MAX_SEQUENCE {
+                    return Err(format!("a sequence of length {len} is too long to show"));
+                }
+                let elems = self.sorts.field(ty, &value, 1).and_then(|e| e.as_array());
+                let elems = elems.ok_or_else(|| not_a("sequence", &value))?;
+                let mut items = Vec::new();
+                for i in 1..=len.max(0) {
+                    items.push(self.decode(model, &elems.select(&Int::from_i64(i)), elem)?);
+                }
+                Ok(Value::tuple(items))
+            }
+            Type::Record(fields) => {
+                let mut record = Vec::new();
+                for (i, (name, field_ty)) in fields.iter().enumerate() {
+                    let field = self.sorts.field(ty, &value, i).ok_or_else(|| not_a("record", &value))?;
+                    record.push((name.clone(), self.decode(model, &field, field_ty)?));
+                }
+                Ok(Value::record(record))
+            }
+            Type::Tuple(items) => {
+                let mut tuple = Vec::new();
+                for (i, item_ty) in items.iter().enumerate() {
+                    let item = self.sorts.field(ty, &value, i).ok_or_else(|| not_a("tuple", &value))?;
+                    tuple.push(self.decode(model, &item, item_ty)?);
+                }
+                Ok(Value::tuple(tuple))
+            }
+        }
+    }
+
+    /// The decoded members of a set, in the order of `member_terms`.
+    fn members(&mut self, model: &Model, set: &Array, elem: &Type) -> DecodeResult<Vec<Value>> {
+        let terms = self.member_terms(model, set, elem)?;
+        terms.iter().map(|t| self.decode(model, t, elem)).collect()
+    }
+
+    /// The members of a set as model values (terms), deduplicated.
+    fn member_terms(&mut self, model: &Model, set: &Array, elem: &Type) -> DecodeResult<Vec<Dynamic>> {
+        let candidates = match self.sorts.universe(elem, EXPANSION_LIMIT) {
+            Some(universe) => universe,
+            None => {
+                let evaluated = model.eval(set, true).ok_or_else(|| format!("the model has no value for {set}"))?;
+                if is_true_outside(model, &evaluated) {
+                    return Err(format!("the set {evaluated} is infinite"));
+                }
+                let sort = self.sorts.sort(elem);
+                let mut found = Vec::new();
+                collect_values(model, &Dynamic::from_ast(&evaluated), &sort, &mut found, 0);
+                // A lambda's constants are out of reach: try every value of the sort that the
+                // model gives a constant.
+                if evaluated.kind() == AstKind::Quantifier {
+                    found.extend(constant_values(model, &sort));
+                }
+                found
+            }
+        };
+        let mut seen = BTreeSet::new();
+        let mut members = Vec::new();
+        for candidate in candidates {
+            let inside = model.eval(&set.select(&candidate), true).and_then(|b| b.as_bool()).and_then(|b| b.as_bool());
+            if inside == Some(true) {
+                let value = model.eval(&candidate, true).unwrap_or(candidate);
+                if seen.insert(value.to_string()) {
+                    members.push(value);
+                }
+            }
+        }
+        Ok(members)
+    }
+}
+
+fn not_a(what: &str, value: &Dynamic) -> String {
+    format!("expected a {what} in the model, found {value}")
+}
+
+/// Whether an evaluated array is `true` by default (a constant array of `true` at the bottom
+/// of its store chain).
+fn is_true_outside(model: &Model, array: &Array) -> bool {
+    let mut current = Dynamic::from_ast(array);
+    loop {
+        if current.is_app() && current.decl().kind() == z3::DeclKind::Store {
+            match current.nth_child(0) {
+                Some(inner) => current = inner,
+                None => return false,
+            }
+            continue;
+        }
+        if current.is_app() && current.decl().kind() == z3::DeclKind::ConstArray {
+            let default = current.nth_child(0).and_then(|d| model.eval(&d, true));
+            return default.and_then(|d| d.as_bool()).and_then(|b| b.as_bool()) == Some(true);
+        }
+        return false;
+    }
+}
+
+/// Collects the ground value subterms of sort `sort` of an evaluated term (and of the
+/// interpretation of any `as-array` function in it).
+fn collect_values(model: &Model, term: &Dynamic, sort: &Sort, found: &mut Vec<Dynamic>, depth: usize) {
+    if depth > 64 || found.len() > EXPANSION_LIMIT {
+        return;
+    }
+    if term.get_sort() == *sort && matches!(term.kind(), AstKind::Numeral | AstKind::App) {
+        if let Some(value) = model.eval(term, true) {
+            found.push(value);
+        }
+    }
+    if let Some(array) = term.as_array() {
+        if let Some(decl) = array.as_array_func_decl() {
+            if let Some(interp) = model.get_func_interp(&decl) {
+                for entry in interp.get_entries() {
+                    for arg in entry.get_args() {
+                        collect_values(model, &arg, sort, found, depth + 1);
+                    }
+                }
+            }
+        }
+    }
+    if term.is_app() {
+        for child in term.children() {
+            collect_values(model, &child, sort, found, depth + 1);
+        }
+    }
+}
+
+/// The values of the model's constants of sort `sort`.
+fn constant_values(model: &Model, sort: &Sort) -> Vec<Dynamic> {
+    let mut values = Vec::new();
+    for decl in model.iter() {
+        if decl.arity() != 0 {
+            continue;
+        }
+        let constant = decl.apply(&[]);
+        if constant.get_sort() == *sort {
+            values.extend(model.eval(&constant, true));
+        }
+    }
+    values
+}

@@ -1,0 +1,1089 @@
+//! Translating IR expressions into Z3 terms, one step of a behaviour at a time.
+//!
+//! State variable `x` at step `i` is the constant `x@i`; `x'` at step `i` is `x@(i+1)`.
+//!
+//! **Quantifiers.** Where a quantifier may be Skolemized — `\E` in a positive position, `\A` in
+//! a negative one, as `Polarity` tracks — it becomes a fresh constant constrained to its set,
+//! so a step's formula does not grow with the set. Otherwise a quantifier over a set with a
+//! finite, known list of elements (literal sets, ranges with constant bounds, sets of model
+//! values, …) is expanded, and one over any other set becomes a Z3 quantifier.
+//!
+//! **CHOOSE** is an uninterpreted function of the set and of the free variables of the
+//! predicate, shared by every occurrence of the same expression, with the axiom "if some `x`
+//! in the set satisfies the predicate, the chosen value does". Axioms are collected as side
+//! conditions and conjoined with the formula they arose in (inside any Z3 quantifier or
+//! `ENABLED` existential whose variables they mention).
+//!
+//! **Integers.** `\div` and `%` are Z3's `div` and `mod`. Those are Euclidean, which agrees with
+//! TLA+'s floor semantics for the positive divisors TLA+ defines them for; a literal divisor
+//! `<= 0` is reported as unsupported, and for a symbolic divisor `<= 0` (where TLC stops with an
+//! error) the value is Z3's.
+
+use super::sorts::{z3_string, Sorts};
+use super::{internal, unsupported};
+use crate::diag::Diagnostic;
+use crate::ir::{Action, BoundId, ConstId, Expr, ExprKind, Loc, Op, Pattern, Quantifier, Spec, VarId};
+use crate::types::{Type, Types};
+use crate::value::Value;
+use std::collections::{BTreeSet, HashMap};
+use z3::ast::{Array, Ast, Bool, Dynamic, Int};
+use z3::{FuncDecl, Sort};
+
+pub type Result<T> = std::result::Result<T, Diagnostic>;
+
+/// The most elements a quantifier or set is expanded into; larger sets use Z3 quantifiers.
+pub(super) const EXPANSION_LIMIT: usize = 4096;
+
+/// Where a boolean sub-formula sits: under an even (`Pos`) or odd (`Neg`) number of negations,
+/// or under both or under a binder (`Mixed`), where nothing may be Skolemized.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Polarity {
+    Pos,
+    Neg,
+    Mixed,
+}
+
+impl Polarity {
+    pub fn flip(self) -> Polarity {
+        match self {
+            Polarity::Pos => Polarity::Neg,
+            Polarity::Neg => Polarity::Pos,
+            Polarity::Mixed => Polarity::Mixed,
+        }
+    }
+}
+
+/// One action at one step: its formula and the Skolem constants of its parameters.
+pub struct EncodedAction {
+    pub formula: Bool,
+    pub params: Vec<Dynamic>,
+}
+
+/// Translates the expressions of one `Spec` into Z3 terms.
+pub struct Encoder<'a> {
+    pub(super) spec: &'a Spec,
+    pub(super) types: &'a Types,
+    pub(super) sorts: Sorts,
+    /// `states[i][v]`: the constant `v@i`.
+    states: Vec<Vec<Dynamic>>,
+    /// Symbolic constants, created on first use.
+    consts: HashMap<ConstId, Dynamic>,
+    /// The step that unprimed variables refer to.
+    pub(super) step: usize,
+    /// What primed variables stand for instead of the next state's constants (in `ENABLED`).
+    next_override: Option<Vec<Dynamic>>,
+    /// Bound variables in scope, innermost last.
+    pub(super) env: Vec<(BoundId, Dynamic)>,
+    /// Skolem constants created so far (`ENABLED` binds the ones its body creates).
+    pub(super) skolems: Vec<Dynamic>,
+    /// Side conditions (CHOOSE axioms), one frame per enclosing Z3 binder.
+    pub(super) sides: Vec<Vec<Bool>>,
+    chooses: HashMap<String, FuncDecl>,
+    fresh_names: usize,
+}
+
+impl<'a> Encoder<'a> {
+    pub fn new(spec: &'a Spec, types: &'a Types) -> Encoder<'a> {
+        Encoder {
+            spec,
+            types,
+            sorts: Sorts::new(model_values_of(spec)),
+            states: Vec::new(),
+            consts: HashMap::new(),
+            step: 0,
+            next_override: None,
+            env: Vec::new(),
+            skolems: Vec::new(),
+            sides: vec![Vec::new()],
+            chooses: HashMap::new(),
+            fresh_names: 0,
+        }
+    }
+
+    /// The constants `v@step` of every state variable.
+    pub fn state(&mut self, step: usize) -> Vec<Dynamic> {
+        while self.states.len() <= step {
+            let index = self.states.len();
+            let vars: Vec<Dynamic> = (0..self.spec.vars.len())
+                .map(|v| {
+                    let sort = self.sorts.sort(&self.types.vars[v]);
+                    Dynamic::new_const(format!("{}@{index}", self.spec.vars[v].name), &sort)
+                })
+                .collect();
+            self.states.push(vars);
+        }
+        self.states[step].clone()
+    }
+
+    /// The well-formedness of the state variables at `step` (see `sorts`).
+    pub fn state_well_formed(&mut self, step: usize) -> Bool {
+        let state = self.state(step);
+        let parts: Vec<Bool> =
+            state.iter().zip(&self.types.vars).map(|(term, ty)| self.well_formed(term, &ty.clone())).collect();
+        Bool::and(&parts)
+    }
+
+    /// The constraints on the constants: well-formedness of symbolic ones and the assumptions.
+    pub fn constants_constraint(&mut self) -> Result<Bool> {
+        let mut parts = Vec::new();
+        for (index, constant) in self.spec.constants.iter().enumerate() {
+            if constant.value.is_none() {
+                let term = self.constant(ConstId(index))?;
+                let ty = self.types.consts[index].clone();
+                parts.push(self.well_formed(&term, &ty));
+            }
+        }
+        for assumption in &self.spec.assumptions {
+            parts.push(self.holds(&assumption.expr, 0)?);
+        }
+        Ok(Bool::and(&parts))
+    }
+
+    /// `expr` holds at `step` (as an assertion: `\E` may be Skolemized).
+    pub fn holds(&mut self, expr: &Expr, step: usize) -> Result<Bool> {
+        self.at_top_level(step, |me| me.formula(expr, Polarity::Pos))
+    }
+
+    /// `expr` is false at `step` (`\A` may be Skolemized).
+    pub fn violated(&mut self, expr: &Expr, step: usize) -> Result<Bool> {
+        self.at_top_level(step, |me| Ok(me.formula(expr, Polarity::Neg)?.not()))
+    }
+
+    /// `action` takes step `step` to `step + 1`, with its parameters Skolemized.
+    pub fn action(&mut self, action: &Action, step: usize) -> Result<EncodedAction> {
+        let mut params = Vec::new();
+        let formula = self.at_top_level(step, |me| {
+            let mut parts = Vec::new();
+            for param in &action.params {
+                let elem_ty = me.elem_type(&param.binder.set)?;
+                let constant = me.fresh_skolem(&param.name, &elem_ty);
+                parts.push(me.member(&constant, &param.binder.set, Polarity::Pos)?);
+                parts.push(me.well_formed(&constant, &elem_ty));
+                me.bind(&param.binder.pattern, &constant, &elem_ty, param.binder.set.loc)?;
+                params.push(constant);
+            }
+            parts.push(me.formula(&action.body, Polarity::Pos)?);
+            Ok(Bool::and(&parts))
+        });
+        self.env.clear();
+        Ok(EncodedAction { formula: formula?, params })
+    }
+
+    /// `ENABLED action` at `step`: some parameters and next state make the action true. The
+    /// next state and every Skolem constant of the body are bound by a Z3 `exists`, so the
+    /// result may be negated (a deadlock check); parameters over finite sets are expanded.
+    pub fn enabled(&mut self, action: &Action, step: usize) -> Result<Bool> {
+        let result = self.at_top_level(step, |me| {
+            let next: Vec<Dynamic> = me
+                .types
+                .vars
+                .iter()
+                .zip(&me.spec.vars)
+                .map(|(ty, var)| {
+                    let sort = me.sorts.sort(ty);
+                    me.fresh_const(&format!("{}'", var.name), &sort)
+                })
+                .collect();
+            me.next_override = Some(next.clone());
+            let body = me.enabled_params(action, 0);
+            me.next_override = None;
+            let body = body?;
+            let mut wf = Vec::new();
+            for (term, ty) in next.iter().zip(me.types.vars.clone()) {
+                wf.push(me.well_formed(term, &ty));
+            }
+            wf.push(body);
+            let bound: Vec<&dyn Ast> = next.iter().map(|t| t as &dyn Ast).collect();
+            Ok(z3::ast::exists_const(&bound, &[], &Bool::and(&wf)))
+        });
+        self.env.clear();
+        result
+    }
+
+    fn enabled_params(&mut self, action: &Action, index: usize) -> Result<Bool> {
+        let Some(param) = action.params.get(index) else {
+            let start = self.skolems.len();
+            self.sides.push(Vec::new());
+            let body = self.formula(&action.body, Polarity::Pos);
+            let sides = self.sides.pop().unwrap_or_default();
+            let body = body?;
+            let skolems: Vec<Dynamic> = self.skolems.drain(start..).collect();
+            let mut parts = sides;
+            parts.push(body);
+            let bound: Vec<&dyn Ast> = skolems.iter().map(|t| t as &dyn Ast).collect();
+            return Ok(z3::ast::exists_const(&bound, &[], &Bool::and(&parts)));
+        };
+        let elem_ty = self.elem_type(&param.binder.set)?;
+        if let Some(elements) = self.finite_elements(&param.binder.set)? {
+            let mut options = Vec::new();
+            for (guard, element) in elements.items {
+                let mark = self.bind(&param.binder.pattern, &element, &elem_ty, param.binder.set.loc)?;
+                let rest = self.enabled_params(action, index + 1);
+                self.env.truncate(mark);
+                options.push(guard & rest?);
+            }
+            return Ok(Bool::or(&options));
+        }
+        let constant = self.fresh_skolem(&param.name, &elem_ty);
+        let start = self.skolems.len() - 1;
+        let member = self.member(&constant, &param.binder.set, Polarity::Pos)?;
+        let wf = self.well_formed(&constant, &elem_ty);
+        let mark = self.bind(&param.binder.pattern, &constant, &elem_ty, param.binder.set.loc)?;
+        let rest = self.enabled_params(action, index + 1);
+        self.env.truncate(mark);
+        let skolems: Vec<Dynamic> = self.skolems.drain(start..).collect();
+        let bound: Vec<&dyn Ast> = skolems.iter().map(|t| t as &dyn Ast).collect();
+        Ok(z3::ast::exists_const(&bound, &[], &Bool::and(&[member, wf, rest?])))
+    }
+
+    /// Runs `encode` for a formula asserted on its own: sets the step and conjoins the side
+    /// conditions it produced.
+    fn at_top_level(&mut self, step: usize, encode: impl FnOnce(&mut Self) -> Result<Bool>) -> Result<Bool> {
+        self.step = step;
+        self.state(step + 1);
+        self.sides = vec![Vec::new()];
+        self.skolems.clear();
+        let formula = encode(self)?;
+        let mut parts = std::mem::take(&mut self.sides[0]);
+        parts.push(formula);
+        Ok(Bool::and(&parts))
+    }
+
+    // ---- Fresh constants -------------------------------------------------------------------
+
+    pub(super) fn fresh_const(&mut self, prefix: &str, sort: &Sort) -> Dynamic {
+        self.fresh_names += 1;
+        Dynamic::new_const(format!("{prefix}!{}", self.fresh_names), sort)
+    }
+
+    /// A Skolem constant: free in the formula, recorded so `ENABLED` can bind it.
+    pub(super) fn fresh_skolem(&mut self, name: &str, ty: &Type) -> Dynamic {
+        let sort = self.sorts.sort(ty);
+        let constant = self.fresh_const(&format!("{name}@{}", self.step), &sort);
+        self.skolems.push(constant.clone());
+        constant
+    }
+
+    /// Binds a pattern to a value; returns the environment mark to truncate back to.
+    pub(super) fn bind(&mut self, pattern: &Pattern, value: &Dynamic, ty: &Type, loc: Loc) -> Result<usize> {
+        let mark = self.env.len();
+        match pattern {
+            Pattern::Var(id) => self.env.push((*id, value.clone())),
+            Pattern::Tuple(ids) => {
+                for (i, id) in ids.iter().enumerate() {
+                    let item = self.index_tuple_like(value, ty, i, loc)?;
+                    self.env.push((*id, item));
+                }
+            }
+        }
+        Ok(mark)
+    }
+
+    /// Component `i` (0-based) of a tuple or sequence value.
+    fn index_tuple_like(&mut self, value: &Dynamic, ty: &Type, i: usize, loc: Loc) -> Result<Dynamic> {
+        match ty {
+            Type::Tuple(_) => self.sorts.field(ty, value, i).ok_or_else(|| internal(loc, "tuple pattern too long")),
+            Type::Seq(_) => {
+                let elems = self.field_array(ty, value, 1, loc)?;
+                Ok(elems.select(&Int::from_i64(i as i64 + 1)))
+            }
+            other => Err(internal(loc, format!("a tuple pattern binds a value of type {other}"))),
+        }
+    }
+
+    // ---- Types ---------------------------------------------------------------------------
+
+    pub(super) fn ty(&self, expr: &Expr) -> Result<Type> {
+        self.types.exprs.get(expr.id.0).cloned().ok_or_else(|| internal(expr.loc, "expression without a type"))
+    }
+
+    /// The element type of a set-valued expression.
+    pub(super) fn elem_type(&self, set: &Expr) -> Result<Type> {
+        match self.ty(set)? {
+            Type::Set(elem) => Ok(*elem),
+            other => Err(internal(set.loc, format!("expected a set, found type {other}"))),
+        }
+    }
+
+    // ---- Formulas ----------------------------------------------------------------------------
+
+    /// A boolean expression, Skolemizing according to `pol`.
+    pub(super) fn formula(&mut self, expr: &Expr, pol: Polarity) -> Result<Bool> {
+        match &*expr.kind {
+            ExprKind::Apply(op, args) => match (op, args.as_slice()) {
+                (Op::And, _) => {
+                    let parts = args.iter().map(|a| self.formula(a, pol)).collect::<Result<Vec<_>>>()?;
+                    Ok(Bool::and(&parts))
+                }
+                (Op::Or, _) => {
+                    let parts = args.iter().map(|a| self.formula(a, pol)).collect::<Result<Vec<_>>>()?;
+                    Ok(Bool::or(&parts))
+                }
+                (Op::Not, [a]) => Ok(self.formula(a, pol.flip())?.not()),
+                (Op::Implies, [a, b]) => Ok(self.formula(a, pol.flip())?.implies(self.formula(b, pol)?)),
+                (Op::Equiv, [a, b]) => {
+                    Ok(self.formula(a, Polarity::Mixed)?.iff(self.formula(b, Polarity::Mixed)?))
+                }
+                (Op::In, [x, set]) => {
+                    let x = self.term(x)?;
+                    self.member(&x, set, pol)
+                }
+                (Op::NotIn, [x, set]) => {
+                    let x = self.term(x)?;
+                    Ok(self.member(&x, set, pol.flip())?.not())
+                }
+                (Op::Subseteq, [a, b]) => self.subset(a, b, pol),
+                _ => self.term_bool(expr),
+            },
+            ExprKind::If(cond, then, other) => {
+                let cond = self.formula(cond, Polarity::Mixed)?;
+                Ok(cond.ite(&self.formula(then, pol)?, &self.formula(other, pol)?))
+            }
+            ExprKind::Case(arms, other) => {
+                let mut result = match other {
+                    Some(other) => self.formula(other, pol)?,
+                    None => Bool::from_bool(false),
+                };
+                for (guard, value) in arms.iter().rev() {
+                    let guard = self.formula(guard, Polarity::Mixed)?;
+                    result = guard.ite(&self.formula(value, pol)?, &result);
+                }
+                Ok(result)
+            }
+            ExprKind::Quant(q, binders, body) => {
+                self.quantify(*q, binders, pol, &mut |me, pol| me.formula(body, pol))
+            }
+            _ => self.term_bool(expr),
+        }
+    }
+
+    fn term_bool(&mut self, expr: &Expr) -> Result<Bool> {
+        let term = self.term(expr)?;
+        term.as_bool().ok_or_else(|| internal(expr.loc, "expected a boolean term"))
+    }
+
+    pub(super) fn term_int(&mut self, expr: &Expr) -> Result<Int> {
+        let term = self.term(expr)?;
+        term.as_int().ok_or_else(|| internal(expr.loc, "expected an integer term"))
+    }
+
+    /// Runs `encode` with `variable` bound by a Z3 binder around its result: side conditions
+    /// it produces are universally closed over `variable` and passed outwards.
+    pub(super) fn under_binder<R>(
+        &mut self,
+        variable: &Dynamic,
+        encode: impl FnOnce(&mut Self) -> Result<R>,
+    ) -> Result<R> {
+        self.sides.push(Vec::new());
+        let result = encode(self);
+        let sides = self.sides.pop().unwrap_or_default();
+        let closed: Vec<Bool> = sides.iter().map(|s| z3::ast::forall_const(&[variable], &[], s)).collect();
+        if let Some(frame) = self.sides.last_mut() {
+            frame.extend(closed);
+        }
+        result
+    }
+
+    fn pattern_name(&self, pattern: &Pattern) -> String {
+        let name_of = |id: &BoundId| self.spec.bound_names.get(id.0).cloned().unwrap_or_else(|| "x".into());
+        match pattern {
+            Pattern::Var(id) => name_of(id),
+            Pattern::Tuple(ids) => ids.iter().map(name_of).collect::<Vec<_>>().join("_"),
+        }
+    }
+
+    // ---- Terms -----------------------------------------------------------------------------
+
+    /// Any expression, as a term of its type's sort.
+    pub(super) fn term(&mut self, expr: &Expr) -> Result<Dynamic> {
+        let loc = expr.loc;
+        match &*expr.kind {
+            ExprKind::Lit(value) => {
+                let ty = self.ty(expr)?;
+                self.value_term(value, &ty, loc)
+            }
+            ExprKind::Var(VarId(v)) => {
+                let state = self.state(self.step);
+                state.get(*v).cloned().ok_or_else(|| internal(loc, "unknown state variable"))
+            }
+            ExprKind::Primed(VarId(v)) => {
+                let next = match &self.next_override {
+                    Some(next) => next.clone(),
+                    None => self.state(self.step + 1),
+                };
+                next.get(*v).cloned().ok_or_else(|| internal(loc, "unknown state variable"))
+            }
+            ExprKind::Const(id) => self.constant(*id),
+            ExprKind::Bound(id) => self
+                .env
+                .iter()
+                .rev()
+                .find(|(bound, _)| bound == id)
+                .map(|(_, term)| term.clone())
+                .ok_or_else(|| internal(loc, "unbound variable")),
+            ExprKind::Apply(op, args) => self.apply(*op, args, expr),
+            ExprKind::If(cond, then, other) => {
+                let cond = self.formula(cond, Polarity::Mixed)?;
+                let (then, other) = (self.term(then)?, self.term(other)?);
+                ite(&cond, &then, &other, loc)
+            }
+            ExprKind::Case(arms, other) => {
+                let ty = self.ty(expr)?;
+                let mut result = match other {
+                    Some(other) => self.term(other)?,
+                    None => self.sorts.default_value(&ty),
+                };
+                for (guard, value) in arms.iter().rev() {
+                    let guard = self.formula(guard, Polarity::Mixed)?;
+                    let value = self.term(value)?;
+                    result = ite(&guard, &value, &result, loc)?;
+                }
+                Ok(result)
+            }
+            ExprKind::Quant(..) => Ok(self.formula(expr, Polarity::Mixed)?.into()),
+            ExprKind::Choose(binder, body) => self.choose(expr, binder, body),
+            ExprKind::InfiniteSet(_)
+            | ExprKind::SetEnum(_)
+            | ExprKind::SetFilter(..)
+            | ExprKind::SetMap(..)
+            | ExprKind::FnSet(..)
+            | ExprKind::RecordSet(_)
+            | ExprKind::Times(_) => Ok(self.set_term(expr)?.into()),
+            ExprKind::FnCons(binders, body) => self.fn_cons(expr, binders, body),
+            ExprKind::FnApp(f, arg) => self.fn_app(f, arg, loc),
+            ExprKind::Record(fields) => {
+                let ty = self.ty(expr)?;
+                let mut terms = Vec::new();
+                // Datatype fields are in name order, as `Type::Record` keeps them.
+                let mut sorted: Vec<&(String, Expr)> = fields.iter().collect();
+                sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                for (_, value) in sorted {
+                    terms.push(self.term(value)?);
+                }
+                Ok(self.sorts.construct(&ty, &terms))
+            }
+            ExprKind::Field(record, name) => {
+                let ty = self.ty(record)?;
+                let term = self.term(record)?;
+                self.record_field(&term, &ty, name, loc)
+            }
+            ExprKind::Except(base, updates) => {
+                let ty = self.ty(base)?;
+                let mut term = self.term(base)?;
+                for (path, value) in updates {
+                    term = self.update(&term, &ty, path, value, loc)?;
+                }
+                Ok(term)
+            }
+            ExprKind::Tuple(items) => {
+                let ty = self.ty(expr)?;
+                let terms = items.iter().map(|i| self.term(i)).collect::<Result<Vec<_>>>()?;
+                self.tuple_like(&ty, terms, loc)
+            }
+            ExprKind::Enabled(_) => Err(unsupported(loc, "`ENABLED` inside an expression")),
+            ExprKind::Always(_)
+            | ExprKind::Eventually(_)
+            | ExprKind::LeadsTo(..)
+            | ExprKind::BoxAction(..)
+            | ExprKind::AngleAction(..)
+            | ExprKind::Fair(..) => Err(unsupported(loc, "a temporal operator in a state or action formula")),
+        }
+    }
+
+    pub(super) fn constant(&mut self, id: ConstId) -> Result<Dynamic> {
+        let Some(constant) = self.spec.constants.get(id.0) else {
+            return Err(internal(crate::ir::build::nowhere(), "unknown constant"));
+        };
+        let ty = self.types.consts.get(id.0).cloned().ok_or_else(|| internal(constant.loc, "untyped constant"))?;
+        if let Some(value) = &constant.value {
+            return self.value_term(value, &ty, constant.loc);
+        }
+        if let Some(term) = self.consts.get(&id) {
+            return Ok(term.clone());
+        }
+        let sort = self.sorts.sort(&ty);
+        let term = Dynamic::new_const(constant.name.as_str(), &sort);
+        self.consts.insert(id, term.clone());
+        Ok(term)
+    }
+
+    /// A sequence, tuple or (for a function from `1..n`) function term from its items.
+    fn tuple_like(&mut self, ty: &Type, items: Vec<Dynamic>, loc: Loc) -> Result<Dynamic> {
+        match ty {
+            Type::Tuple(_) => Ok(self.sorts.construct(ty, &items)),
+            Type::Seq(elem) => {
+                let mut elems = Array::const_array(&Sort::int(), &self.sorts.default_value(elem));
+                for (i, item) in items.iter().enumerate() {
+                    elems = elems.store(&Int::from_i64(i as i64 + 1), item);
+                }
+                Ok(self.sorts.construct(ty, &[Int::from_i64(items.len() as i64).into(), elems.into()]))
+            }
+            Type::Fn(domain, range) if **domain == Type::Int => {
+                let mut dom = Array::const_array(&Sort::int(), &Bool::from_bool(false));
+                let mut map = Array::const_array(&Sort::int(), &self.sorts.default_value(range));
+                for (i, item) in items.iter().enumerate() {
+                    let index = Int::from_i64(i as i64 + 1);
+                    dom = dom.store(&index, &Bool::from_bool(true));
+                    map = map.store(&index, item);
+                }
+                Ok(self.sorts.construct(ty, &[dom.into(), map.into()]))
+            }
+            other => Err(internal(loc, format!("a tuple of type {other}"))),
+        }
+    }
+
+    /// Field `index` of a function or sequence datatype, as an array.
+    pub(super) fn field_array(&mut self, ty: &Type, value: &Dynamic, index: usize, loc: Loc) -> Result<Array> {
+        self.sorts
+            .field(ty, value, index)
+            .and_then(|f| f.as_array())
+            .ok_or_else(|| internal(loc, format!("no array field {index} in type {ty}")))
+    }
+
+    fn record_field(&mut self, record: &Dynamic, ty: &Type, name: &str, loc: Loc) -> Result<Dynamic> {
+        match ty {
+            Type::Record(fields) => {
+                let index = fields.keys().position(|f| f == name);
+                let index = index.ok_or_else(|| internal(loc, format!("record has no field `{name}`")))?;
+                self.sorts.field(ty, record, index).ok_or_else(|| internal(loc, "record field"))
+            }
+            Type::Fn(domain, _) if **domain == Type::Str => {
+                let key = z3_string(name).ok_or_else(|| unsupported(loc, "a field name with a NUL byte"))?;
+                let map = self.field_array(ty, record, 1, loc)?;
+                Ok(map.select(&key))
+            }
+            other => Err(internal(loc, format!("field `.{name}` of a value of type {other}"))),
+        }
+    }
+
+    /// `f[arg]` for functions, sequences, tuples and records.
+    fn fn_app(&mut self, f: &Expr, arg: &Expr, loc: Loc) -> Result<Dynamic> {
+        let ty = self.ty(f)?;
+        let function = self.term(f)?;
+        match &ty {
+            Type::Fn(..) | Type::Seq(_) => {
+                let index = self.term(arg)?;
+                let map = self.field_array(&ty, &function, 1, loc)?;
+                select(&map, &index, loc)
+            }
+            Type::Tuple(items) => {
+                if let Some(k) = literal_int(arg) {
+                    return match usize::try_from(k).ok().filter(|k| (1..=items.len()).contains(k)) {
+                        Some(k) => self.sorts.field(&ty, &function, k - 1).ok_or_else(|| internal(loc, "tuple")),
+                        None => Err(unsupported(loc, format!("tuple index {k} out of range"))),
+                    };
+                }
+                // A computed index: all components must have one type.
+                if items.windows(2).any(|w| w[0] != w[1]) || items.is_empty() {
+                    return Err(unsupported(loc, "a computed index into a tuple of mixed types"));
+                }
+                let index = self.term_int(arg)?;
+                let mut result = self.sorts.default_value(&items[0]);
+                for k in (0..items.len()).rev() {
+                    let item = self.sorts.field(&ty, &function, k).ok_or_else(|| internal(loc, "tuple"))?;
+                    result = ite(&index.eq(Int::from_i64(k as i64 + 1)), &item, &result, loc)?;
+                }
+                Ok(result)
+            }
+            Type::Record(_) => match &*arg.kind {
+                ExprKind::Lit(Value::Str(name)) => self.record_field(&function, &ty, name, loc),
+                _ => Err(unsupported(loc, "a computed field name")),
+            },
+            other => Err(internal(loc, format!("applying a value of type {other}"))),
+        }
+    }
+
+    /// `[base EXCEPT !path = value]` for one path.
+    fn update(
+        &mut self,
+        base: &Dynamic,
+        ty: &Type,
+        path: &[crate::ir::PathStep],
+        value: &Expr,
+        loc: Loc,
+    ) -> Result<Dynamic> {
+        use crate::ir::PathStep;
+        let Some((step, rest)) = path.split_first() else {
+            return self.term(value);
+        };
+        match (step, ty) {
+            (PathStep::Index(index), Type::Fn(_, range) | Type::Seq(range)) => {
+                let index = self.term(index)?;
+                let in_domain = self.in_domain(base, ty, &index, loc)?;
+                let map = self.field_array(ty, base, 1, loc)?;
+                let old = select(&map, &index, loc)?;
+                let new = self.update(&old, range, rest, value, loc)?;
+                // Outside the domain EXCEPT changes nothing (and the array stays normalised).
+                let stored = map.store(&index, &ite(&in_domain, &new, &old, loc)?);
+                let first = self.sorts.field(ty, base, 0).ok_or_else(|| internal(loc, "function"))?;
+                Ok(self.sorts.construct(ty, &[first, stored.into()]))
+            }
+            (PathStep::Index(index), Type::Tuple(items)) => {
+                let k = literal_int(index)
+                    .and_then(|k| usize::try_from(k).ok())
+                    .filter(|k| (1..=items.len()).contains(k))
+                    .ok_or_else(|| unsupported(loc, "EXCEPT on a tuple at a computed or out-of-range index"))?;
+                self.update_field(base, ty, k - 1, &items[k - 1], rest, value, loc)
+            }
+            (PathStep::Index(index), Type::Record(fields)) => match &*index.kind {
+                ExprKind::Lit(Value::Str(name)) => {
+                    let k = fields.keys().position(|f| f == name).ok_or_else(|| internal(loc, "no such field"))?;
+                    let field_ty = fields.values().nth(k).cloned().ok_or_else(|| internal(loc, "field"))?;
+                    self.update_field(base, ty, k, &field_ty, rest, value, loc)
+                }
+                _ => Err(unsupported(loc, "EXCEPT on a record at a computed field")),
+            },
+            (PathStep::Field(name), Type::Record(fields)) => {
+                let k = fields.keys().position(|f| f == name).ok_or_else(|| internal(loc, "no such field"))?;
+                let field_ty = fields.values().nth(k).cloned().ok_or_else(|| internal(loc, "field"))?;
+                self.update_field(base, ty, k, &field_ty, rest, value, loc)
+            }
+            (PathStep::Field(name), Type::Fn(domain, range)) if **domain == Type::Str => {
+                let key: Dynamic = z3_string(name).ok_or_else(|| unsupported(loc, "a NUL in a field name"))?.into();
+                let in_domain = self.in_domain(base, ty, &key, loc)?;
+                let map = self.field_array(ty, base, 1, loc)?;
+                let old = map.select(&key);
+                let new = self.update(&old, range, rest, value, loc)?;
+                let stored = map.store(&key, &ite(&in_domain, &new, &old, loc)?);
+                let first = self.sorts.field(ty, base, 0).ok_or_else(|| internal(loc, "function"))?;
+                Ok(self.sorts.construct(ty, &[first, stored.into()]))
+            }
+            (_, other) => Err(unsupported(loc, format!("EXCEPT on a value of type {other}"))),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn update_field(
+        &mut self,
+        base: &Dynamic,
+        ty: &Type,
+        k: usize,
+        field_ty: &Type,
+        rest: &[crate::ir::PathStep],
+        value: &Expr,
+        loc: Loc,
+    ) -> Result<Dynamic> {
+        let count = match ty {
+            Type::Tuple(items) => items.len(),
+            Type::Record(fields) => fields.len(),
+            _ => 0,
+        };
+        let mut fields = Vec::new();
+        for i in 0..count {
+            fields.push(self.sorts.field(ty, base, i).ok_or_else(|| internal(loc, "field"))?);
+        }
+        let old = fields.get(k).cloned().ok_or_else(|| internal(loc, "field"))?;
+        fields[k] = self.update(&old, field_ty, rest, value, loc)?;
+        Ok(self.sorts.construct(ty, &fields))
+    }
+
+    /// `index \in DOMAIN f` for a function or sequence term.
+    pub(super) fn in_domain(&mut self, f: &Dynamic, ty: &Type, index: &Dynamic, loc: Loc) -> Result<Bool> {
+        match ty {
+            Type::Fn(..) => {
+                let dom = self.field_array(ty, f, 0, loc)?;
+                select(&dom, index, loc)?.as_bool().ok_or_else(|| internal(loc, "domain"))
+            }
+            Type::Seq(_) => {
+                let len = self.sorts.field(ty, f, 0).and_then(|l| l.as_int()).ok_or_else(|| internal(loc, "len"))?;
+                let index = index.as_int().ok_or_else(|| internal(loc, "sequence index"))?;
+                Ok(index.ge(Int::from_i64(1)) & index.le(&len))
+            }
+            other => Err(internal(loc, format!("domain of type {other}"))),
+        }
+    }
+
+    /// `[x \in S |-> body]` (several binders: a function of tuples).
+    fn fn_cons(&mut self, expr: &Expr, binders: &[crate::ir::Binder], body: &Expr) -> Result<Dynamic> {
+        let loc = expr.loc;
+        let ty = self.ty(expr)?;
+        let (domain_ty, range_ty) = match &ty {
+            Type::Fn(a, b) => ((**a).clone(), (**b).clone()),
+            Type::Seq(elem) => (Type::Int, (**elem).clone()),
+            other => return Err(internal(loc, format!("a function constructor of type {other}"))),
+        };
+        if let Type::Seq(_) = ty {
+            return self.seq_cons(&ty, binders, body, &range_ty, loc);
+        }
+        let default = self.sorts.default_value(&range_ty);
+        // A finite domain of known elements: a chain of stores.
+        if let [binder] = binders {
+            if let Some(elements) = self.finite_elements(&binder.set)? {
+                if elements.unguarded() {
+                    let mut dom = Array::const_array(&self.sorts.sort(&domain_ty), &Bool::from_bool(false));
+                    let mut map = Array::const_array(&self.sorts.sort(&domain_ty), &default);
+                    for (_, element) in elements.items {
+                        let mark = self.bind(&binder.pattern, &element, &domain_ty, loc)?;
+                        let value = self.term(body);
+                        self.env.truncate(mark);
+                        dom = dom.store(&element, &Bool::from_bool(true));
+                        map = map.store(&element, &value?);
+                    }
+                    return Ok(self.sorts.construct(&ty, &[dom.into(), map.into()]));
+                }
+            }
+        }
+        // Otherwise: `dom = S`, `map = \lambda x. IF x \in S THEN body ELSE default`.
+        let sort = self.sorts.sort(&domain_ty);
+        let x = self.fresh_const("x", &sort);
+        let (dom, map) = self.under_binder(&x, |me| {
+            let mark = me.env.len();
+            let mut member = Vec::new();
+            if let [binder] = binders {
+                member.push(me.member(&x, &binder.set, Polarity::Mixed)?);
+                me.bind(&binder.pattern, &x, &domain_ty, loc)?;
+            } else {
+                for (i, binder) in binders.iter().enumerate() {
+                    let part = me.sorts.field(&domain_ty, &x, i).ok_or_else(|| internal(loc, "tuple domain"))?;
+                    member.push(me.member(&part, &binder.set, Polarity::Mixed)?);
+                    let part_ty = match &domain_ty {
+                        Type::Tuple(items) => items.get(i).cloned(),
+                        _ => None,
+                    };
+                    let part_ty = part_ty.ok_or_else(|| internal(loc, "tuple domain"))?;
+                    me.bind(&binder.pattern, &part, &part_ty, loc)?;
+                }
+            }
+            let value = me.term(body);
+            me.env.truncate(mark);
+            let member = Bool::and(&member);
+            let map = ite(&member, &value?, &default, loc)?;
+            Ok((member, map))
+        })?;
+        let dom = z3::ast::lambda_const(&[&x], &dom.into());
+        let map = z3::ast::lambda_const(&[&x], &map);
+        Ok(self.sorts.construct(&ty, &[dom.into(), map.into()]))
+    }
+
+    /// `[i \in 1..n |-> body]` typed as a sequence.
+    fn seq_cons(
+        &mut self,
+        ty: &Type,
+        binders: &[crate::ir::Binder],
+        body: &Expr,
+        elem_ty: &Type,
+        loc: Loc,
+    ) -> Result<Dynamic> {
+        let [binder] = binders else {
+            return Err(unsupported(loc, "a sequence built over several binders"));
+        };
+        let ExprKind::Apply(Op::Range, bounds) = &*binder.set.kind else {
+            return Err(unsupported(loc, "a sequence built over a set other than `1..n`"));
+        };
+        if bounds.len() != 2 || literal_int(&bounds[0]) != Some(1) {
+            return Err(unsupported(loc, "a sequence built over a set other than `1..n`"));
+        }
+        let upper = self.term_int(&bounds[1])?;
+        let len = upper.ge(Int::from_i64(0)).ite(&upper, &Int::from_i64(0));
+        let default = self.sorts.default_value(elem_ty);
+        let i = self.fresh_const("i", &Sort::int());
+        let i_int = i.as_int().ok_or_else(|| internal(loc, "index"))?;
+        let elems = self.under_binder(&i, |me| {
+            let mark = me.bind(&binder.pattern, &i, &Type::Int, loc)?;
+            let value = me.term(body);
+            me.env.truncate(mark);
+            let inside = i_int.ge(Int::from_i64(1)) & i_int.le(&len);
+            ite(&inside, &value?, &default, loc)
+        })?;
+        let elems = z3::ast::lambda_const(&[&i], &elems);
+        Ok(self.sorts.construct(ty, &[len.into(), elems.into()]))
+    }
+
+    /// `CHOOSE x \in S : P`: an uninterpreted function of the free variables, the same for
+    /// every occurrence of the same expression, with the axiom that makes it a choice.
+    fn choose(&mut self, expr: &Expr, binder: &crate::ir::Binder, body: &Expr) -> Result<Dynamic> {
+        let loc = expr.loc;
+        let ty = self.ty(expr)?;
+        let (key, free) = super::canon::canonical(expr);
+        let mut args: Vec<Dynamic> = Vec::new();
+        for var in &free {
+            args.push(match var {
+                super::canon::Free::Bound(id) => self
+                    .env
+                    .iter()
+                    .rev()
+                    .find(|(b, _)| b == id)
+                    .map(|(_, t)| t.clone())
+                    .ok_or_else(|| internal(loc, "unbound variable in CHOOSE"))?,
+                super::canon::Free::Var(v) => self.term(&plain(ExprKind::Var(*v), loc))?,
+                super::canon::Free::Primed(v) => self.term(&plain(ExprKind::Primed(*v), loc))?,
+                super::canon::Free::Const(c) => self.constant(*c)?,
+            });
+        }
+        let arg_sorts: Vec<Sort> = args.iter().map(|a| a.get_sort()).collect();
+        let key = format!("{key} : {ty} : {arg_sorts:?}");
+        let function = match self.chooses.get(&key) {
+            Some(f) => f.clone(),
+            None => {
+                let name = format!("choose!{}", self.chooses.len());
+                let sort_refs: Vec<&Sort> = arg_sorts.iter().collect();
+                let f = FuncDecl::new(name, &sort_refs, &self.sorts.sort(&ty));
+                self.chooses.insert(key, f.clone());
+                f
+            }
+        };
+        let arg_refs: Vec<&dyn Ast> = args.iter().map(|a| a as &dyn Ast).collect();
+        let chosen = function.apply(&arg_refs);
+        // Axiom: (\E x \in S : P(x)) => chosen \in S /\ P(chosen).
+        let some = self.quantify(Quantifier::Exists, std::slice::from_ref(binder), Polarity::Mixed, &mut |me, _| {
+            me.formula(body, Polarity::Mixed)
+        })?;
+        let member = self.member(&chosen, &binder.set, Polarity::Mixed)?;
+        let mark = self.bind(&binder.pattern, &chosen, &ty, loc)?;
+        let satisfies = self.formula(body, Polarity::Mixed);
+        self.env.truncate(mark);
+        let axiom = some.implies(member & satisfies?);
+        if let Some(frame) = self.sides.last_mut() {
+            frame.push(axiom);
+        }
+        Ok(chosen)
+    }
+
+    // ---- Literal values ----------------------------------------------------------------------
+
+    /// A TLA+ value of type `ty` as a term.
+    pub fn value_term(&mut self, value: &Value, ty: &Type, loc: Loc) -> Result<Dynamic> {
+        let mismatch = || internal(loc, format!("the value {value} does not have type {ty}"));
+        match (value, ty) {
+            (Value::Bool(b), Type::Bool) => Ok(Bool::from_bool(*b).into()),
+            (Value::Int(n), Type::Int) => Ok(Int::from_i64(*n).into()),
+            (Value::Str(s), Type::Str) => {
+                z3_string(s).map(Dynamic::from).ok_or_else(|| unsupported(loc, "a string with a NUL byte"))
+            }
+            (Value::ModelValue(name), Type::ModelValue) => self.sorts.model_value(name).ok_or_else(mismatch),
+            (Value::Set(items), Type::Set(elem)) => {
+                let mut set = Array::const_array(&self.sorts.sort(elem), &Bool::from_bool(false));
+                for item in items {
+                    set = set.store(&self.value_term(item, elem, loc)?, &Bool::from_bool(true));
+                }
+                Ok(set.into())
+            }
+            (Value::Fn(map), Type::Fn(a, b)) => {
+                let mut dom = Array::const_array(&self.sorts.sort(a), &Bool::from_bool(false));
+                let mut array = Array::const_array(&self.sorts.sort(a), &self.sorts.default_value(b));
+                for (key, item) in map {
+                    let key = self.value_term(key, a, loc)?;
+                    dom = dom.store(&key, &Bool::from_bool(true));
+                    array = array.store(&key, &self.value_term(item, b, loc)?);
+                }
+                Ok(self.sorts.construct(ty, &[dom.into(), array.into()]))
+            }
+            (Value::Fn(map), Type::Record(fields)) => {
+                let mut terms = Vec::new();
+                for (name, field_ty) in fields {
+                    let item = map.get(&Value::Str(name.clone())).ok_or_else(mismatch)?;
+                    terms.push(self.value_term(item, field_ty, loc)?);
+                }
+                if map.len() != fields.len() {
+                    return Err(mismatch());
+                }
+                Ok(self.sorts.construct(ty, &terms))
+            }
+            (Value::Fn(_), Type::Tuple(items_ty)) => {
+                let items = value.as_sequence().filter(|items| items.len() == items_ty.len()).ok_or_else(mismatch)?;
+                let mut terms = Vec::new();
+                for (item, item_ty) in items.iter().zip(items_ty) {
+                    terms.push(self.value_term(item, item_ty, loc)?);
+                }
+                Ok(self.sorts.construct(ty, &terms))
+            }
+            (Value::Fn(_), Type::Seq(elem)) => {
+                let items = value.as_sequence().ok_or_else(mismatch)?;
+                let mut terms = Vec::new();
+                for item in items {
+                    terms.push(self.value_term(item, elem, loc)?);
+                }
+                self.tuple_like(ty, terms, loc)
+            }
+            _ => Err(mismatch()),
+        }
+    }
+
+    // ---- Well-formedness ---------------------------------------------------------------------
+
+    /// Constrains a fresh term of type `ty` to be normalised (see `sorts`).
+    pub fn well_formed(&mut self, term: &Dynamic, ty: &Type) -> Bool {
+        if !needs_normalising(ty) {
+            return Bool::from_bool(true);
+        }
+        match ty {
+            Type::Fn(a, b) => {
+                let (Some(dom), Some(map)) = (
+                    self.sorts.field(ty, term, 0).and_then(|d| d.as_array()),
+                    self.sorts.field(ty, term, 1).and_then(|m| m.as_array()),
+                ) else {
+                    return Bool::from_bool(true);
+                };
+                let default = self.sorts.default_value(b);
+                let (a, b) = ((**a).clone(), (**b).clone());
+                self.for_all_of_type(&a, &mut |me, x| {
+                    let inside = dom.select(x).as_bool().unwrap_or_else(|| Bool::from_bool(false));
+                    let value = map.select(x);
+                    let outside = value.safe_eq(&default).unwrap_or_else(|_| Bool::from_bool(false));
+                    let nested = me.well_formed(&value, &b);
+                    (inside.not().implies(outside) & inside.implies(nested), vec![value])
+                })
+            }
+            Type::Seq(t) => {
+                let (Some(len), Some(elems)) = (
+                    self.sorts.field(ty, term, 0).and_then(|l| l.as_int()),
+                    self.sorts.field(ty, term, 1).and_then(|e| e.as_array()),
+                ) else {
+                    return Bool::from_bool(true);
+                };
+                let default = self.sorts.default_value(t);
+                let t = (**t).clone();
+                let body = self.for_all_of_type(&Type::Int, &mut |me, i| {
+                    let i = i.as_int().unwrap_or_else(|| Int::from_i64(0));
+                    let inside = i.ge(Int::from_i64(1)) & i.le(&len);
+                    let value = elems.select(&i);
+                    let outside = value.safe_eq(&default).unwrap_or_else(|_| Bool::from_bool(false));
+                    let nested = me.well_formed(&value, &t);
+                    (inside.not().implies(outside) & inside.implies(nested), vec![value])
+                });
+                len.ge(Int::from_i64(0)) & body
+            }
+            Type::Set(elem) => {
+                let Some(set) = term.as_array() else {
+                    return Bool::from_bool(true);
+                };
+                let elem = (**elem).clone();
+                self.for_all_of_type(&elem, &mut |me, x| {
+                    let inside = set.select(x).as_bool().unwrap_or_else(|| Bool::from_bool(false));
+                    (inside.implies(me.well_formed(x, &elem)), vec![set.select(x)])
+                })
+            }
+            Type::Record(fields) => {
+                let types: Vec<Type> = fields.values().cloned().collect();
+                self.fields_well_formed(term, ty, &types)
+            }
+            Type::Tuple(items) => self.fields_well_formed(term, ty, &items.clone()),
+            _ => Bool::from_bool(true),
+        }
+    }
+
+    fn fields_well_formed(&mut self, term: &Dynamic, ty: &Type, types: &[Type]) -> Bool {
+        let mut parts = Vec::new();
+        for (i, field_ty) in types.iter().enumerate() {
+            if let Some(field) = self.sorts.field(ty, term, i) {
+                parts.push(self.well_formed(&field, field_ty));
+            }
+        }
+        Bool::and(&parts)
+    }
+
+    /// `\A x : body(x)` over all values of a type: a conjunction over a small universe, a Z3
+    /// quantifier (with the terms `body` returns as its trigger) otherwise.
+    fn for_all_of_type(
+        &mut self,
+        ty: &Type,
+        body: &mut dyn FnMut(&mut Self, &Dynamic) -> (Bool, Vec<Dynamic>),
+    ) -> Bool {
+        if let Some(universe) = self.sorts.universe(ty, EXPANSION_LIMIT) {
+            let parts: Vec<Bool> = universe.iter().map(|x| body(self, x).0).collect();
+            return Bool::and(&parts);
+        }
+        let sort = self.sorts.sort(ty);
+        let x = self.fresh_const("w", &sort);
+        let (formula, triggers) = body(self, &x);
+        let trigger_refs: Vec<&dyn Ast> = triggers.iter().map(|t| t as &dyn Ast).collect();
+        let pattern = z3::Pattern::new(&trigger_refs);
+        z3::ast::forall_const(&[&x], &[&pattern], &formula)
+    }
+}
+
+/// Whether fresh terms of this type need the normalisation constraint.
+pub(super) fn needs_normalising(ty: &Type) -> bool {
+    match ty {
+        Type::Fn(..) | Type::Seq(_) => true,
+        Type::Set(elem) => needs_normalising(elem),
+        Type::Record(fields) => fields.values().any(needs_normalising),
+        Type::Tuple(items) => items.iter().any(needs_normalising),
+        Type::Bool | Type::Int | Type::Str | Type::ModelValue => false,
+    }
+}
+
+/// `IF cond THEN a ELSE b` for terms of one sort.
+pub(super) fn ite(cond: &Bool, a: &Dynamic, b: &Dynamic, loc: Loc) -> Result<Dynamic> {
+    if a.get_sort() != b.get_sort() {
+        return Err(internal(loc, format!("branches of sorts {} and {}", a.get_sort(), b.get_sort())));
+    }
+    Ok(cond.ite(a, b))
+}
+
+/// `a = b` for terms of one sort.
+pub(super) fn equal(a: &Dynamic, b: &Dynamic, loc: Loc) -> Result<Bool> {
+    a.safe_eq(b).map_err(|_| internal(loc, format!("comparing sorts {} and {}", a.get_sort(), b.get_sort())))
+}
+
+/// `array[index]`, checking the index sort.
+pub(super) fn select(array: &Array, index: &Dynamic, loc: Loc) -> Result<Dynamic> {
+    match array.get_sort().array_domain() {
+        Some(domain) if domain == index.get_sort() => Ok(array.select(index)),
+        _ => Err(internal(loc, format!("indexing an array of sort {} with a {}", array.get_sort(), index.get_sort()))),
+    }
+}
+
+pub(super) fn literal_int(expr: &Expr) -> Option<i64> {
+    match &*expr.kind {
+        ExprKind::Lit(Value::Int(n)) => Some(*n),
+        _ => None,
+    }
+}
+
+fn plain(kind: ExprKind, loc: Loc) -> Expr {
+    Expr { id: crate::ir::ExprId(usize::MAX), loc, kind: Box::new(kind) }
+}
+
+/// Every model value the spec mentions: in constants' values and in literals.
+fn model_values_of(spec: &Spec) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for constant in &spec.constants {
+        if let Some(value) = &constant.value {
+            collect_model_values(value, &mut names);
+        }
+    }
+    let mut visit = |expr: &Expr| collect_in_expr(&mut expr.clone(), &mut names);
+    visit(&spec.init);
+    for action in &spec.actions {
+        visit(&action.body);
+        for param in &action.params {
+            visit(&param.binder.set);
+        }
+    }
+    for named in spec
+        .invariants
+        .iter()
+        .chain(&spec.properties)
+        .chain(&spec.constraints)
+        .chain(&spec.action_constraints)
+        .chain(&spec.assumptions)
+    {
+        visit(&named.expr);
+    }
+    names
+}
+
+/// (Takes a copy: `for_each_child_mut` is the one child visitor the IR has.)
+fn collect_in_expr(expr: &mut Expr, names: &mut BTreeSet<String>) {
+    if let ExprKind::Lit(value) = &*expr.kind {
+        collect_model_values(value, names);
+    }
+    expr.kind.for_each_child_mut(&mut |child| collect_in_expr(child, names));
+}
+
+fn collect_model_values(value: &Value, names: &mut BTreeSet<String>) {
+    match value {
+        Value::ModelValue(name) => {
+            names.insert(name.clone());
+        }
+        Value::Set(items) => items.iter().for_each(|v| collect_model_values(v, names)),
+        Value::Fn(map) => {
+            for (k, v) in map {
+                collect_model_values(k, names);
+                collect_model_values(v, names);
+            }
+        }
+        Value::Bool(_) | Value::Int(_) | Value::Str(_) => {}
+    }
+}

@@ -1,0 +1,715 @@
+//! Sets: membership, set terms, quantification over a set, finite element lists, cardinality.
+//!
+//! A set is used three ways, and each has its cheapest encoding:
+//! * `x \in S` (`member`) is a formula built from the structure of `S`: `x = a \/ x = b` for
+//!   `{a, b}`, `lo <= x /\ x <= hi` for a range, field-wise membership for `[a: A, b: B]`,
+//!   `DOMAIN f = S /\ \A x \in S : f[x] \in T` for `[S -> T]`, and so on; only a set that is
+//!   a plain value (a variable, a function application, …) becomes an array `select`.
+//! * As a value (`set_term`), a set is an array `T -> Bool`: a chain of stores for a literal
+//!   set, Z3's set operations for `\cup`/`\cap`/`\`, and `\lambda x. x \in S` for the rest
+//!   (`SUBSET S` is `\lambda s. s \subseteq S`).
+//! * Quantifiers and `Cardinality` want the elements (`finite_elements`): a list of
+//!   (guard, element) pairs, meaning "element is in the set when guard holds".
+
+use super::encode::{equal, literal_int, select, Encoder, Polarity, Result, EXPANSION_LIMIT};
+use super::{internal, unsupported};
+use crate::ir::{Binder, Expr, ExprKind, Loc, Op, Quantifier};
+use crate::types::Type;
+use crate::value::Value;
+use z3::ast::{Array, Ast, Bool, Dynamic, Int, Set};
+use z3::Sort;
+
+/// Candidate elements of a set, each with the condition under which it is a member.
+pub(super) struct Elements {
+    pub items: Vec<(Bool, Dynamic)>,
+    /// Whether the candidates are known to be pairwise distinct.
+    pub distinct: bool,
+}
+
+impl Elements {
+    /// Whether every candidate is a member unconditionally.
+    pub fn unguarded(&self) -> bool {
+        self.items.iter().all(|(guard, _)| guard.as_bool() == Some(true))
+    }
+}
+
+/// The set a quantifier ranges over.
+pub(super) enum Domain<'e> {
+    Expr(&'e Expr),
+    /// A set given as an array term.
+    Term(Array),
+    /// `lo..hi`.
+    Ints(Int, Int),
+}
+
+type Body<'b, E> = &'b mut dyn FnMut(&mut E, &Dynamic, Polarity) -> Result<Bool>;
+
+impl Encoder<'_> {
+    /// `\A`/`\E` over `binders` with `body` (given the polarity its instances sit in).
+    pub(super) fn quantify(
+        &mut self,
+        q: Quantifier,
+        binders: &[Binder],
+        pol: Polarity,
+        body: &mut dyn FnMut(&mut Self, Polarity) -> Result<Bool>,
+    ) -> Result<Bool> {
+        let Some((first, rest)) = binders.split_first() else {
+            return body(self, pol);
+        };
+        let elem_ty = self.elem_type(&first.set)?;
+        let name = self.pattern_name(&first.pattern);
+        self.over(q, Domain::Expr(&first.set), &elem_ty, &name, pol, first.set.loc, &mut |me, x, pol| {
+            let mark = me.bind(&first.pattern, x, &elem_ty, first.set.loc)?;
+            let inner = me.quantify(q, rest, pol, body);
+            me.env.truncate(mark);
+            inner
+        })
+    }
+
+    /// `\A x \in domain : body(x)` or `\E …`: Skolemized where the polarity allows, expanded
+    /// over a finite element list, or a Z3 quantifier.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn over(
+        &mut self,
+        q: Quantifier,
+        domain: Domain<'_>,
+        elem_ty: &Type,
+        name: &str,
+        pol: Polarity,
+        loc: Loc,
+        body: Body<'_, Self>,
+    ) -> Result<Bool> {
+        let combine = |guard: Bool, inner: Bool| match q {
+            Quantifier::Exists => guard & inner,
+            Quantifier::Forall => guard.implies(inner),
+        };
+        let skolemize = matches!((q, pol), (Quantifier::Exists, Polarity::Pos) | (Quantifier::Forall, Polarity::Neg));
+        if skolemize {
+            let constant = self.fresh_skolem(name, elem_ty);
+            let member = self.contains(&domain, &constant, Polarity::Pos, loc)?;
+            let guard = member & self.well_formed(&constant, elem_ty);
+            return Ok(combine(guard, body(self, &constant, pol)?));
+        }
+        if let Some(elements) = self.domain_elements(&domain, elem_ty, loc)? {
+            let mut parts = Vec::new();
+            for (guard, element) in elements.items {
+                parts.push(combine(guard, body(self, &element, pol)?));
+            }
+            return Ok(match q {
+                Quantifier::Exists => Bool::or(&parts),
+                Quantifier::Forall => Bool::and(&parts),
+            });
+        }
+        let sort = self.sorts.sort(elem_ty);
+        let variable = self.fresh_const(name, &sort);
+        let guarded = self.under_binder(&variable, |me| {
+            let member = me.contains(&domain, &variable, Polarity::Mixed, loc)?;
+            let guard = member & me.well_formed(&variable, elem_ty);
+            Ok(combine(guard, body(me, &variable, Polarity::Mixed)?))
+        })?;
+        Ok(match q {
+            Quantifier::Exists => z3::ast::exists_const(&[&variable], &[], &guarded),
+            Quantifier::Forall => z3::ast::forall_const(&[&variable], &[], &guarded),
+        })
+    }
+
+    fn contains(&mut self, domain: &Domain<'_>, x: &Dynamic, pol: Polarity, loc: Loc) -> Result<Bool> {
+        match domain {
+            Domain::Expr(set) => self.member(x, set, pol),
+            Domain::Term(array) => as_bool(select(array, x, loc)?, loc),
+            Domain::Ints(lo, hi) => {
+                let x = x.as_int().ok_or_else(|| internal(loc, "an integer range over non-integers"))?;
+                Ok(x.ge(lo) & x.le(hi))
+            }
+        }
+    }
+
+    fn domain_elements(&mut self, domain: &Domain<'_>, elem_ty: &Type, loc: Loc) -> Result<Option<Elements>> {
+        match domain {
+            Domain::Expr(set) => self.finite_elements(set),
+            Domain::Term(array) => self.universe_elements(array, elem_ty, loc),
+            Domain::Ints(lo, hi) => Ok(int_range(lo, hi)),
+        }
+    }
+
+    /// The members of an array-valued set, when its element type has a small universe.
+    fn universe_elements(&mut self, array: &Array, elem_ty: &Type, loc: Loc) -> Result<Option<Elements>> {
+        let Some(universe) = self.sorts.universe(elem_ty, EXPANSION_LIMIT) else {
+            return Ok(None);
+        };
+        let mut items = Vec::new();
+        for element in universe {
+            items.push((as_bool(select(array, &element, loc)?, loc)?, element));
+        }
+        Ok(Some(Elements { items, distinct: true }))
+    }
+
+    // ---- Membership ----------------------------------------------------------------------
+
+    /// `x \in set`.
+    pub(super) fn member(&mut self, x: &Dynamic, set: &Expr, pol: Polarity) -> Result<Bool> {
+        let loc = set.loc;
+        match &*set.kind {
+            ExprKind::SetEnum(items) => {
+                let mut options = Vec::new();
+                for item in items {
+                    let item = self.term(item)?;
+                    options.push(equal(x, &item, loc)?);
+                }
+                Ok(Bool::or(&options))
+            }
+            ExprKind::Lit(Value::Set(items)) if items.len() <= EXPANSION_LIMIT => {
+                let elem_ty = self.elem_type(set)?;
+                let mut options = Vec::new();
+                for item in items {
+                    let item = self.value_term(item, &elem_ty, loc)?;
+                    options.push(equal(x, &item, loc)?);
+                }
+                Ok(Bool::or(&options))
+            }
+            ExprKind::InfiniteSet(crate::ir::InfiniteSet::Nat) => Ok(as_int(x, loc)?.ge(Int::from_i64(0))),
+            ExprKind::InfiniteSet(_) => Ok(Bool::from_bool(true)),
+            ExprKind::SetFilter(binder, predicate) => {
+                let elem_ty = self.elem_type(&binder.set)?;
+                let inside = self.member(x, &binder.set, pol)?;
+                let mark = self.bind(&binder.pattern, x, &elem_ty, loc)?;
+                let holds = self.formula(predicate, pol);
+                self.env.truncate(mark);
+                Ok(inside & holds?)
+            }
+            ExprKind::SetMap(body, binders) => {
+                self.quantify(Quantifier::Exists, binders, pol, &mut |me, _| {
+                    let image = me.term(body)?;
+                    equal(x, &image, loc)
+                })
+            }
+            ExprKind::FnSet(domain, range) => self.member_fn_set(x, set, domain, range, pol),
+            ExprKind::RecordSet(fields) => {
+                let ty = self.elem_type(set)?;
+                let Type::Record(field_types) = &ty else {
+                    return Err(internal(loc, format!("a record set of type {ty}")));
+                };
+                let mut parts = Vec::new();
+                for (name, field_set) in fields {
+                    let index = field_types.keys().position(|f| f == name);
+                    let index = index.ok_or_else(|| internal(loc, format!("record has no field `{name}`")))?;
+                    let field = self.sorts.field(&ty, x, index).ok_or_else(|| internal(loc, "field"))?;
+                    parts.push(self.member(&field, field_set, pol)?);
+                }
+                Ok(Bool::and(&parts))
+            }
+            ExprKind::Times(sets) => {
+                let ty = self.elem_type(set)?;
+                let mut parts = Vec::new();
+                for (i, component) in sets.iter().enumerate() {
+                    let item = match &ty {
+                        Type::Tuple(_) => self.sorts.field(&ty, x, i),
+                        Type::Seq(_) => {
+                            let elems = self.field_array(&ty, x, 1, loc)?;
+                            Some(elems.select(&Int::from_i64(i as i64 + 1)))
+                        }
+                        _ => None,
+                    };
+                    let item = item.ok_or_else(|| internal(loc, format!("a product of type {ty}")))?;
+                    parts.push(self.member(&item, component, pol)?);
+                }
+                if let Type::Seq(_) = &ty {
+                    let len = self.sorts.field(&ty, x, 0).and_then(|l| l.as_int());
+                    let len = len.ok_or_else(|| internal(loc, "sequence length"))?;
+                    parts.push(len.eq(Int::from_i64(sets.len() as i64)));
+                }
+                Ok(Bool::and(&parts))
+            }
+            ExprKind::Apply(op, args) => match (op, args.as_slice()) {
+                (Op::Range, [lo, hi]) => {
+                    let x = as_int(x, loc)?;
+                    Ok(x.ge(self.term_int(lo)?) & x.le(self.term_int(hi)?))
+                }
+                (Op::Union, _) => {
+                    let parts = args.iter().map(|a| self.member(x, a, pol)).collect::<Result<Vec<_>>>()?;
+                    Ok(Bool::or(&parts))
+                }
+                (Op::Intersect, _) => {
+                    let parts = args.iter().map(|a| self.member(x, a, pol)).collect::<Result<Vec<_>>>()?;
+                    Ok(Bool::and(&parts))
+                }
+                (Op::SetMinus, [a, b]) => Ok(self.member(x, a, pol)? & self.member(x, b, pol.flip())?.not()),
+                (Op::Powerset, [base]) => {
+                    let elem_ty = self.elem_type(base)?;
+                    let subset = x.as_array().ok_or_else(|| internal(loc, "SUBSET of a non-set"))?;
+                    self.over(Quantifier::Forall, Domain::Term(subset), &elem_ty, "s", pol, loc, &mut |me, y, pol| {
+                        me.member(y, base, pol)
+                    })
+                }
+                (Op::BigUnion, [family]) => {
+                    let inner_ty = self.elem_type(family)?;
+                    self.over(Quantifier::Exists, Domain::Expr(family), &inner_ty, "s", pol, loc, &mut |_, s, _| {
+                        let s = s.as_array().ok_or_else(|| internal(loc, "UNION of a non-set"))?;
+                        as_bool(select(&s, x, loc)?, loc)
+                    })
+                }
+                (Op::SeqSet, [base]) => {
+                    let ty = self.elem_type(set)?;
+                    let len = self.sorts.field(&ty, x, 0).and_then(|l| l.as_int());
+                    let len = len.ok_or_else(|| internal(loc, "Seq(S) of a non-sequence"))?;
+                    let elems = self.field_array(&ty, x, 1, loc)?;
+                    let domain = Domain::Ints(Int::from_i64(1), len);
+                    self.over(Quantifier::Forall, domain, &Type::Int, "i", pol, loc, &mut |me, i, pol| {
+                        me.member(&elems.select(i), base, pol)
+                    })
+                }
+                (Op::Domain, [f]) => {
+                    let ty = self.ty(f)?;
+                    if let Type::Fn(..) | Type::Seq(_) = ty {
+                        let f = self.term(f)?;
+                        return self.in_domain(&f, &ty, x, loc);
+                    }
+                    let array = self.set_term(set)?;
+                    as_bool(select(&array, x, loc)?, loc)
+                }
+                _ => {
+                    let array = self.set_term(set)?;
+                    as_bool(select(&array, x, loc)?, loc)
+                }
+            },
+            _ => {
+                let array = self.set_term(set)?;
+                as_bool(select(&array, x, loc)?, loc)
+            }
+        }
+    }
+
+    /// `f \in [S -> T]`: `DOMAIN f = S /\ \A x \in S : f[x] \in T`.
+    fn member_fn_set(&mut self, f: &Dynamic, set: &Expr, domain: &Expr, range: &Expr, pol: Polarity) -> Result<Bool> {
+        let loc = set.loc;
+        let ty = self.elem_type(set)?;
+        match &ty {
+            Type::Fn(a, _) => {
+                let a = (**a).clone();
+                let dom = self.field_array(&ty, f, 0, loc)?;
+                let map = self.field_array(&ty, f, 1, loc)?;
+                let domain_term = self.set_term(domain)?;
+                let same_domain = equal(&dom.clone().into(), &domain_term.into(), loc)?;
+                let values = self.over(Quantifier::Forall, Domain::Expr(domain), &a, "x", pol, loc, &mut |me, x, pol| {
+                    me.member(&map.select(x), range, pol)
+                })?;
+                Ok(same_domain & values)
+            }
+            Type::Seq(_) => {
+                // `[1..n -> T]` holds sequences of length n.
+                let ExprKind::Apply(Op::Range, bounds) = &*domain.kind else {
+                    return Err(unsupported(loc, "a set of sequences over a domain other than `1..n`"));
+                };
+                if bounds.len() != 2 || literal_int(&bounds[0]) != Some(1) {
+                    return Err(unsupported(loc, "a set of sequences over a domain other than `1..n`"));
+                }
+                let n = self.term_int(&bounds[1])?;
+                let len = self.sorts.field(&ty, f, 0).and_then(|l| l.as_int());
+                let len = len.ok_or_else(|| internal(loc, "sequence length"))?;
+                let elems = self.field_array(&ty, f, 1, loc)?;
+                let values = self.over(Quantifier::Forall, Domain::Expr(domain), &Type::Int, "i", pol, loc, &mut |me, i, pol| {
+                    me.member(&elems.select(i), range, pol)
+                })?;
+                let n_or_zero = n.ge(Int::from_i64(0)).ite(&n, &Int::from_i64(0));
+                Ok(len.eq(&n_or_zero) & values)
+            }
+            other => Err(unsupported(loc, format!("a function set whose elements have type {other}"))),
+        }
+    }
+
+    /// `a \subseteq b`.
+    pub(super) fn subset(&mut self, a: &Expr, b: &Expr, pol: Polarity) -> Result<Bool> {
+        let elem_ty = self.elem_type(a)?;
+        if self.finite_elements(a)?.is_some() || !is_plain_set(b) {
+            return self.over(Quantifier::Forall, Domain::Expr(a), &elem_ty, "x", pol, a.loc, &mut |me, x, pol| {
+                me.member(x, b, pol)
+            });
+        }
+        let (a_set, b_set) = (self.set_term(a)?, self.set_term(b)?);
+        let (a_set, b_set) = (to_set(&a_set, a.loc)?, to_set(&b_set, b.loc)?);
+        Ok(a_set.set_subset(&b_set))
+    }
+
+    // ---- Set terms ---------------------------------------------------------------------------
+
+    /// A set expression as an array `T -> Bool`.
+    pub(super) fn set_term(&mut self, set: &Expr) -> Result<Array> {
+        let loc = set.loc;
+        match &*set.kind {
+            ExprKind::SetEnum(items) => {
+                let elem_ty = self.elem_type(set)?;
+                let mut array = Array::const_array(&self.sorts.sort(&elem_ty), &Bool::from_bool(false));
+                for item in items {
+                    let item = self.term(item)?;
+                    array = array.store(&item, &Bool::from_bool(true));
+                }
+                Ok(array)
+            }
+            ExprKind::Apply(op, args) => match (op, args.as_slice()) {
+                (Op::Range, [_, _]) => match self.finite_elements(set)? {
+                    Some(elements) => self.stores(set, elements),
+                    None => self.lambda_set(set),
+                },
+                (Op::Union | Op::Intersect, _) => {
+                    let sets = args.iter().map(|a| to_set(&self.set_term(a)?, loc)).collect::<Result<Vec<_>>>()?;
+                    let combined = if *op == Op::Union { Set::set_union(&sets) } else { Set::intersect(&sets) };
+                    array_of(&combined, loc)
+                }
+                (Op::SetMinus, [a, b]) => {
+                    let (a, b) = (to_set(&self.set_term(a)?, loc)?, to_set(&self.set_term(b)?, loc)?);
+                    array_of(&a.difference(&b), loc)
+                }
+                (Op::Domain, [f]) => self.domain_term(f, loc),
+                (Op::Powerset | Op::BigUnion | Op::SeqSet, _) => self.lambda_set(set),
+                _ => as_array(self.term(set)?, loc),
+            },
+            ExprKind::InfiniteSet(_)
+            | ExprKind::SetFilter(..)
+            | ExprKind::SetMap(..)
+            | ExprKind::FnSet(..)
+            | ExprKind::RecordSet(_)
+            | ExprKind::Times(_) => match self.finite_elements(set)? {
+                Some(elements) if elements.items.len() <= 64 => self.stores(set, elements),
+                _ => self.lambda_set(set),
+            },
+            _ => as_array(self.term(set)?, loc),
+        }
+    }
+
+    /// A set from its candidate elements: `store`s for unconditional ones, `ite`s otherwise.
+    fn stores(&mut self, set: &Expr, elements: Elements) -> Result<Array> {
+        let elem_ty = self.elem_type(set)?;
+        let mut array = Array::const_array(&self.sorts.sort(&elem_ty), &Bool::from_bool(false));
+        for (guard, element) in elements.items {
+            let old = as_bool(array.select(&element), set.loc)?;
+            let member = if guard.as_bool() == Some(true) { Bool::from_bool(true) } else { guard | old };
+            array = array.store(&element, &member);
+        }
+        Ok(array)
+    }
+
+    /// `\lambda x. x \in set`.
+    fn lambda_set(&mut self, set: &Expr) -> Result<Array> {
+        let elem_ty = self.elem_type(set)?;
+        let sort = self.sorts.sort(&elem_ty);
+        let x = self.fresh_const("x", &sort);
+        let body = self.under_binder(&x, |me| me.member(&x, set, Polarity::Mixed))?;
+        Ok(z3::ast::lambda_const(&[&x], &body.into()))
+    }
+
+    /// `DOMAIN f`.
+    fn domain_term(&mut self, f: &Expr, loc: Loc) -> Result<Array> {
+        let ty = self.ty(f)?;
+        let term = self.term(f)?;
+        match &ty {
+            Type::Fn(..) => self.field_array(&ty, &term, 0, loc),
+            Type::Seq(_) => {
+                let len = self.sorts.field(&ty, &term, 0).and_then(|l| l.as_int());
+                let len = len.ok_or_else(|| internal(loc, "sequence length"))?;
+                let i = self.fresh_const("i", &Sort::int());
+                let i_int = as_int(&i, loc)?;
+                let body = i_int.ge(Int::from_i64(1)) & i_int.le(&len);
+                Ok(z3::ast::lambda_const(&[&i], &body.into()))
+            }
+            Type::Tuple(items) => {
+                let mut array = Array::const_array(&Sort::int(), &Bool::from_bool(false));
+                for k in 1..=items.len() {
+                    array = array.store(&Int::from_i64(k as i64), &Bool::from_bool(true));
+                }
+                Ok(array)
+            }
+            Type::Record(fields) => {
+                let mut array = Array::const_array(&Sort::string(), &Bool::from_bool(false));
+                for name in fields.keys() {
+                    let key = super::sorts::z3_string(name).ok_or_else(|| unsupported(loc, "a NUL in a field name"))?;
+                    array = array.store(&key, &Bool::from_bool(true));
+                }
+                Ok(array)
+            }
+            other => Err(internal(loc, format!("DOMAIN of a value of type {other}"))),
+        }
+    }
+
+    // ---- Finite element lists ----------------------------------------------------------------
+
+    /// The candidate elements of a set with a finite structure known at encoding time.
+    pub(super) fn finite_elements(&mut self, set: &Expr) -> Result<Option<Elements>> {
+        let loc = set.loc;
+        match &*set.kind {
+            ExprKind::SetEnum(items) => {
+                let literal: Option<Vec<&Value>> = items
+                    .iter()
+                    .map(|i| match &*i.kind {
+                        ExprKind::Lit(v) => Some(v),
+                        _ => None,
+                    })
+                    .collect();
+                let distinct = literal.is_some_and(|values| {
+                    let unique: std::collections::BTreeSet<&Value> = values.iter().copied().collect();
+                    unique.len() == values.len()
+                });
+                let mut out = Vec::new();
+                for item in items {
+                    out.push((Bool::from_bool(true), self.term(item)?));
+                }
+                Ok(Some(Elements { items: out, distinct }))
+            }
+            ExprKind::Lit(Value::Set(items)) if items.len() <= EXPANSION_LIMIT => {
+                let elem_ty = self.elem_type(set)?;
+                let mut out = Vec::new();
+                for item in items {
+                    out.push((Bool::from_bool(true), self.value_term(item, &elem_ty, loc)?));
+                }
+                Ok(Some(Elements { items: out, distinct: true }))
+            }
+            ExprKind::Apply(Op::Range, args) if args.len() == 2 => {
+                let (lo, hi) = (self.term_int(&args[0])?, self.term_int(&args[1])?);
+                Ok(int_range(&lo, &hi))
+            }
+            ExprKind::SetFilter(binder, predicate) => {
+                let Some(inner) = self.finite_elements(&binder.set)? else {
+                    return Ok(None);
+                };
+                let elem_ty = self.elem_type(&binder.set)?;
+                let mut out = Vec::new();
+                for (guard, element) in inner.items {
+                    let mark = self.bind(&binder.pattern, &element, &elem_ty, loc)?;
+                    let holds = self.formula(predicate, Polarity::Mixed);
+                    self.env.truncate(mark);
+                    out.push((guard & holds?, element));
+                }
+                Ok(Some(Elements { items: out, distinct: inner.distinct }))
+            }
+            ExprKind::SetMap(body, binders) => {
+                let mut out = Vec::new();
+                let finite = self.expand_bindings(binders, Bool::from_bool(true), &mut |me, guard| {
+                    out.push((guard.clone(), me.term(body)?));
+                    Ok(())
+                })?;
+                Ok(finite.then_some(Elements { items: out, distinct: false }))
+            }
+            ExprKind::Times(sets) => {
+                let ty = self.elem_type(set)?;
+                if !matches!(ty, Type::Tuple(_)) {
+                    return Ok(None);
+                }
+                self.product(&ty, sets)
+            }
+            ExprKind::RecordSet(fields) => {
+                let ty = self.elem_type(set)?;
+                let mut sorted: Vec<&(String, Expr)> = fields.iter().collect();
+                sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                let sets: Vec<Expr> = sorted.into_iter().map(|(_, s)| s.clone()).collect();
+                self.product(&ty, &sets)
+            }
+            ExprKind::Apply(Op::Union, args) => {
+                let mut out = Vec::new();
+                for arg in args {
+                    let Some(part) = self.finite_elements(arg)? else {
+                        return Ok(None);
+                    };
+                    out.extend(part.items);
+                }
+                Ok(Some(Elements { items: out, distinct: false }))
+            }
+            ExprKind::Apply(op @ (Op::Intersect | Op::SetMinus), args) if args.len() == 2 => {
+                let Some(left) = self.finite_elements(&args[0])? else {
+                    return self.type_universe_elements(set);
+                };
+                let mut out = Vec::new();
+                for (guard, element) in left.items {
+                    let inside = self.member(&element, &args[1], Polarity::Mixed)?;
+                    let keep = if *op == Op::Intersect { inside } else { inside.not() };
+                    out.push((guard & keep, element));
+                }
+                Ok(Some(Elements { items: out, distinct: left.distinct }))
+            }
+            ExprKind::Apply(Op::Powerset, args) if args.len() == 1 => {
+                let Some(base) = self.finite_elements(&args[0])? else {
+                    return Ok(None);
+                };
+                if !base.unguarded() || !base.distinct || base.items.len() > 12 {
+                    return Ok(None);
+                }
+                let elem_ty = self.elem_type(&args[0])?;
+                let empty = Array::const_array(&self.sorts.sort(&elem_ty), &Bool::from_bool(false));
+                let mut out = Vec::new();
+                for mask in 0..1usize << base.items.len() {
+                    let mut subset = empty.clone();
+                    for (i, (_, element)) in base.items.iter().enumerate() {
+                        if mask & (1 << i) != 0 {
+                            subset = subset.store(element, &Bool::from_bool(true));
+                        }
+                    }
+                    out.push((Bool::from_bool(true), subset.into()));
+                }
+                Ok(Some(Elements { items: out, distinct: true }))
+            }
+            ExprKind::Apply(Op::Domain, args) if args.len() == 1 => {
+                let ty = self.ty(&args[0])?;
+                match &ty {
+                    Type::Tuple(items) => Ok(int_range(&Int::from_i64(1), &Int::from_i64(items.len() as i64))),
+                    _ => self.type_universe_elements(set),
+                }
+            }
+            ExprKind::InfiniteSet(_) | ExprKind::FnSet(..) => Ok(None),
+            _ => self.type_universe_elements(set),
+        }
+    }
+
+    /// The members of any set whose element type has a small universe.
+    fn type_universe_elements(&mut self, set: &Expr) -> Result<Option<Elements>> {
+        let elem_ty = self.elem_type(set)?;
+        if self.sorts.universe(&elem_ty, EXPANSION_LIMIT).is_none() {
+            return Ok(None);
+        }
+        let array = self.set_term(set)?;
+        self.universe_elements(&array, &elem_ty, set.loc)
+    }
+
+    /// The elements of a product of finite sets (tuples or records, per `ty`).
+    fn product(&mut self, ty: &Type, sets: &[Expr]) -> Result<Option<Elements>> {
+        let mut combos: Vec<(Bool, Vec<Dynamic>)> = vec![(Bool::from_bool(true), Vec::new())];
+        let mut distinct = true;
+        for component in sets {
+            let Some(elements) = self.finite_elements(component)? else {
+                return Ok(None);
+            };
+            if combos.len().saturating_mul(elements.items.len()) > EXPANSION_LIMIT {
+                return Ok(None);
+            }
+            distinct &= elements.distinct;
+            let mut next = Vec::new();
+            for (guard, prefix) in &combos {
+                for (g, element) in &elements.items {
+                    let mut items = prefix.clone();
+                    items.push(element.clone());
+                    next.push((guard.clone() & g.clone(), items));
+                }
+            }
+            combos = next;
+        }
+        let items = combos.into_iter().map(|(guard, fields)| (guard, self.sorts.construct(ty, &fields))).collect();
+        Ok(Some(Elements { items, distinct }))
+    }
+
+    /// Calls `each` once per combination of elements of the binders' finite sets, with the
+    /// binders bound and the combined guard; `false` when some set is not finite.
+    pub(super) fn expand_bindings(
+        &mut self,
+        binders: &[Binder],
+        guard: Bool,
+        each: &mut dyn FnMut(&mut Self, &Bool) -> Result<()>,
+    ) -> Result<bool> {
+        let Some((first, rest)) = binders.split_first() else {
+            each(self, &guard)?;
+            return Ok(true);
+        };
+        let Some(elements) = self.finite_elements(&first.set)? else {
+            return Ok(false);
+        };
+        let elem_ty = self.elem_type(&first.set)?;
+        for (g, element) in elements.items {
+            let mark = self.bind(&first.pattern, &element, &elem_ty, first.set.loc)?;
+            let finite = self.expand_bindings(rest, guard.clone() & g, each);
+            self.env.truncate(mark);
+            if !finite? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    // ---- Cardinality -------------------------------------------------------------------------
+
+    /// `Cardinality(set)`, for sets with a finite structure known at encoding time.
+    pub(super) fn cardinality(&mut self, set: &Expr, loc: Loc) -> Result<Int> {
+        if let Some(elements) = self.finite_elements(set)? {
+            return count(&elements, loc);
+        }
+        if let ExprKind::Apply(Op::Range, args) = &*set.kind {
+            if let [lo, hi] = args.as_slice() {
+                let (lo, hi) = (self.term_int(lo)?, self.term_int(hi)?);
+                let size = Int::sub(&[&hi, &lo]) + Int::from_i64(1);
+                return Ok(hi.ge(&lo).ite(&size, &Int::from_i64(0)));
+            }
+        }
+        Err(unsupported(loc, "`Cardinality` of a set without a finite structure known before solving"))
+            .map_err(|d| d.note("supported: literal sets, ranges, filters and maps of those, and sets of model values, booleans or small records/tuples of them"))
+    }
+
+    /// Whether `IsFiniteSet(set)` can be decided now (it holds for every supported finite set).
+    pub(super) fn is_finite_set(&mut self, set: &Expr, loc: Loc) -> Result<Bool> {
+        if self.finite_elements(set)?.is_some() || matches!(&*set.kind, ExprKind::Apply(Op::Range, _)) {
+            return Ok(Bool::from_bool(true));
+        }
+        Err(unsupported(loc, "`IsFiniteSet` of a set without a finite structure known before solving"))
+    }
+}
+
+/// Counts the distinct members among candidates.
+fn count(elements: &Elements, loc: Loc) -> Result<Int> {
+    let one = Int::from_i64(1);
+    let zero = Int::from_i64(0);
+    if !elements.distinct && elements.items.len() > 256 {
+        return Err(unsupported(loc, "`Cardinality` of a set of more than 256 candidate elements that may repeat"));
+    }
+    let mut terms = Vec::new();
+    for (i, (guard, element)) in elements.items.iter().enumerate() {
+        let mut counted = vec![guard.clone()];
+        if !elements.distinct {
+            for (earlier_guard, earlier) in &elements.items[..i] {
+                counted.push((earlier_guard.clone() & equal(earlier, element, loc)?).not());
+            }
+        }
+        terms.push(Bool::and(&counted).ite(&one, &zero));
+    }
+    if terms.is_empty() {
+        return Ok(zero);
+    }
+    Ok(Int::add(&terms))
+}
+
+/// `lo..hi` as a list, when both bounds are numerals and the range is small.
+fn int_range(lo: &Int, hi: &Int) -> Option<Elements> {
+    let (lo, hi) = (lo.simplify().as_i64()?, hi.simplify().as_i64()?);
+    let size = hi.checked_sub(lo)?.checked_add(1)?.max(0);
+    if size > EXPANSION_LIMIT as i64 {
+        return None;
+    }
+    let items = (lo..=hi).map(|n| (Bool::from_bool(true), Int::from_i64(n).into())).collect();
+    Some(Elements { items, distinct: true })
+}
+
+/// Whether a set expression is an ordinary value (becomes an array without a lambda).
+fn is_plain_set(set: &Expr) -> bool {
+    !matches!(
+        &*set.kind,
+        ExprKind::InfiniteSet(_)
+            | ExprKind::FnSet(..)
+            | ExprKind::RecordSet(_)
+            | ExprKind::Times(_)
+            | ExprKind::SetMap(..)
+            | ExprKind::Apply(Op::Powerset | Op::SeqSet | Op::BigUnion, _)
+    )
+}
+
+pub(super) fn as_bool(term: Dynamic, loc: Loc) -> Result<Bool> {
+    term.as_bool().ok_or_else(|| internal(loc, format!("expected a boolean, found sort {}", term.get_sort())))
+}
+
+fn as_int(term: &Dynamic, loc: Loc) -> Result<Int> {
+    term.as_int().ok_or_else(|| internal(loc, format!("expected an integer, found sort {}", term.get_sort())))
+}
+
+fn as_array(term: Dynamic, loc: Loc) -> Result<Array> {
+    term.as_array().ok_or_else(|| internal(loc, format!("expected a set, found sort {}", term.get_sort())))
+}
+
+fn to_set(array: &Array, loc: Loc) -> Result<Set> {
+    Dynamic::from_ast(array).as_set().ok_or_else(|| internal(loc, "expected a set"))
+}
+
+fn array_of(set: &Set, loc: Loc) -> Result<Array> {
+    Dynamic::from_ast(set).as_array().ok_or_else(|| internal(loc, "expected a set"))
+}

@@ -1,0 +1,760 @@
+//! Inference on small specs built by hand.
+
+use super::*;
+use crate::diag::{FileId, Kind};
+use crate::ir::build::{nowhere, Builder};
+use crate::ir::{
+    Action, Binder, BoundId, Constant, Expr, ExprKind, InfiniteSet, Loc, Named, Op, PathStep,
+    Pattern, Quantifier, Spec, Variable,
+};
+use crate::syntax::ast::Span;
+use crate::value::Value;
+
+/// A spec under construction: its variables, constants and an IR builder.
+struct Sketch {
+    b: Builder,
+    vars: Vec<String>,
+    constants: Vec<Constant>,
+}
+
+fn sketch(vars: &[&str]) -> Sketch {
+    Sketch { b: Builder::new(), vars: vars.iter().map(|v| v.to_string()).collect(), constants: vec![] }
+}
+
+fn at(start: usize, end: usize) -> Loc {
+    Loc { file: FileId::NONE, span: Span::new(start, end) }
+}
+
+impl Sketch {
+    fn constant(&mut self, name: &str, value: Option<Value>) -> Expr {
+        self.constants.push(Constant { name: name.to_string(), value, loc: nowhere() });
+        self.e(ExprKind::Const(ConstId(self.constants.len() - 1)))
+    }
+    fn e(&mut self, kind: ExprKind) -> Expr {
+        self.b.expr(kind, nowhere())
+    }
+    fn at(&mut self, kind: ExprKind, start: usize, end: usize) -> Expr {
+        self.b.expr(kind, at(start, end))
+    }
+    fn var(&mut self, i: usize) -> Expr {
+        self.b.var(i)
+    }
+    fn primed(&mut self, i: usize) -> Expr {
+        self.b.primed(i)
+    }
+    fn int(&mut self, n: i64) -> Expr {
+        self.b.int(n)
+    }
+    fn str(&mut self, s: &str) -> Expr {
+        self.b.lit(Value::Str(s.to_string()))
+    }
+    fn op(&mut self, op: Op, args: Vec<Expr>) -> Expr {
+        self.b.apply(op, args)
+    }
+    fn eq(&mut self, a: Expr, b: Expr) -> Expr {
+        self.op(Op::Eq, vec![a, b])
+    }
+    fn and(&mut self, items: Vec<Expr>) -> Expr {
+        self.op(Op::And, items)
+    }
+    fn set(&mut self, items: Vec<Expr>) -> Expr {
+        self.e(ExprKind::SetEnum(items))
+    }
+    fn tuple(&mut self, items: Vec<Expr>) -> Expr {
+        self.e(ExprKind::Tuple(items))
+    }
+    fn bound(&mut self, name: &str) -> BoundId {
+        self.b.bound(name)
+    }
+    fn use_bound(&mut self, id: BoundId) -> Expr {
+        self.e(ExprKind::Bound(id))
+    }
+    fn range(&mut self, lo: i64, hi: i64) -> Expr {
+        let (lo, hi) = (self.int(lo), self.int(hi));
+        self.op(Op::Range, vec![lo, hi])
+    }
+    fn in_(&mut self, x: Expr, set: Expr) -> Expr {
+        self.op(Op::In, vec![x, set])
+    }
+    /// `x' = e` for variable `i`.
+    fn assign(&mut self, i: usize, e: Expr) -> Expr {
+        let primed = self.primed(i);
+        self.eq(primed, e)
+    }
+    /// `x = e` for variable `i`.
+    fn init(&mut self, i: usize, e: Expr) -> Expr {
+        let var = self.var(i);
+        self.eq(var, e)
+    }
+
+    /// The spec with this Init, these actions (named A0, A1, …) and invariants.
+    fn spec(self, init: Expr, actions: Vec<Expr>, invariants: Vec<Expr>) -> Spec {
+        let named = |(i, expr): (usize, Expr)| Named { name: format!("Inv{i}"), expr, loc: nowhere() };
+        Spec {
+            module: "Test".to_string(),
+            constants: self.constants,
+            vars: self.vars.iter().map(|name| Variable { name: name.clone(), loc: nowhere() }).collect(),
+            init,
+            actions: actions
+                .into_iter()
+                .enumerate()
+                .map(|(i, body)| Action { name: format!("A{i}"), params: vec![], body, loc: nowhere() })
+                .collect(),
+            invariants: invariants.into_iter().enumerate().map(named).collect(),
+            properties: vec![],
+            fairness: vec![],
+            constraints: vec![],
+            action_constraints: vec![],
+            assumptions: vec![],
+            check_deadlock: true,
+            expr_count: self.b.expr_count(),
+            bound_names: self.b.into_bound_names(),
+        }
+    }
+}
+
+fn types_of(spec: &Spec) -> Types {
+    match infer(spec) {
+        Ok(types) => types,
+        Err(e) => panic!("unexpected type error: {e} {:?}", e.labels),
+    }
+}
+
+fn var_types(spec: &Spec) -> Vec<String> {
+    types_of(spec).vars.iter().map(ToString::to_string).collect()
+}
+
+fn error_of(spec: &Spec) -> Diagnostic {
+    match infer(spec) {
+        Ok(types) => panic!("expected a type error, got {}", describe(spec, &types)),
+        Err(e) => e,
+    }
+}
+
+/// The labels of a diagnostic as (primary, span, message).
+fn labels(diagnostic: &Diagnostic) -> Vec<(bool, Span, String)> {
+    diagnostic.labels.iter().map(|l| (l.primary, l.span, l.message.clone())).collect()
+}
+
+#[test]
+fn arithmetic_makes_integers_and_every_node_is_typed() {
+    let mut s = sketch(&["x", "big"]);
+    let zero = s.int(0);
+    let init_x = s.init(0, zero);
+    let f = s.e(ExprKind::Lit(Value::Bool(false)));
+    let init_big = s.init(1, f);
+    let init = s.and(vec![init_x, init_big]);
+    let x = s.var(0);
+    let one = s.int(1);
+    let sum = s.op(Op::Add, vec![x, one]);
+    let step = s.assign(0, sum);
+    let x = s.var(0);
+    let ten = s.int(10);
+    let more = s.op(Op::Gt, vec![x, ten]);
+    let big = s.assign(1, more);
+    let next = s.and(vec![step, big]);
+    let spec = s.spec(init, vec![next], vec![]);
+    let types = types_of(&spec);
+    assert_eq!(types.vars, vec![Type::Int, Type::Bool]);
+    assert_eq!(types.exprs.len(), spec.expr_count);
+    assert_eq!(types.expr(spec.init.id), &Type::Bool);
+}
+
+#[test]
+fn set_operators_link_elements_and_sets() {
+    let mut s = sketch(&["s", "n", "p", "u"]);
+    let empty = s.set(vec![]);
+    let init_s = s.init(0, empty);
+    let sv = s.var(0);
+    let card = s.op(Op::Cardinality, vec![sv]);
+    let init_n = s.init(1, card);
+    let sv = s.var(0);
+    let power = s.op(Op::Powerset, vec![sv]);
+    let init_p = s.init(2, power);
+    let pv = s.var(2);
+    let union = s.op(Op::BigUnion, vec![pv]);
+    let init_u = s.init(3, union);
+    let init = s.and(vec![init_s, init_n, init_p, init_u]);
+    let sv = s.var(0);
+    let five = s.int(5);
+    let single = s.set(vec![five]);
+    let grown = s.op(Op::Union, vec![sv, single]);
+    let next = s.assign(0, grown);
+    let spec = s.spec(init, vec![next], vec![]);
+    assert_eq!(var_types(&spec), ["Set(Int)", "Int", "Set(Set(Int))", "Set(Int)"]);
+}
+
+#[test]
+fn an_always_empty_set_defaults_to_a_set_of_integers() {
+    let mut s = sketch(&["s"]);
+    let empty = s.set(vec![]);
+    let init = s.init(0, empty);
+    let sv = s.var(0);
+    let next = s.assign(0, sv);
+    let spec = s.spec(init, vec![next], vec![]);
+    assert_eq!(var_types(&spec), ["Set(Int)"]);
+}
+
+#[test]
+fn the_elements_of_a_symbolic_constant_set_are_model_values() {
+    let mut s = sketch(&["owner"]);
+    let node = s.constant("Node", None);
+    let n = s.bound("n");
+    let nv = s.use_bound(n);
+    let body = s.assign(0, nv);
+    let next = s.e(ExprKind::Quant(Quantifier::Exists, vec![Binder { pattern: Pattern::Var(n), set: node }], body));
+    let node = s.e(ExprKind::Const(ConstId(0)));
+    let owner = s.var(0);
+    let init = s.in_(owner, node);
+    let spec = s.spec(init, vec![next], vec![]);
+    let types = types_of(&spec);
+    assert_eq!(types.consts, vec![Type::Set(Box::new(Type::ModelValue))]);
+    assert_eq!(types.vars, vec![Type::ModelValue]);
+    assert_eq!(types.bound(n), &Type::ModelValue);
+}
+
+#[test]
+fn constant_values_give_their_types() {
+    let mut s = sketch(&["x"]);
+    let servers = Value::set([Value::ModelValue("s1".into()), Value::ModelValue("s2".into())]);
+    let node = s.constant("Server", Some(servers));
+    s.constant("Limit", Some(Value::Int(3)));
+    s.constant("Names", Some(Value::set([Value::Str("a".into())])));
+    let x = s.var(0);
+    let init = s.in_(x, node);
+    let x = s.var(0);
+    let next = s.assign(0, x);
+    let spec = s.spec(init, vec![next], vec![]);
+    let types = types_of(&spec);
+    let consts: Vec<String> = types.consts.iter().map(ToString::to_string).collect();
+    assert_eq!(consts, ["Set(ModelValue)", "Int", "Set(Str)"]);
+    assert_eq!(describe(&spec, &types), "Server : Set(ModelValue)\nLimit : Int\nNames : Set(Str)\nx : ModelValue\n");
+}
+
+#[test]
+fn a_conflict_names_the_variable_and_both_uses() {
+    let mut s = sketch(&["x"]);
+    let zero = s.at(ExprKind::Lit(Value::Int(0)), 10, 11);
+    let init = s.init(0, zero);
+    let empty = s.at(ExprKind::SetEnum(vec![]), 30, 32);
+    let next = s.assign(0, empty);
+    let spec = s.spec(init, vec![next], vec![]);
+    let error = error_of(&spec);
+    assert_eq!(error.kind, Kind::Type);
+    assert_eq!(error.code, "E0300");
+    assert_eq!(error.message, "`x` is an Int here but a set here");
+    assert_eq!(
+        labels(&error),
+        vec![
+            (true, Span::new(30, 32), "a set here".to_string()),
+            (false, Span::new(10, 11), "an Int here".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn an_operand_of_the_wrong_type_is_pointed_at() {
+    let mut s = sketch(&["x"]);
+    let text = s.at(ExprKind::Lit(Value::Str("a".into())), 5, 8);
+    let init = s.init(0, text);
+    let x = s.at(ExprKind::Var(VarId(0)), 20, 21);
+    let one = s.int(1);
+    let sum = s.op(Op::Add, vec![x, one]);
+    let next = s.assign(0, sum);
+    let spec = s.spec(init, vec![next], vec![]);
+    let error = error_of(&spec);
+    assert_eq!(error.message, "`x` is a string here but an Int here");
+    assert_eq!(
+        labels(&error),
+        vec![
+            (true, Span::new(20, 21), "an Int here".to_string()),
+            (false, Span::new(5, 8), "a string here".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn a_nested_conflict_says_where_it_is() {
+    let mut s = sketch(&["s"]);
+    let one = s.at(ExprKind::Lit(Value::Int(1)), 3, 4);
+    let set = s.set(vec![one]);
+    let init = s.init(0, set);
+    let text = s.at(ExprKind::Lit(Value::Str("a".into())), 12, 15);
+    let set = s.set(vec![text]);
+    let next = s.assign(0, set);
+    let spec = s.spec(init, vec![next], vec![]);
+    let error = error_of(&spec);
+    assert_eq!(error.message, "type mismatch in `s`: an Int here but a string here");
+    assert_eq!(error.labels[0].span, Span::new(12, 15));
+    assert_eq!(error.labels[1].span, Span::new(3, 4));
+}
+
+#[test]
+fn a_variable_nothing_constrains_is_an_error() {
+    let mut s = sketch(&["x", "y"]);
+    let zero = s.int(0);
+    let init = s.init(0, zero);
+    let y = s.var(1);
+    let next = s.assign(1, y);
+    let spec = s.spec(init, vec![next], vec![]);
+    let error = error_of(&spec);
+    assert_eq!(error.kind, Kind::Type);
+    assert_eq!(error.code, "E0302");
+    assert_eq!(error.message, "cannot infer the type of the state variable `y`");
+}
+
+#[test]
+fn a_value_containing_itself_is_an_infinite_type() {
+    let mut s = sketch(&["x"]);
+    let x = s.var(0);
+    let set = s.set(vec![x]);
+    let init = s.init(0, set);
+    let spec = s.spec(init, vec![], vec![]);
+    let error = error_of(&spec);
+    assert_eq!(error.code, "E0304");
+    assert_eq!(error.message, "the state variable `x` would have an infinite type");
+}
+
+#[test]
+fn records_fields_and_record_sets() {
+    let mut s = sketch(&["r", "msgs"]);
+    let one = s.int(1);
+    let name = s.str("n");
+    let record = s.e(ExprKind::Record(vec![("a".into(), one), ("b".into(), name)]));
+    let init_r = s.init(0, record);
+    let kinds = s.e(ExprKind::Lit(Value::set([Value::Str("req".into())])));
+    let values = s.range(1, 3);
+    let records = s.e(ExprKind::RecordSet(vec![("type".into(), kinds), ("val".into(), values)]));
+    let all = s.op(Op::Powerset, vec![records]);
+    let msgs = s.var(1);
+    let init_msgs = s.in_(msgs, all);
+    let init = s.and(vec![init_r, init_msgs]);
+    // Next: r' = [r EXCEPT !.a = r.a + 1]
+    let r = s.var(0);
+    let field = s.e(ExprKind::Field(r, "a".into()));
+    let one = s.int(1);
+    let sum = s.op(Op::Add, vec![field, one]);
+    let r = s.var(0);
+    let updated = s.e(ExprKind::Except(r, vec![(vec![PathStep::Field("a".into())], sum)]));
+    let next = s.assign(0, updated);
+    // Invariant: \A m \in msgs : m.val > 0
+    let m = s.bound("m");
+    let mv = s.use_bound(m);
+    let val = s.e(ExprKind::Field(mv, "val".into()));
+    let zero = s.int(0);
+    let positive = s.op(Op::Gt, vec![val, zero]);
+    let msgs = s.var(1);
+    let inv = s.e(ExprKind::Quant(Quantifier::Forall, vec![Binder { pattern: Pattern::Var(m), set: msgs }], positive));
+    let spec = s.spec(init, vec![next], vec![inv]);
+    assert_eq!(var_types(&spec), ["[a: Int, b: Str]", "Set([type: Str, val: Int])"]);
+}
+
+#[test]
+fn records_with_different_fields_in_one_set_are_an_error() {
+    let mut s = sketch(&["msgs"]);
+    let one = s.int(1);
+    let first = s.at(ExprKind::Record(vec![("bal".into(), one)]), 10, 20);
+    let set = s.set(vec![first]);
+    let init = s.init(0, set);
+    let two = s.int(2);
+    let second = s.at(ExprKind::Record(vec![("val".into(), two)]), 40, 50);
+    let msgs = s.var(0);
+    let single = s.set(vec![second]);
+    let grown = s.op(Op::Union, vec![msgs, single]);
+    let next = s.assign(0, grown);
+    let spec = s.spec(init, vec![next], vec![]);
+    let error = error_of(&spec);
+    assert_eq!(error.kind, Kind::Type);
+    assert_eq!(error.code, "E0301");
+    assert_eq!(error.message, "type mismatch in `msgs`: a record [bal] here but a record [val] here");
+    assert_eq!(
+        labels(&error),
+        vec![
+            (true, Span::new(40, 50), "a record [val] here".to_string()),
+            (false, Span::new(10, 20), "a record [bal] here".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn a_missing_field_is_an_error() {
+    let mut s = sketch(&["r"]);
+    let one = s.int(1);
+    let record = s.at(ExprKind::Record(vec![("a".into(), one)]), 0, 9);
+    let init = s.init(0, record);
+    let r = s.var(0);
+    let field = s.at(ExprKind::Field(r, "b".into()), 20, 23);
+    let zero = s.int(0);
+    let inv = s.eq(field, zero);
+    let spec = s.spec(init, vec![], vec![inv]);
+    let error = error_of(&spec);
+    assert_eq!(error.message, "`r` is a record [a] here but a record with field b here");
+    assert_eq!(error.notes, ["the record has the fields a, not `b`"]);
+}
+
+#[test]
+fn tuples_stay_tuples_unless_used_as_sequences() {
+    let mut s = sketch(&["pair", "queue", "path", "log"]);
+    let one = s.int(1);
+    let text = s.str("a");
+    let pair = s.tuple(vec![one, text]);
+    let init_pair = s.init(0, pair);
+    let empty = s.tuple(vec![]);
+    let init_queue = s.init(1, empty);
+    let (a, b) = (s.int(1), s.int(2));
+    let path = s.tuple(vec![a, b]);
+    let init_path = s.init(2, path);
+    let empty = s.tuple(vec![]);
+    let init_log = s.init(3, empty);
+    let init = s.and(vec![init_pair, init_queue, init_path, init_log]);
+    // queue' = Append(queue, 3); pair[2] = "a"; Len(path) > 0; log' = <<"x">>
+    let queue = s.var(1);
+    let three = s.int(3);
+    let appended = s.op(Op::Append, vec![queue, three]);
+    let push = s.assign(1, appended);
+    let path = s.var(2);
+    let len = s.op(Op::Len, vec![path]);
+    let zero = s.int(0);
+    let nonempty = s.op(Op::Gt, vec![len, zero]);
+    let x = s.str("x");
+    let single = s.tuple(vec![x]);
+    let log = s.assign(3, single);
+    let next = s.and(vec![push, nonempty, log]);
+    let pair = s.var(0);
+    let two = s.int(2);
+    let second = s.e(ExprKind::FnApp(pair, two));
+    let a = s.str("a");
+    let inv = s.eq(second, a);
+    let spec = s.spec(init, vec![next], vec![inv]);
+    assert_eq!(var_types(&spec), ["<<Int, Str>>", "Seq(Int)", "Seq(Int)", "Seq(Str)"]);
+}
+
+#[test]
+fn a_tuple_indexed_by_a_computed_number_is_a_sequence() {
+    let mut s = sketch(&["t", "i"]);
+    let (a, b) = (s.int(5), s.int(6));
+    let tuple = s.tuple(vec![a, b]);
+    let init_t = s.init(0, tuple);
+    let one = s.int(1);
+    let init_i = s.init(1, one);
+    let init = s.and(vec![init_t, init_i]);
+    let t = s.var(0);
+    let i = s.var(1);
+    let item = s.e(ExprKind::FnApp(t, i));
+    let zero = s.int(0);
+    let inv = s.op(Op::Gt, vec![item, zero]);
+    let spec = s.spec(init, vec![], vec![inv]);
+    assert_eq!(var_types(&spec), ["Seq(Int)", "Int"]);
+}
+
+#[test]
+fn a_mixed_tuple_used_as_a_sequence_is_an_error() {
+    let mut s = sketch(&["t"]);
+    let one = s.at(ExprKind::Lit(Value::Int(1)), 1, 2);
+    let text = s.at(ExprKind::Lit(Value::Str("a".into())), 4, 7);
+    let tuple = s.tuple(vec![one, text]);
+    let init = s.init(0, tuple);
+    let t = s.var(0);
+    let len = s.op(Op::Len, vec![t]);
+    let zero = s.int(0);
+    let inv = s.op(Op::Gt, vec![len, zero]);
+    let spec = s.spec(init, vec![], vec![inv]);
+    let error = error_of(&spec);
+    assert_eq!(error.code, "E0300");
+    assert_eq!(error.message, "type mismatch in `t`: an Int here but a string here");
+}
+
+#[test]
+fn a_tuple_index_out_of_range_is_an_error() {
+    let mut s = sketch(&["t"]);
+    let (a, b) = (s.int(1), s.int(2));
+    let tuple = s.tuple(vec![a, b]);
+    let init = s.init(0, tuple);
+    let t = s.var(0);
+    let three = s.at(ExprKind::Lit(Value::Int(3)), 12, 13);
+    let item = s.e(ExprKind::FnApp(t, three));
+    let zero = s.int(0);
+    let inv = s.eq(item, zero);
+    let spec = s.spec(init, vec![], vec![inv]);
+    let error = error_of(&spec);
+    assert_eq!(error.code, "E0305");
+    assert_eq!(error.message, "index 3 is out of range for a tuple of 2 components");
+}
+
+#[test]
+fn functions_constructors_application_and_except() {
+    let mut s = sketch(&["count", "flags"]);
+    let node = s.constant("Node", Some(Value::set([Value::ModelValue("n1".into())])));
+    let n = s.bound("n");
+    let zero = s.int(0);
+    let function = s.e(ExprKind::FnCons(vec![Binder { pattern: Pattern::Var(n), set: node }], zero));
+    let init_count = s.init(0, function);
+    let node = s.e(ExprKind::Const(ConstId(0)));
+    let boolean = s.e(ExprKind::Lit(Value::set([Value::Bool(false), Value::Bool(true)])));
+    let functions = s.e(ExprKind::FnSet(node, boolean));
+    let flags = s.var(1);
+    let init_flags = s.in_(flags, functions);
+    let init = s.and(vec![init_count, init_flags]);
+    // \E m \in Node : count' = [count EXCEPT ![m] = count[m] + 1]
+    let m = s.bound("m");
+    let (count, mv) = (s.var(0), s.use_bound(m));
+    let old = s.e(ExprKind::FnApp(count, mv));
+    let one = s.int(1);
+    let sum = s.op(Op::Add, vec![old, one]);
+    let (count, mv) = (s.var(0), s.use_bound(m));
+    let updated = s.e(ExprKind::Except(count, vec![(vec![PathStep::Index(mv)], sum)]));
+    let body = s.assign(0, updated);
+    let node = s.e(ExprKind::Const(ConstId(0)));
+    let next = s.e(ExprKind::Quant(Quantifier::Exists, vec![Binder { pattern: Pattern::Var(m), set: node }], body));
+    // DOMAIN count = Node
+    let count = s.var(0);
+    let domain = s.op(Op::Domain, vec![count]);
+    let node = s.e(ExprKind::Const(ConstId(0)));
+    let inv = s.eq(domain, node);
+    let spec = s.spec(init, vec![next], vec![inv]);
+    assert_eq!(var_types(&spec), ["(ModelValue -> Int)", "(ModelValue -> Bool)"]);
+}
+
+#[test]
+fn an_application_seen_before_its_function_is_decided_later() {
+    let mut s = sketch(&["f"]);
+    // f[1] = 0 /\ f = [i \in 1..3 |-> 0]: at `f[1]`, f is not known to be a function yet.
+    let f = s.var(0);
+    let one = s.int(1);
+    let item = s.e(ExprKind::FnApp(f, one));
+    let zero = s.int(0);
+    let first = s.eq(item, zero);
+    let i = s.bound("i");
+    let range = s.range(1, 3);
+    let zero = s.int(0);
+    let function = s.e(ExprKind::FnCons(vec![Binder { pattern: Pattern::Var(i), set: range }], zero));
+    let define = s.init(0, function);
+    let init = s.and(vec![first, define]);
+    let spec = s.spec(init, vec![], vec![]);
+    assert_eq!(var_types(&spec), ["(Int -> Int)"]);
+}
+
+#[test]
+fn a_symbolic_constant_only_applied_is_a_function() {
+    let mut s = sketch(&["x"]);
+    let weight = s.constant("Weight", None);
+    let one = s.int(1);
+    let item = s.e(ExprKind::FnApp(weight, one));
+    let init = s.init(0, item);
+    let x = s.var(0);
+    let zero = s.int(0);
+    let inv = s.op(Op::Ge, vec![x, zero]);
+    let spec = s.spec(init, vec![], vec![inv]);
+    let types = types_of(&spec);
+    assert_eq!(types.consts[0].to_string(), "(Int -> Int)");
+}
+
+#[test]
+fn multi_argument_functions_take_tuples() {
+    let mut s = sketch(&["m"]);
+    let (i, j) = (s.bound("i"), s.bound("j"));
+    let (r1, r2) = (s.range(1, 2), s.range(1, 2));
+    let f = s.e(ExprKind::Lit(Value::Bool(true)));
+    let binders = vec![Binder { pattern: Pattern::Var(i), set: r1 }, Binder { pattern: Pattern::Var(j), set: r2 }];
+    let function = s.e(ExprKind::FnCons(binders, f));
+    let init_m = s.init(0, function);
+    let m = s.var(0);
+    let (a, b) = (s.int(1), s.int(2));
+    let args = s.tuple(vec![a, b]);
+    let item = s.e(ExprKind::FnApp(m, args));
+    let init = s.and(vec![init_m, item]);
+    let spec = s.spec(init, vec![], vec![]);
+    assert_eq!(var_types(&spec), ["(<<Int, Int>> -> Bool)"]);
+}
+
+#[test]
+fn a_function_over_one_to_n_used_as_a_sequence_is_unsupported() {
+    let mut s = sketch(&["f"]);
+    let i = s.bound("i");
+    let range = s.range(1, 3);
+    let zero = s.int(0);
+    let function =
+        s.at(ExprKind::FnCons(vec![Binder { pattern: Pattern::Var(i), set: range }], zero), 5, 25);
+    let init = s.init(0, function);
+    let f = s.at(ExprKind::Var(VarId(0)), 40, 41);
+    let len = s.op(Op::Len, vec![f]);
+    let three = s.int(3);
+    let inv = s.eq(len, three);
+    let spec = s.spec(init, vec![], vec![inv]);
+    let error = error_of(&spec);
+    assert_eq!(error.kind, Kind::Unsupported);
+    assert_eq!(error.code, "E0303");
+    assert_eq!(error.message, "`f` is a function here but a sequence here");
+    assert_eq!(error.labels[0].span, Span::new(40, 41));
+    assert_eq!(error.labels[1].span, Span::new(5, 25));
+}
+
+#[test]
+fn domain_of_records_tuples_and_sequences() {
+    let mut s = sketch(&["a", "b", "c"]);
+    let one = s.int(1);
+    let record = s.e(ExprKind::Record(vec![("f".into(), one)]));
+    let domain = s.op(Op::Domain, vec![record]);
+    let init_a = s.init(0, domain);
+    let (x, y) = (s.int(1), s.str("y"));
+    let tuple = s.tuple(vec![x, y]);
+    let domain = s.op(Op::Domain, vec![tuple]);
+    let init_b = s.init(1, domain);
+    let nat = s.e(ExprKind::InfiniteSet(InfiniteSet::Nat));
+    let seqs = s.op(Op::SeqSet, vec![nat]);
+    let c = s.var(2);
+    let init_c = s.in_(c, seqs);
+    let init = s.and(vec![init_a, init_b, init_c]);
+    let spec = s.spec(init, vec![], vec![]);
+    assert_eq!(var_types(&spec), ["Set(Str)", "Set(Int)", "Seq(Int)"]);
+}
+
+#[test]
+fn cartesian_products_and_tuple_patterns() {
+    let mut s = sketch(&["edges", "firsts"]);
+    let (r1, r2) = (s.range(1, 2), s.e(ExprKind::InfiniteSet(InfiniteSet::String)));
+    let product = s.e(ExprKind::Times(vec![r1, r2]));
+    let all = s.op(Op::Powerset, vec![product]);
+    let edges = s.var(0);
+    let init_edges = s.in_(edges, all);
+    // firsts = {a : <<a, b>> \in edges}
+    let (a, b) = (s.bound("a"), s.bound("b"));
+    let av = s.use_bound(a);
+    let edges = s.var(0);
+    let firsts = s.e(ExprKind::SetMap(av, vec![Binder { pattern: Pattern::Tuple(vec![a, b]), set: edges }]));
+    let init_firsts = s.init(1, firsts);
+    let init = s.and(vec![init_edges, init_firsts]);
+    let spec = s.spec(init, vec![], vec![]);
+    let types = types_of(&spec);
+    assert_eq!(types.vars[0].to_string(), "Set(<<Int, Str>>)");
+    assert_eq!(types.vars[1].to_string(), "Set(Int)");
+    assert_eq!(types.bound(b), &Type::Str);
+}
+
+#[test]
+fn choose_filter_if_and_case_agree_on_types() {
+    let mut s = sketch(&["x", "y", "z"]);
+    // x = CHOOSE v \in 1..5 : v > 2
+    let v = s.bound("v");
+    let vv = s.use_bound(v);
+    let two = s.int(2);
+    let big = s.op(Op::Gt, vec![vv, two]);
+    let range = s.range(1, 5);
+    let choice = s.e(ExprKind::Choose(Binder { pattern: Pattern::Var(v), set: range }, big));
+    let init_x = s.init(0, choice);
+    // y = {w \in {"a", "b"} : w /= "a"}
+    let w = s.bound("w");
+    let wv = s.use_bound(w);
+    let a = s.str("a");
+    let ne = s.op(Op::Ne, vec![wv, a]);
+    let (a, b) = (s.str("a"), s.str("b"));
+    let names = s.set(vec![a, b]);
+    let filter = s.e(ExprKind::SetFilter(Binder { pattern: Pattern::Var(w), set: names }, ne));
+    let init_y = s.init(1, filter);
+    // z = IF x > 3 THEN <<>> ELSE CASE x = 1 -> <<1>> [] OTHER -> <<2, 3>>
+    let x = s.var(0);
+    let three = s.int(3);
+    let cond = s.op(Op::Gt, vec![x, three]);
+    let empty = s.tuple(vec![]);
+    let x = s.var(0);
+    let one = s.int(1);
+    let guard = s.eq(x, one);
+    let one = s.int(1);
+    let single = s.tuple(vec![one]);
+    let (two, three) = (s.int(2), s.int(3));
+    let pair = s.tuple(vec![two, three]);
+    let case = s.e(ExprKind::Case(vec![(guard, single)], Some(pair)));
+    let branch = s.e(ExprKind::If(cond, empty, case));
+    let init_z = s.init(2, branch);
+    let init = s.and(vec![init_x, init_y, init_z]);
+    let spec = s.spec(init, vec![], vec![]);
+    assert_eq!(var_types(&spec), ["Int", "Set(Str)", "Seq(Int)"]);
+}
+
+#[test]
+fn temporal_formulas_and_fairness_are_booleans() {
+    let mut s = sketch(&["x"]);
+    let zero = s.int(0);
+    let init = s.init(0, zero);
+    let x = s.var(0);
+    let one = s.int(1);
+    let sum = s.op(Op::Add, vec![x, one]);
+    let next = s.assign(0, sum);
+    let x = s.var(0);
+    let five = s.int(5);
+    let reached = s.op(Op::Gt, vec![x, five]);
+    let eventually = s.e(ExprKind::Eventually(reached));
+    let always = s.e(ExprKind::Always(eventually));
+    let x = s.var(0);
+    let subscript = s.tuple(vec![x]);
+    let x = s.var(0);
+    let one = s.int(1);
+    let sum = s.op(Op::Add, vec![x, one]);
+    let action = s.assign(0, sum);
+    let enabled = s.e(ExprKind::Enabled(action));
+    let mut spec = s.spec(init, vec![next], vec![]);
+    spec.properties.push(Named { name: "Live".into(), expr: always.clone(), loc: nowhere() });
+    spec.invariants.push(Named { name: "En".into(), expr: enabled.clone(), loc: nowhere() });
+    spec.fairness.push(crate::ir::FairnessCondition {
+        kind: crate::ir::Fairness::Weak,
+        binders: vec![],
+        vars: subscript.clone(),
+        action: spec.actions[0].body.clone(),
+        loc: nowhere(),
+    });
+    let types = types_of(&spec);
+    assert_eq!(types.expr(always.id), &Type::Bool);
+    assert_eq!(types.expr(enabled.id), &Type::Bool);
+    assert_eq!(types.expr(subscript.id).to_string(), "<<Int>>");
+}
+
+#[test]
+fn strings_concatenate_as_strings_and_sequences_as_sequences() {
+    let mut s = sketch(&["word", "list"]);
+    let (a, b) = (s.str("a"), s.str("b"));
+    let joined = s.op(Op::Concat, vec![a, b]);
+    let init_word = s.init(0, joined);
+    let one = s.int(1);
+    let single = s.tuple(vec![one]);
+    let empty = s.tuple(vec![]);
+    let joined = s.op(Op::Concat, vec![single, empty]);
+    let init_list = s.init(1, joined);
+    let init = s.and(vec![init_word, init_list]);
+    let spec = s.spec(init, vec![], vec![]);
+    assert_eq!(var_types(&spec), ["Str", "Seq(Int)"]);
+}
+
+#[test]
+fn a_function_from_a_value_literal_keeps_its_types() {
+    let mut s = sketch(&["f", "r"]);
+    let map = Value::Fn([(Value::ModelValue("a".into()), Value::Int(1))].into_iter().collect());
+    let lit = s.e(ExprKind::Lit(map));
+    let init_f = s.init(0, lit);
+    let record = s.e(ExprKind::Lit(Value::record([("k", Value::Bool(true))])));
+    let init_r = s.init(1, record);
+    let init = s.and(vec![init_f, init_r]);
+    let spec = s.spec(init, vec![], vec![]);
+    assert_eq!(var_types(&spec), ["(ModelValue -> Int)", "[k: Bool]"]);
+}
+
+#[test]
+fn sequence_operators() {
+    let mut s = sketch(&["q", "h", "rest", "part"]);
+    let node = s.e(ExprKind::Lit(Value::set([Value::ModelValue("n".into())])));
+    let seqs = s.op(Op::SeqSet, vec![node]);
+    let q = s.var(0);
+    let init_q = s.in_(q, seqs);
+    let q = s.var(0);
+    let head = s.op(Op::Head, vec![q]);
+    let init_h = s.init(1, head);
+    let q = s.var(0);
+    let tail = s.op(Op::Tail, vec![q]);
+    let init_rest = s.init(2, tail);
+    let q = s.var(0);
+    let (one, two) = (s.int(1), s.int(2));
+    let sub = s.op(Op::SubSeq, vec![q, one, two]);
+    let init_part = s.init(3, sub);
+    let init = s.and(vec![init_q, init_h, init_rest, init_part]);
+    let spec = s.spec(init, vec![], vec![]);
+    assert_eq!(var_types(&spec), ["Seq(ModelValue)", "ModelValue", "Seq(ModelValue)", "Seq(ModelValue)"]);
+}
