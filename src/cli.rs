@@ -5,9 +5,9 @@ use crate::config::{default_config_path, parse_config, ModelConfig};
 use crate::diag::{Diagnostic, FileId, Sources};
 use crate::ir::Spec;
 use crate::sema::{self, Options};
-use crate::types::{self, Types};
 use crate::syntax::ast::{Module, Unit};
 use crate::syntax::loader::{load_modules, read_source, ModuleSet};
+use crate::types::{self, Types};
 use std::io::IsTerminal;
 use std::path::Path;
 
@@ -60,7 +60,11 @@ pub fn frontend(file: &Path, config: Option<&Path>, options: &Options) -> Result
         Ok::<_, Diagnostic>((lowered.spec, types))
     })();
     match result {
-        Ok((spec, types)) => Ok(Frontend { sources, spec, types }),
+        Ok((spec, types)) => Ok(Frontend {
+            sources,
+            spec,
+            types,
+        }),
         Err(diagnostic) => Err(report(&diagnostic, &sources)),
     }
 }
@@ -102,7 +106,10 @@ fn describe_spec(spec: &Spec, types: &Types) -> String {
     if !spec.fairness.is_empty() {
         out.push_str(&format!("fairness conditions: {}\n", spec.fairness.len()));
     }
-    out.push_str(&format!("deadlock check: {}\n", if spec.check_deadlock { "on" } else { "off" }));
+    out.push_str(&format!(
+        "deadlock check: {}\n",
+        if spec.check_deadlock { "on" } else { "off" }
+    ));
     out
 }
 
@@ -138,10 +145,16 @@ fn summary(modules: &ModuleSet, sources: &Sources) -> String {
     let mut out = String::new();
     for (name, loaded) in &modules.modules {
         let path = sources.path(loaded.file).display();
-        out.push_str(&format!("module {name} ({path}): {}\n", count_units(&loaded.module)));
+        out.push_str(&format!(
+            "module {name} ({path}): {}\n",
+            count_units(&loaded.module)
+        ));
     }
     if !modules.standard.is_empty() {
-        out.push_str(&format!("standard modules: {}\n", modules.standard.join(", ")));
+        out.push_str(&format!(
+            "standard modules: {}\n",
+            modules.standard.join(", ")
+        ));
     }
     out
 }

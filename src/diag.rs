@@ -67,7 +67,10 @@ pub struct Sources {
 
 impl Sources {
     pub fn new() -> Sources {
-        Sources { files: SimpleFiles::new(), paths: Vec::new() }
+        Sources {
+            files: SimpleFiles::new(),
+            paths: Vec::new(),
+        }
     }
 
     pub fn add(&mut self, path: &Path, text: String) -> FileId {
@@ -76,11 +79,16 @@ impl Sources {
     }
 
     pub fn text(&self, id: FileId) -> &str {
-        self.files.get(id.0).map(|f| f.source().as_str()).unwrap_or("")
+        self.files
+            .get(id.0)
+            .map(|f| f.source().as_str())
+            .unwrap_or("")
     }
 
     pub fn path(&self, id: FileId) -> &Path {
-        self.paths.get(id.0).map_or(Path::new("<none>"), PathBuf::as_path)
+        self.paths
+            .get(id.0)
+            .map_or(Path::new("<none>"), PathBuf::as_path)
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -129,18 +137,34 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(kind: Kind, code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { kind, code, message: message.into(), labels: Vec::new(), notes: Vec::new() }
+        Diagnostic {
+            kind,
+            code,
+            message: message.into(),
+            labels: Vec::new(),
+            notes: Vec::new(),
+        }
     }
 
     /// Adds the primary label: where the error is.
     pub fn at(mut self, file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.labels.push(Label { file, span, message: message.into(), primary: true });
+        self.labels.push(Label {
+            file,
+            span,
+            message: message.into(),
+            primary: true,
+        });
         self
     }
 
     /// Adds a secondary label: a related place.
     pub fn also(mut self, file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.labels.push(Label { file, span, message: message.into(), primary: false });
+        self.labels.push(Label {
+            file,
+            span,
+            message: message.into(),
+            primary: false,
+        });
         self
     }
 
@@ -159,8 +183,11 @@ impl Diagnostic {
             .labels
             .iter()
             .map(|l| {
-                let style =
-                    if l.primary { cs::LabelStyle::Primary } else { cs::LabelStyle::Secondary };
+                let style = if l.primary {
+                    cs::LabelStyle::Primary
+                } else {
+                    cs::LabelStyle::Secondary
+                };
                 let text = sources.text(l.file);
                 let start = floor_char_boundary(text, l.span.start.min(text.len()));
                 let end = floor_char_boundary(text, l.span.end.clamp(start, text.len()));

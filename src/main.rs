@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "smtcheck", version, about = "A symbolic model checker for TLA+, backed by Z3")]
+#[command(
+    name = "smtcheck",
+    version,
+    about = "A symbolic model checker for TLA+, backed by Z3"
+)]
 struct Args {
     #[command(subcommand)]
     command: Command,
@@ -56,7 +60,12 @@ struct Select {
 
 impl Select {
     fn options(self) -> Options {
-        Options { init: self.init, next: self.next, invariants: self.invariants, no_deadlock: self.no_deadlock }
+        Options {
+            init: self.init,
+            next: self.next,
+            invariants: self.invariants,
+            no_deadlock: self.no_deadlock,
+        }
     }
 }
 
@@ -64,9 +73,11 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let code = match args.command {
         Command::Parse { file, ast, config } => cli::parse(&file, config.as_deref(), ast),
-        Command::Typecheck { file, config, select } => {
-            cli::typecheck(&file, config.as_deref(), &select.options())
-        }
+        Command::Typecheck {
+            file,
+            config,
+            select,
+        } => cli::typecheck(&file, config.as_deref(), &select.options()),
     };
     ExitCode::from(code)
 }

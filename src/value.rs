@@ -27,19 +27,33 @@ impl Value {
 
     /// `<<a, b, ...>>`: the function from `1..n`.
     pub fn tuple(items: impl IntoIterator<Item = Value>) -> Value {
-        Value::Fn(items.into_iter().enumerate().map(|(i, v)| (Value::Int(i as i64 + 1), v)).collect())
+        Value::Fn(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Int(i as i64 + 1), v))
+                .collect(),
+        )
     }
 
     /// `[a |-> x, b |-> y]`: the function from field names.
     pub fn record<S: Into<String>>(fields: impl IntoIterator<Item = (S, Value)>) -> Value {
-        Value::Fn(fields.into_iter().map(|(k, v)| (Value::Str(k.into()), v)).collect())
+        Value::Fn(
+            fields
+                .into_iter()
+                .map(|(k, v)| (Value::Str(k.into()), v))
+                .collect(),
+        )
     }
 
     /// The elements of a tuple or sequence, when this is a function with domain `1..n`.
     pub fn as_sequence(&self) -> Option<Vec<&Value>> {
         match self {
             Value::Fn(map) => {
-                let in_order = map.keys().enumerate().all(|(i, k)| *k == Value::Int(i as i64 + 1));
+                let in_order = map
+                    .keys()
+                    .enumerate()
+                    .all(|(i, k)| *k == Value::Int(i as i64 + 1));
                 in_order.then(|| map.values().collect())
             }
             _ => None,
@@ -106,7 +120,10 @@ impl fmt::Debug for Value {
     }
 }
 
-fn write_list<'a>(f: &mut fmt::Formatter<'_>, items: impl Iterator<Item = &'a Value>) -> fmt::Result {
+fn write_list<'a>(
+    f: &mut fmt::Formatter<'_>,
+    items: impl Iterator<Item = &'a Value>,
+) -> fmt::Result {
     for (i, item) in items.enumerate() {
         if i > 0 {
             write!(f, ", ")?;
@@ -135,9 +152,15 @@ mod tests {
     fn prints_in_tla_notation() {
         let record = Value::record([("b", Value::Str("x".into())), ("a", Value::Int(1))]);
         assert_eq!(record.to_string(), "[a |-> 1, b |-> \"x\"]");
-        let set = Value::set([Value::ModelValue("n2".into()), Value::ModelValue("n1".into())]);
+        let set = Value::set([
+            Value::ModelValue("n2".into()),
+            Value::ModelValue("n1".into()),
+        ]);
         assert_eq!(set.to_string(), "{n1, n2}");
-        let function = Value::Fn(BTreeMap::from([(Value::ModelValue("n1".into()), Value::Int(0))]));
+        let function = Value::Fn(BTreeMap::from([(
+            Value::ModelValue("n1".into()),
+            Value::Int(0),
+        )]));
         assert_eq!(function.to_string(), "(n1 :> 0)");
         assert_eq!(Value::tuple([]).to_string(), "<<>>");
     }

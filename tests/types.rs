@@ -31,7 +31,11 @@ fn typecheck_in(path: &Path, sources: &mut Sources) -> Result<String, Diagnostic
     let config = config.as_ref().map(|(config, file)| (config, *file));
     let lowered = lower(&modules, config, &Options::default())?;
     let types = infer(&lowered.spec)?;
-    assert_eq!(types.exprs.len(), lowered.spec.expr_count, "every expression has a type");
+    assert_eq!(
+        types.exprs.len(),
+        lowered.spec.expr_count,
+        "every expression has a type"
+    );
     Ok(describe(&lowered.spec, &types))
 }
 
@@ -39,7 +43,8 @@ fn typecheck_in(path: &Path, sources: &mut Sources) -> Result<String, Diagnostic
 /// diagnostics name the same file on every machine.
 fn relative(path: &Path) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    path.strip_prefix(root).map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+    path.strip_prefix(root)
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
 #[test]
@@ -53,7 +58,8 @@ fn fixtures() {
 /// tally of outcomes is printed (`cargo test --test types -- --nocapture`).
 #[test]
 fn corpus_does_not_panic() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/tla-examples/specifications");
+    let corpus =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/tla-examples/specifications");
     if !corpus.is_dir() {
         eprintln!("corpus not found at {}; skipped", corpus.display());
         return;
@@ -80,7 +86,9 @@ fn corpus_does_not_panic() {
 }
 
 fn collect_configs(dir: &Path, into: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

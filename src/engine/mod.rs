@@ -1,1 +1,7 @@
-//! Engines (work in progress).
+//! The engines: from a `Spec` to a verdict.
+//!
+//! * `bmc`: bounded model checking by incremental unrolling.
+
+pub mod bmc;
+
+pub use bmc::{check, Options, Outcome, TraceStep};

@@ -22,14 +22,21 @@ impl Default for Builder {
 
 impl Builder {
     pub fn new() -> Builder {
-        Builder { next_expr: 0, bound_names: Vec::new() }
+        Builder {
+            next_expr: 0,
+            bound_names: Vec::new(),
+        }
     }
 
     /// A new node with a fresh id.
     pub fn expr(&mut self, kind: ExprKind, loc: Loc) -> Expr {
         let id = ExprId(self.next_expr);
         self.next_expr += 1;
-        Expr { id, loc, kind: Box::new(kind) }
+        Expr {
+            id,
+            loc,
+            kind: Box::new(kind),
+        }
     }
 
     /// A fresh bound variable named `name` (names may repeat; ids never do).
@@ -48,7 +55,8 @@ impl Builder {
     fn renumber(&mut self, expr: &mut Expr) {
         expr.id = ExprId(self.next_expr);
         self.next_expr += 1;
-        expr.kind.for_each_child_mut(&mut |child| self.renumber(child));
+        expr.kind
+            .for_each_child_mut(&mut |child| self.renumber(child));
     }
 
     /// How many expression ids were handed out so far.
@@ -89,7 +97,10 @@ impl Builder {
 
 /// A location for expressions that have none in any file (built by hand in tests).
 pub fn nowhere() -> Loc {
-    Loc { file: FileId::NONE, span: Span::default() }
+    Loc {
+        file: FileId::NONE,
+        span: Span::default(),
+    }
 }
 
 impl ExprKind {
@@ -98,7 +109,9 @@ impl ExprKind {
         use ExprKind::*;
         match self {
             Lit(_) | Var(_) | Primed(_) | Const(_) | Bound(_) | InfiniteSet(_) => {}
-            Apply(_, args) | SetEnum(args) | Tuple(args) | Times(args) => args.iter_mut().for_each(f),
+            Apply(_, args) | SetEnum(args) | Tuple(args) | Times(args) => {
+                args.iter_mut().for_each(f)
+            }
             If(a, b, c) => {
                 f(a);
                 f(b);

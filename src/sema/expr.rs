@@ -9,7 +9,7 @@
 use super::builtins::{self, Builtin};
 use super::scope::{CtxId, Global, Local, OpArg, Scope};
 use super::Lowerer;
-use crate::diag::{Diagnostic, Kind};
+use crate::diag::{Diagnostic, FileId, Kind};
 use crate::ir::{self, Binder, ExprKind, Op, PathStep, Pattern};
 use crate::syntax::ast::{self, BoundVars, ExprKind as A, Span};
 use crate::value::Value;
@@ -21,27 +21,42 @@ type Result<T> = std::result::Result<T, Diagnostic>;
 #[derive(Clone)]
 pub(crate) struct Env<'a> {
     pub ctx: CtxId,
+    /// The file the expression's text is in.
+    pub file: FileId,
     pub scope: Scope<'a>,
     pub primed: bool,
 }
 
 impl<'a> Env<'a> {
-    pub fn new(ctx: CtxId) -> Env<'a> {
-        Env { ctx, scope: Scope::empty(), primed: false }
+    pub fn new(ctx: CtxId, file: FileId) -> Env<'a> {
+        Env {
+            ctx,
+            file,
+            scope: Scope::empty(),
+            primed: false,
+        }
     }
 
     fn with(&self, name: &str, binding: Local<'a>) -> Env<'a> {
-        Env { ctx: self.ctx, scope: self.scope.with(name, binding), primed: self.primed }
+        Env {
+            ctx: self.ctx,
+            file: self.file,
+            scope: self.scope.with(name, binding),
+            primed: self.primed,
+        }
     }
 
     fn primed(&self) -> Env<'a> {
-        Env { primed: true, ..self.clone() }
+        Env {
+            primed: true,
+            ..self.clone()
+        }
     }
 }
 
 impl<'a> Lowerer<'a> {
     pub(crate) fn node(&mut self, kind: ExprKind, env: &Env<'a>, span: Span) -> ir::Expr {
-        let loc = self.loc(env.ctx, span);
+        let loc = self.loc(env.file, span);
         self.builder.expr(kind, loc)
     }
 
@@ -49,12 +64,27 @@ impl<'a> Lowerer<'a> {
         self.node(ExprKind::Apply(op, args), env, span)
     }
 
-    pub(crate) fn error(&self, kind: Kind, code: &'static str, message: String, env: &Env<'a>, span: Span, label: &str) -> Diagnostic {
-        Diagnostic::new(kind, code, message).at(self.context(env.ctx).file, span, label)
+    pub(crate) fn error(
+        &self,
+        kind: Kind,
+        code: &'static str,
+        message: String,
+        env: &Env<'a>,
+        span: Span,
+        label: &str,
+    ) -> Diagnostic {
+        Diagnostic::new(kind, code, message).at(env.file, span, label)
     }
 
     fn unsupported(&self, what: &str, env: &Env<'a>, span: Span) -> Diagnostic {
-        self.error(Kind::Unsupported, "E0400", format!("{what} is not supported"), env, span, "unsupported construct")
+        self.error(
+            Kind::Unsupported,
+            "E0400",
+            format!("{what} is not supported"),
+            env,
+            span,
+            "unsupported construct",
+        )
     }
 
     /// Lowers `e` as read in `env`.
@@ -63,7 +93,9 @@ impl<'a> Lowerer<'a> {
         let kind = match &*e.kind {
             A::Name(name) => return self.resolve(name, &[], env, span),
             A::Apply(name, args) => return self.resolve(name, &refs(args), env, span),
-            A::InstanceRef { path, name, args } => return self.instance_ref(path, name, &refs(args), env, span),
+            A::InstanceRef { path, name, args } => {
+                return self.instance_ref(path, name, &refs(args), env, span)
+            }
             A::OpRef(op) => {
                 return Err(self.error(
                     Kind::Type,
@@ -75,15 +107,33 @@ impl<'a> Lowerer<'a> {
                 ))
             }
             A::Lambda(..) => {
-                return Err(self.error(Kind::Type, "E0313", "a LAMBDA is used as a value".into(), env, span, "only allowed as an operator argument"))
+                return Err(self.error(
+                    Kind::Type,
+                    "E0313",
+                    "a LAMBDA is used as a value".into(),
+                    env,
+                    span,
+                    "only allowed as an operator argument",
+                ))
             }
             A::Number(n) => ExprKind::Lit(Value::Int(*n)),
-            A::Decimal(_) => return Err(self.unsupported("a decimal number (the Reals module)", env, span)),
+            A::Decimal(_) => {
+                return Err(self.unsupported("a decimal number (the Reals module)", env, span))
+            }
             A::String(s) => ExprKind::Lit(Value::Str(s.clone())),
             A::Bool(b) => ExprKind::Lit(Value::Bool(*b)),
             A::At => match env.scope.lookup("@") {
                 Some(_) => return self.resolve(&ast::Ident::new("@", span), &[], env, span),
-                None => return Err(self.error(Kind::Parse, "E0314", "`@` outside an EXCEPT value".into(), env, span, "nothing to refer to")),
+                None => {
+                    return Err(self.error(
+                        Kind::Parse,
+                        "E0314",
+                        "`@` outside an EXCEPT value".into(),
+                        env,
+                        span,
+                        "nothing to refer to",
+                    ))
+                }
             },
             A::Prefix(op, arg) => return self.prefix(op, arg, env, span),
             A::Infix(op, lhs, rhs) => return self.infix(op, lhs, rhs, env, span),
@@ -92,16 +142,31 @@ impl<'a> Lowerer<'a> {
                     return self.resolve(op, &[arg], env, span);
                 }
                 if env.primed {
-                    return Err(self.error(Kind::Type, "E0315", "a primed expression is primed again".into(), env, span, "double prime"));
+                    return Err(self.error(
+                        Kind::Type,
+                        "E0315",
+                        "a primed expression is primed again".into(),
+                        env,
+                        span,
+                        "double prime",
+                    ));
                 }
                 return self.lower(arg, &env.primed());
             }
             A::Junction(junction, items) => {
-                let op = if *junction == ast::Junction::And { Op::And } else { Op::Or };
+                let op = if *junction == ast::Junction::And {
+                    Op::And
+                } else {
+                    Op::Or
+                };
                 let items = self.lower_all(items, env)?;
                 ExprKind::Apply(op, items)
             }
-            A::If(c, t, f) => ExprKind::If(self.lower(c, env)?, self.lower(t, env)?, self.lower(f, env)?),
+            A::If(c, t, f) => ExprKind::If(
+                self.lower(c, env)?,
+                self.lower(t, env)?,
+                self.lower(f, env)?,
+            ),
             A::Case(arms, other) => {
                 let mut lowered = Vec::with_capacity(arms.len());
                 for (guard, value) in arms {
@@ -119,10 +184,18 @@ impl<'a> Lowerer<'a> {
             }
             A::Quant(q, bounds, body) => {
                 if bounds.iter().any(|b| b.set.is_none()) {
-                    return Err(self.unsupported("an unbounded quantifier (`\\A x : P` without `\\in S`)", env, span));
+                    return Err(self.unsupported(
+                        "an unbounded quantifier (`\\A x : P` without `\\in S`)",
+                        env,
+                        span,
+                    ));
                 }
                 let (binders, inner) = self.binders(bounds, env)?;
-                let q = if *q == ast::Quantifier::Forall { ir::Quantifier::Forall } else { ir::Quantifier::Exists };
+                let q = if *q == ast::Quantifier::Forall {
+                    ir::Quantifier::Forall
+                } else {
+                    ir::Quantifier::Exists
+                };
                 ExprKind::Quant(q, binders, self.lower(body, &inner)?)
             }
             A::Choose(bound, body) => {
@@ -133,7 +206,9 @@ impl<'a> Lowerer<'a> {
                 let binder = binders.remove(0);
                 ExprKind::Choose(binder, self.lower(body, &inner)?)
             }
-            A::TemporalQuant(..) => return Err(self.unsupported("temporal quantification (`\\AA`, `\\EE`)", env, span)),
+            A::TemporalQuant(..) => {
+                return Err(self.unsupported("temporal quantification (`\\AA`, `\\EE`)", env, span))
+            }
             A::SetEnum(items) => ExprKind::SetEnum(self.lower_all(items, env)?),
             A::SetFilter(bound, pred) => {
                 let (mut binders, inner) = self.binders(std::slice::from_ref(bound), env)?;
@@ -147,7 +222,9 @@ impl<'a> Lowerer<'a> {
                 let (binders, inner) = self.binders(bounds, env)?;
                 ExprKind::FnCons(binders, self.lower(body, &inner)?)
             }
-            A::FnSet(domain, range) => ExprKind::FnSet(self.lower(domain, env)?, self.lower(range, env)?),
+            A::FnSet(domain, range) => {
+                ExprKind::FnSet(self.lower(domain, env)?, self.lower(range, env)?)
+            }
             A::FnApp(f, args) => {
                 let f = self.lower(f, env)?;
                 let arg = self.argument_tuple(args, env, span)?;
@@ -155,14 +232,24 @@ impl<'a> Lowerer<'a> {
             }
             A::Record(fields) => ExprKind::Record(self.fields(fields, env)?),
             A::RecordSet(fields) => ExprKind::RecordSet(self.fields(fields, env)?),
-            A::Field(record, field) => ExprKind::Field(self.lower(record, env)?, field.name.clone()),
+            A::Field(record, field) => {
+                ExprKind::Field(self.lower(record, env)?, field.name.clone())
+            }
             A::Except(base, updates) => return self.except(base, updates, env, span),
             A::Tuple(items) => ExprKind::Tuple(self.lower_all(items, env)?),
             A::Times(items) => ExprKind::Times(self.lower_all(items, env)?),
-            A::BoxAction(action, vars) => ExprKind::BoxAction(self.lower(action, env)?, self.lower(vars, env)?),
-            A::AngleAction(action, vars) => ExprKind::AngleAction(self.lower(action, env)?, self.lower(vars, env)?),
+            A::BoxAction(action, vars) => {
+                ExprKind::BoxAction(self.lower(action, env)?, self.lower(vars, env)?)
+            }
+            A::AngleAction(action, vars) => {
+                ExprKind::AngleAction(self.lower(action, env)?, self.lower(vars, env)?)
+            }
             A::Fair(kind, vars, action) => {
-                let kind = if *kind == ast::Fairness::Weak { ir::Fairness::Weak } else { ir::Fairness::Strong };
+                let kind = if *kind == ast::Fairness::Weak {
+                    ir::Fairness::Weak
+                } else {
+                    ir::Fairness::Strong
+                };
                 ExprKind::Fair(kind, self.lower(vars, env)?, self.lower(action, env)?)
             }
             A::Label(_, body) => return self.lower(body, env),
@@ -174,12 +261,24 @@ impl<'a> Lowerer<'a> {
         items.iter().map(|item| self.lower(item, env)).collect()
     }
 
-    fn fields(&mut self, fields: &'a [(ast::Ident, ast::Expr)], env: &Env<'a>) -> Result<Vec<(String, ir::Expr)>> {
-        fields.iter().map(|(name, value)| Ok((name.name.clone(), self.lower(value, env)?))).collect()
+    fn fields(
+        &mut self,
+        fields: &'a [(ast::Ident, ast::Expr)],
+        env: &Env<'a>,
+    ) -> Result<Vec<(String, ir::Expr)>> {
+        fields
+            .iter()
+            .map(|(name, value)| Ok((name.name.clone(), self.lower(value, env)?)))
+            .collect()
     }
 
     /// `f[a]` takes `a`; `f[a, b]` takes the tuple `<<a, b>>`.
-    fn argument_tuple(&mut self, args: &'a [ast::Expr], env: &Env<'a>, span: Span) -> Result<ir::Expr> {
+    fn argument_tuple(
+        &mut self,
+        args: &'a [ast::Expr],
+        env: &Env<'a>,
+        span: Span,
+    ) -> Result<ir::Expr> {
         let mut lowered = self.lower_all(args, env)?;
         if lowered.len() == 1 {
             Ok(lowered.remove(0))
@@ -190,7 +289,11 @@ impl<'a> Lowerer<'a> {
 
     /// Lowers the bounds of a quantifier or builder, giving each bound name a fresh id, and
     /// returns the binders with the environment in which the body is read.
-    pub(crate) fn binders(&mut self, bounds: &'a [ast::Bound], env: &Env<'a>) -> Result<(Vec<Binder>, Env<'a>)> {
+    pub(crate) fn binders(
+        &mut self,
+        bounds: &'a [ast::Bound],
+        env: &Env<'a>,
+    ) -> Result<(Vec<Binder>, Env<'a>)> {
         let mut inner = env.clone();
         let mut binders = Vec::new();
         for bound in bounds {
@@ -201,11 +304,15 @@ impl<'a> Lowerer<'a> {
             match &bound.vars {
                 BoundVars::Names(names) => {
                     // `x, y \in S` is `x \in S, y \in S`: each name gets its own copy of S.
-                    let mut sets: Vec<ir::Expr> = (1..names.len()).map(|_| self.builder.copy(&set)).collect();
+                    let mut sets: Vec<ir::Expr> =
+                        (1..names.len()).map(|_| self.builder.copy(&set)).collect();
                     sets.push(set);
                     for (name, set) in names.iter().zip(sets) {
                         let id = self.builder.bound(&name.name);
-                        binders.push(Binder { pattern: Pattern::Var(id), set });
+                        binders.push(Binder {
+                            pattern: Pattern::Var(id),
+                            set,
+                        });
                         inner = inner.with(&name.name, Local::Bound(id));
                     }
                 }
@@ -214,7 +321,10 @@ impl<'a> Lowerer<'a> {
                     for (name, id) in names.iter().zip(&ids) {
                         inner = inner.with(&name.name, Local::Bound(*id));
                     }
-                    binders.push(Binder { pattern: Pattern::Tuple(ids), set });
+                    binders.push(Binder {
+                        pattern: Pattern::Tuple(ids),
+                        set,
+                    });
                 }
             }
         }
@@ -227,22 +337,44 @@ impl<'a> Lowerer<'a> {
         for unit in units {
             match unit {
                 ast::Unit::OpDef(def) => {
-                    let arg = OpArg::Local { def, ctx: env.ctx, scope: env.scope.clone() };
+                    let arg = OpArg::Local {
+                        def,
+                        ctx: env.ctx,
+                        file: env.file,
+                        scope: env.scope.clone(),
+                    };
                     env = env.with(&def.name.name, Local::Op(arg));
                 }
                 ast::Unit::FunDef(def) => {
-                    let local = Local::LetFun { def, ctx: env.ctx, scope: env.scope.clone() };
+                    let local = Local::LetFun {
+                        def,
+                        ctx: env.ctx,
+                        file: env.file,
+                        scope: env.scope.clone(),
+                    };
                     env = env.with(&def.name.name, local);
                 }
                 ast::Unit::Recursive(_) => {}
-                _ => return Err(self.unsupported("this kind of LET definition", &env, env_span(unit))),
+                _ => {
+                    return Err(self.unsupported(
+                        "this kind of LET definition",
+                        &env,
+                        env_span(unit),
+                    ))
+                }
             }
         }
         Ok(env)
     }
 
     /// Resolves `name(args)`: local names first, then the module context, then builtins.
-    fn resolve(&mut self, name: &ast::Ident, args: &[&'a ast::Expr], env: &Env<'a>, span: Span) -> Result<ir::Expr> {
+    fn resolve(
+        &mut self,
+        name: &ast::Ident,
+        args: &[&'a ast::Expr],
+        env: &Env<'a>,
+        span: Span,
+    ) -> Result<ir::Expr> {
         if let Some(local) = env.scope.lookup(&name.name).cloned() {
             return match local {
                 Local::Bound(id) => {
@@ -259,9 +391,27 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Local::Op(arg) => self.apply_op_arg(&arg, name, args, env, span),
-                Local::LetFun { def, ctx, scope } => {
+                Local::LetFun {
+                    def,
+                    ctx,
+                    file,
+                    scope,
+                } => {
                     self.no_arguments(name, args, env, span)?;
-                    let def_env = Env { ctx, scope, primed: env.primed };
+                    // The function is in scope in its own body, so recursion is caught there.
+                    let itself = Local::LetFun {
+                        def,
+                        ctx,
+                        file,
+                        scope: scope.clone(),
+                    };
+                    let def_env = Env {
+                        ctx,
+                        file,
+                        scope,
+                        primed: env.primed,
+                    }
+                    .with(&def.name.name, itself);
                     self.function_definition(def, &def_env)
                 }
             };
@@ -282,22 +432,53 @@ impl<'a> Lowerer<'a> {
                 "wrong number of arguments",
             ));
         }
-        Err(self.error(Kind::Parse, "E0310", format!("unknown name `{}`", name.name), env, name.span, "not defined or declared"))
+        Err(self.error(
+            Kind::Parse,
+            "E0310",
+            format!("unknown name `{}`", name.name),
+            env,
+            name.span,
+            "not defined or declared",
+        ))
     }
 
-    fn no_arguments(&self, name: &ast::Ident, args: &[&ast::Expr], env: &Env<'a>, span: Span) -> Result<()> {
+    fn no_arguments(
+        &self,
+        name: &ast::Ident,
+        args: &[&ast::Expr],
+        env: &Env<'a>,
+        span: Span,
+    ) -> Result<()> {
         if args.is_empty() {
             Ok(())
         } else {
-            Err(self.error(Kind::Parse, "E0312", format!("`{}` takes no arguments", name.name), env, span, "applied to arguments"))
+            Err(self.error(
+                Kind::Parse,
+                "E0312",
+                format!("`{}` takes no arguments", name.name),
+                env,
+                span,
+                "applied to arguments",
+            ))
         }
     }
 
-    fn apply_global(&mut self, global: &Global<'a>, name: &ast::Ident, args: &[&'a ast::Expr], env: &Env<'a>, span: Span) -> Result<ir::Expr> {
+    fn apply_global(
+        &mut self,
+        global: &Global<'a>,
+        name: &ast::Ident,
+        args: &[&'a ast::Expr],
+        env: &Env<'a>,
+        span: Span,
+    ) -> Result<ir::Expr> {
         match global {
             Global::Var(id) => {
                 self.no_arguments(name, args, env, span)?;
-                let kind = if env.primed { ExprKind::Primed(*id) } else { ExprKind::Var(*id) };
+                let kind = if env.primed {
+                    ExprKind::Primed(*id)
+                } else {
+                    ExprKind::Var(*id)
+                };
                 Ok(self.node(kind, env, span))
             }
             Global::Const(id) => {
@@ -308,25 +489,60 @@ impl<'a> Lowerer<'a> {
                 self.no_arguments(name, args, env, span)?;
                 Ok(self.node(ExprKind::Lit(value.clone()), env, span))
             }
-            Global::Def { def, ctx } => {
-                let def_env = Env { ctx: *ctx, scope: Scope::empty(), primed: env.primed };
+            Global::Def { def, ctx, file } => {
+                let def_env = Env {
+                    ctx: *ctx,
+                    file: *file,
+                    scope: Scope::empty(),
+                    primed: env.primed,
+                };
                 self.expand(def, &def_env, args, env, span)
             }
-            Global::FunDef { def, ctx } => {
+            Global::FunDef { def, ctx, file } => {
                 self.no_arguments(name, args, env, span)?;
-                let def_env = Env { ctx: *ctx, scope: Scope::empty(), primed: env.primed };
+                let def_env = Env {
+                    ctx: *ctx,
+                    file: *file,
+                    scope: Scope::empty(),
+                    primed: env.primed,
+                };
                 self.function_definition(def, &def_env)
+            }
+            Global::Theorem { body, ctx, file } => {
+                self.no_arguments(name, args, env, span)?;
+                self.lower(
+                    body,
+                    &Env {
+                        ctx: *ctx,
+                        file: *file,
+                        scope: Scope::empty(),
+                        primed: env.primed,
+                    },
+                )
             }
             Global::Instance { .. } => Err(self.error(
                 Kind::Type,
                 "E0316",
-                format!("`{}` is a module instance; use `{}!Op` to refer to its definitions", name.name, name.name),
+                format!(
+                    "`{}` is a module instance; use `{}!Op` to refer to its definitions",
+                    name.name, name.name
+                ),
                 env,
                 span,
                 "not a value",
             )),
-            Global::Subst { expr, ctx, scope } => {
-                let subst_env = Env { ctx: *ctx, scope: scope.clone(), primed: env.primed };
+            Global::Subst {
+                expr,
+                ctx,
+                file,
+                scope,
+            } => {
+                let subst_env = Env {
+                    ctx: *ctx,
+                    file: *file,
+                    scope: scope.clone(),
+                    primed: env.primed,
+                };
                 if args.is_empty() {
                     self.lower(expr, &subst_env)
                 } else {
@@ -338,18 +554,30 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Expands a definition `def` (read in `def_env`) applied to `args` (read in `env`).
-    fn expand(&mut self, def: &'a ast::OpDef, def_env: &Env<'a>, args: &[&'a ast::Expr], env: &Env<'a>, span: Span) -> Result<ir::Expr> {
+    fn expand(
+        &mut self,
+        def: &'a ast::OpDef,
+        def_env: &Env<'a>,
+        args: &[&'a ast::Expr],
+        env: &Env<'a>,
+        span: Span,
+    ) -> Result<ir::Expr> {
         if def.params.len() != args.len() {
             return Err(self
                 .error(
                     Kind::Parse,
                     "E0312",
-                    format!("`{}` takes {} arguments but is given {}", def.name.name, def.params.len(), args.len()),
+                    format!(
+                        "`{}` takes {} arguments but is given {}",
+                        def.name.name,
+                        def.params.len(),
+                        args.len()
+                    ),
                     env,
                     span,
                     "wrong number of arguments",
                 )
-                .also(self.context(def_env.ctx).file, def.name.span, "defined here"));
+                .also(def_env.file, def.name.span, "defined here"));
         }
         let key = def as *const ast::OpDef;
         if self.expanding.contains(&key) {
@@ -357,12 +585,15 @@ impl<'a> Lowerer<'a> {
                 .error(
                     Kind::Unsupported,
                     "E0401",
-                    format!("the recursive operator `{}` is not supported yet", def.name.name),
+                    format!(
+                        "the recursive operator `{}` is not supported yet",
+                        def.name.name
+                    ),
                     env,
                     span,
                     "recursion reached here",
                 )
-                .also(self.context(def_env.ctx).file, def.name.span, "defined here"));
+                .also(def_env.file, def.name.span, "defined here"));
         }
         let body_env = self.bind_parameters(def, def_env, args, env)?;
         self.expanding.push(key);
@@ -372,11 +603,20 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The environment of `def`'s body with its parameters bound to `args` (read in `env`).
-    pub(crate) fn bind_parameters(&mut self, def: &'a ast::OpDef, def_env: &Env<'a>, args: &[&'a ast::Expr], env: &Env<'a>) -> Result<Env<'a>> {
+    pub(crate) fn bind_parameters(
+        &mut self,
+        def: &'a ast::OpDef,
+        def_env: &Env<'a>,
+        args: &[&'a ast::Expr],
+        env: &Env<'a>,
+    ) -> Result<Env<'a>> {
         let mut body_env = def_env.clone();
         for (param, arg) in def.params.iter().zip(args) {
             let binding = if param.arity == 0 {
-                Local::Expr { expr: self.lower(arg, env)?, primed: env.primed }
+                Local::Expr {
+                    expr: self.lower(arg, env)?,
+                    primed: env.primed,
+                }
             } else {
                 Local::Op(self.op_arg(arg, env)?)
             };
@@ -398,53 +638,149 @@ impl<'a> Lowerer<'a> {
                 if builtins::is_builtin_name(&name.name) {
                     return Ok(OpArg::Builtin(name.name.clone()));
                 }
-                Err(self.error(Kind::Parse, "E0310", format!("unknown operator `{}`", name.name), env, name.span, "not defined"))
+                Err(self.error(
+                    Kind::Parse,
+                    "E0310",
+                    format!("unknown operator `{}`", name.name),
+                    env,
+                    name.span,
+                    "not defined",
+                ))
             }
-            A::Lambda(params, body) => Ok(OpArg::Lambda { params, body, ctx: env.ctx, scope: env.scope.clone() }),
-            _ => Err(self.error(Kind::Type, "E0317", "expected an operator argument".into(), env, arg.span, "not an operator")),
+            A::Lambda(params, body) => Ok(OpArg::Lambda {
+                params,
+                body,
+                ctx: env.ctx,
+                file: env.file,
+                scope: env.scope.clone(),
+            }),
+            _ => Err(self.error(
+                Kind::Type,
+                "E0317",
+                "expected an operator argument".into(),
+                env,
+                arg.span,
+                "not an operator",
+            )),
         }
     }
 
-    fn apply_op_arg(&mut self, arg: &OpArg<'a>, name: &ast::Ident, args: &[&'a ast::Expr], env: &Env<'a>, span: Span) -> Result<ir::Expr> {
+    fn apply_op_arg(
+        &mut self,
+        arg: &OpArg<'a>,
+        name: &ast::Ident,
+        args: &[&'a ast::Expr],
+        env: &Env<'a>,
+        span: Span,
+    ) -> Result<ir::Expr> {
         match arg {
             OpArg::Global(global) => self.apply_global(global, name, args, env, span),
             OpArg::Builtin(builtin_name) => match builtins::lookup(builtin_name, args.len()) {
                 Some(builtin) => self.apply_builtin(builtin, name, args, env, span),
-                None => Err(self.error(Kind::Parse, "E0312", format!("`{builtin_name}` does not take {} arguments", args.len()), env, span, "wrong number of arguments")),
+                None => Err(self.error(
+                    Kind::Parse,
+                    "E0312",
+                    format!("`{builtin_name}` does not take {} arguments", args.len()),
+                    env,
+                    span,
+                    "wrong number of arguments",
+                )),
             },
-            OpArg::Local { def, ctx, scope } => {
-                let def_env = Env { ctx: *ctx, scope: scope.clone(), primed: env.primed };
+            OpArg::Local {
+                def,
+                ctx,
+                file,
+                scope,
+            } => {
+                // A LET operator is in scope in its own body, so recursion is caught there.
+                let def_env = Env {
+                    ctx: *ctx,
+                    file: *file,
+                    scope: scope.clone(),
+                    primed: env.primed,
+                }
+                .with(&def.name.name, Local::Op(arg.clone()));
                 self.expand(def, &def_env, args, env, span)
             }
-            OpArg::Lambda { params, body, ctx, scope } => {
+            OpArg::Lambda {
+                params,
+                body,
+                ctx,
+                file,
+                scope,
+            } => {
                 if params.len() != args.len() {
-                    return Err(self.error(Kind::Parse, "E0312", format!("this LAMBDA takes {} arguments but is given {}", params.len(), args.len()), env, span, "wrong number of arguments"));
+                    return Err(self.error(
+                        Kind::Parse,
+                        "E0312",
+                        format!(
+                            "this LAMBDA takes {} arguments but is given {}",
+                            params.len(),
+                            args.len()
+                        ),
+                        env,
+                        span,
+                        "wrong number of arguments",
+                    ));
                 }
-                let mut body_env = Env { ctx: *ctx, scope: scope.clone(), primed: env.primed };
+                let mut body_env = Env {
+                    ctx: *ctx,
+                    file: *file,
+                    scope: scope.clone(),
+                    primed: env.primed,
+                };
                 for (param, arg) in params.iter().zip(args) {
                     let expr = self.lower(arg, env)?;
-                    body_env = body_env.with(&param.name, Local::Expr { expr, primed: env.primed });
+                    body_env = body_env.with(
+                        &param.name,
+                        Local::Expr {
+                            expr,
+                            primed: env.primed,
+                        },
+                    );
                 }
                 self.lower(body, &body_env)
             }
         }
     }
 
-    fn apply_builtin(&mut self, builtin: Builtin, name: &ast::Ident, args: &[&'a ast::Expr], env: &Env<'a>, span: Span) -> Result<ir::Expr> {
+    fn apply_builtin(
+        &mut self,
+        builtin: Builtin,
+        name: &ast::Ident,
+        args: &[&'a ast::Expr],
+        env: &Env<'a>,
+        span: Span,
+    ) -> Result<ir::Expr> {
         match builtin {
             Builtin::Op(op, _) => {
-                let args = args.iter().map(|arg| self.lower(arg, env)).collect::<Result<Vec<_>>>()?;
+                let args = args
+                    .iter()
+                    .map(|arg| self.lower(arg, env))
+                    .collect::<Result<Vec<_>>>()?;
                 Ok(self.apply(op, args, env, span))
             }
             Builtin::Infinite(set) => Ok(self.node(ExprKind::InfiniteSet(set), env, span)),
-            Builtin::Boolean => Ok(self.node(ExprKind::Lit(Value::set([Value::Bool(false), Value::Bool(true)])), env, span)),
+            Builtin::Boolean => Ok(self.node(
+                ExprKind::Lit(Value::set([Value::Bool(false), Value::Bool(true)])),
+                env,
+                span,
+            )),
             Builtin::Print => self.lower(args[1], env),
             Builtin::PrintT => Ok(self.node(ExprKind::Lit(Value::Bool(true)), env, span)),
-            Builtin::Unsupported(what) => Err(self.unsupported(&format!("the standard operator `{what}`"), env, name.span)),
+            Builtin::Unsupported(what) => {
+                Err(self.unsupported(&format!("the standard operator `{what}`"), env, name.span))
+            }
         }
     }
 
-    fn prefix(&mut self, op: &ast::Ident, arg: &'a ast::Expr, env: &Env<'a>, span: Span) -> Result<ir::Expr> {
+    fn prefix(
+        &mut self,
+        op: &ast::Ident,
+        arg: &'a ast::Expr,
+        env: &Env<'a>,
+        span: Span,
+    ) -> Result<ir::Expr> {
         let kind = match op.name.as_str() {
             "[]" => ExprKind::Always(self.lower(arg, env)?),
             "<>" => ExprKind::Eventually(self.lower(arg, env)?),
@@ -455,8 +791,16 @@ impl<'a> Lowerer<'a> {
         Ok(self.node(kind, env, span))
     }
 
-    fn infix(&mut self, op: &ast::Ident, lhs: &'a ast::Expr, rhs: &'a ast::Expr, env: &Env<'a>, span: Span) -> Result<ir::Expr> {
-        let user_defined = env.scope.lookup(&op.name).is_some() || self.context(env.ctx).names.contains_key(&op.name);
+    fn infix(
+        &mut self,
+        op: &ast::Ident,
+        lhs: &'a ast::Expr,
+        rhs: &'a ast::Expr,
+        env: &Env<'a>,
+        span: Span,
+    ) -> Result<ir::Expr> {
+        let user_defined = env.scope.lookup(&op.name).is_some()
+            || self.context(env.ctx).names.contains_key(&op.name);
         if user_defined {
             return self.resolve(op, &[lhs, rhs], env, span);
         }
@@ -470,7 +814,11 @@ impl<'a> Lowerer<'a> {
                 Ok(self.apply(Op::Subseteq, vec![a, b], env, span))
             }
             "\\subset" | "\\supset" => {
-                let (small, large) = if op.name == "\\subset" { (lhs, rhs) } else { (rhs, lhs) };
+                let (small, large) = if op.name == "\\subset" {
+                    (lhs, rhs)
+                } else {
+                    (rhs, lhs)
+                };
                 let (a, b) = (self.lower(small, env)?, self.lower(large, env)?);
                 let (a2, b2) = (self.builder.copy(&a), self.builder.copy(&b));
                 let subset = self.apply(Op::Subseteq, vec![a, b], env, span);
@@ -484,7 +832,14 @@ impl<'a> Lowerer<'a> {
                     let (a, b) = (self.lower(lhs, env)?, self.lower(rhs, env)?);
                     Ok(self.apply(ir_op, vec![a, b], env, span))
                 }
-                _ => Err(self.error(Kind::Parse, "E0310", format!("unknown operator `{}`", op.name), env, op.span, "not defined")),
+                _ => Err(self.error(
+                    Kind::Parse,
+                    "E0310",
+                    format!("unknown operator `{}`", op.name),
+                    env,
+                    op.span,
+                    "not defined",
+                )),
             },
         }
     }
@@ -492,7 +847,14 @@ impl<'a> Lowerer<'a> {
     /// `UNCHANGED e` is `e' = e`, split into one equality per component of a tuple.
     fn unchanged(&mut self, arg: &'a ast::Expr, env: &Env<'a>, span: Span) -> Result<ir::Expr> {
         if env.primed {
-            return Err(self.error(Kind::Type, "E0315", "UNCHANGED inside a prime".into(), env, span, "double prime"));
+            return Err(self.error(
+                Kind::Type,
+                "E0315",
+                "UNCHANGED inside a prime".into(),
+                env,
+                span,
+                "double prime",
+            ));
         }
         let now = self.lower(arg, env)?;
         let next = self.lower(arg, &env.primed())?;
@@ -503,8 +865,16 @@ impl<'a> Lowerer<'a> {
                 .map(|(a, b)| self.apply(Op::Eq, vec![b, a], env, span))
                 .collect(),
             (now_kind, next_kind) => {
-                let now = ir::Expr { id: now.id, loc: now.loc, kind: Box::new(now_kind) };
-                let next = ir::Expr { id: next.id, loc: next.loc, kind: Box::new(next_kind) };
+                let now = ir::Expr {
+                    id: now.id,
+                    loc: now.loc,
+                    kind: Box::new(now_kind),
+                };
+                let next = ir::Expr {
+                    id: next.id,
+                    loc: next.loc,
+                    kind: Box::new(next_kind),
+                };
                 vec![self.apply(Op::Eq, vec![next, now], env, span)]
             }
         };
@@ -516,12 +886,25 @@ impl<'a> Lowerer<'a> {
         let mut double = false;
         prime_in_place(&mut expr, &mut double);
         if double {
-            return Err(self.error(Kind::Type, "E0315", "a primed expression is primed again".into(), env, span, "double prime"));
+            return Err(self.error(
+                Kind::Type,
+                "E0315",
+                "a primed expression is primed again".into(),
+                env,
+                span,
+                "double prime",
+            ));
         }
         Ok(expr)
     }
 
-    fn except(&mut self, base: &'a ast::Expr, updates: &'a [ast::ExceptUpdate], env: &Env<'a>, span: Span) -> Result<ir::Expr> {
+    fn except(
+        &mut self,
+        base: &'a ast::Expr,
+        updates: &'a [ast::ExceptUpdate],
+        env: &Env<'a>,
+        span: Span,
+    ) -> Result<ir::Expr> {
         let base_ir = self.lower(base, env)?;
         let mut lowered = Vec::with_capacity(updates.len());
         for update in updates {
@@ -542,7 +925,13 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
-            let value_env = env.with("@", Local::Expr { expr: old, primed: env.primed });
+            let value_env = env.with(
+                "@",
+                Local::Expr {
+                    expr: old,
+                    primed: env.primed,
+                },
+            );
             lowered.push((path, self.lower(&update.value, &value_env)?));
         }
         Ok(self.node(ExprKind::Except(base_ir, lowered), env, span))
@@ -555,7 +944,10 @@ impl<'a> Lowerer<'a> {
             return Err(self.error(
                 Kind::Unsupported,
                 "E0402",
-                format!("the recursive function `{}` is not supported yet", def.name.name),
+                format!(
+                    "the recursive function `{}` is not supported yet",
+                    def.name.name
+                ),
                 env,
                 def.name.span,
                 "defined recursively",
@@ -571,21 +963,52 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `N!Op(args)`, `N(p)!M!Op`: each prefix names an instance in the previous context.
-    fn instance_ref(&mut self, path: &'a [ast::InstancePrefix], name: &ast::Ident, args: &[&'a ast::Expr], env: &Env<'a>, span: Span) -> Result<ir::Expr> {
+    fn instance_ref(
+        &mut self,
+        path: &'a [ast::InstancePrefix],
+        name: &ast::Ident,
+        args: &[&'a ast::Expr],
+        env: &Env<'a>,
+        span: Span,
+    ) -> Result<ir::Expr> {
         let mut ctx = env.ctx;
         for prefix in path {
-            let Some(Global::Instance { def, ctx: def_ctx }) = self.context(ctx).names.get(&prefix.name.name).cloned() else {
-                return Err(self.error(Kind::Parse, "E0318", format!("`{}` is not a module instance", prefix.name.name), env, prefix.name.span, "expected `N` from `N == INSTANCE M`"));
+            let Some(Global::Instance {
+                def,
+                ctx: def_ctx,
+                file: def_file,
+            }) = self.context(ctx).names.get(&prefix.name.name).cloned()
+            else {
+                return Err(self.error(
+                    Kind::Parse,
+                    "E0318",
+                    format!("`{}` is not a module instance", prefix.name.name),
+                    env,
+                    prefix.name.span,
+                    "expected `N` from `N == INSTANCE M`",
+                ));
             };
             if def.params.len() != prefix.args.len() {
-                return Err(self.error(Kind::Parse, "E0312", format!("`{}` takes {} arguments", prefix.name.name, def.params.len()), env, prefix.name.span, "wrong number of arguments"));
+                return Err(self.error(
+                    Kind::Parse,
+                    "E0312",
+                    format!(
+                        "`{}` takes {} arguments",
+                        prefix.name.name,
+                        def.params.len()
+                    ),
+                    env,
+                    prefix.name.span,
+                    "wrong number of arguments",
+                ));
             }
             ctx = if def.params.is_empty() {
                 let key = def as *const ast::ModuleDef;
                 match self.instance_cache.get(&key) {
                     Some(cached) => *cached,
                     None => {
-                        let built = self.instantiate(&def.instance, def_ctx, Scope::empty())?;
+                        let built =
+                            self.instantiate(&def.instance, def_ctx, def_file, Scope::empty())?;
                         self.instance_cache.insert(key, built);
                         built
                     }
@@ -594,16 +1017,29 @@ impl<'a> Lowerer<'a> {
                 let mut scope = Scope::empty();
                 for (param, arg) in def.params.iter().zip(&prefix.args) {
                     let expr = self.lower(arg, env)?;
-                    scope = scope.with(&param.name.name, Local::Expr { expr, primed: env.primed });
+                    scope = scope.with(
+                        &param.name.name,
+                        Local::Expr {
+                            expr,
+                            primed: env.primed,
+                        },
+                    );
                 }
-                self.instantiate(&def.instance, def_ctx, scope)?
+                self.instantiate(&def.instance, def_ctx, def_file, scope)?
             };
         }
         match self.context(ctx).names.get(&name.name).cloned() {
             Some(global) => self.apply_global(&global, name, args, env, span),
             None => match builtins::lookup(&name.name, args.len()) {
                 Some(builtin) => self.apply_builtin(builtin, name, args, env, span),
-                None => Err(self.error(Kind::Parse, "E0310", format!("the instance has no definition `{}`", name.name), env, name.span, "not defined there")),
+                None => Err(self.error(
+                    Kind::Parse,
+                    "E0310",
+                    format!("the instance has no definition `{}`", name.name),
+                    env,
+                    name.span,
+                    "not defined there",
+                )),
             },
         }
     }
@@ -618,7 +1054,9 @@ fn env_span(unit: &ast::Unit) -> Span {
         ast::Unit::Assume(a) => a.span,
         ast::Unit::Theorem(t) => t.span,
         ast::Unit::Module(m) => m.span,
-        ast::Unit::Constants(d) | ast::Unit::Recursive(d) => d.first().map(|d| d.name.span).unwrap_or_default(),
+        ast::Unit::Constants(d) | ast::Unit::Recursive(d) => {
+            d.first().map(|d| d.name.span).unwrap_or_default()
+        }
         ast::Unit::Variables(v) => v.first().map(|v| v.span).unwrap_or_default(),
     }
 }

@@ -65,9 +65,11 @@ pub(crate) struct Lowerer<'a> {
     constants: Vec<Constant>,
     variables: Vec<Variable>,
     /// `ASSUME`s of the root module and the modules it extends, with their contexts.
-    assumptions: Vec<(&'a ast::Assume, CtxId)>,
+    assumptions: Vec<(&'a ast::Assume, CtxId, FileId)>,
     /// Definitions being expanded right now, innermost last, to catch recursion.
     expanding: Vec<*const ast::OpDef>,
+    /// Things worth telling the user that do not stop the run.
+    warnings: Vec<String>,
     /// Instantiations without parameters are built once.
     instance_cache: HashMap<*const ast::ModuleDef, CtxId>,
 }
@@ -82,6 +84,7 @@ impl<'a> Lowerer<'a> {
             variables: Vec::new(),
             assumptions: Vec::new(),
             expanding: Vec::new(),
+            warnings: Vec::new(),
             instance_cache: HashMap::new(),
         }
     }
@@ -90,19 +93,21 @@ impl<'a> Lowerer<'a> {
         &self.contexts[id.0]
     }
 
-    fn new_context(&mut self, file: FileId) -> CtxId {
-        self.contexts.push(Context { file, names: HashMap::new() });
+    fn new_context(&mut self) -> CtxId {
+        self.contexts.push(Context {
+            names: HashMap::new(),
+        });
         CtxId(self.contexts.len() - 1)
     }
 
-    fn loc(&self, ctx: CtxId, span: Span) -> Loc {
-        Loc { file: self.context(ctx).file, span }
+    fn loc(&self, file: FileId, span: Span) -> Loc {
+        Loc { file, span }
     }
 
     /// The context of the root module: its names and those of every module it extends.
     fn root_context(&mut self) -> Result<CtxId, Diagnostic> {
         let root = self.modules.root();
-        let ctx = self.new_context(root.file);
+        let ctx = self.new_context();
         let mut seen = Vec::new();
         self.add_module(ctx, &root.module.name.name, &mut seen, None)?;
         Ok(ctx)
@@ -151,7 +156,10 @@ impl<'a> Lowerer<'a> {
                             self.constants.push(Constant {
                                 name: decl.name.name.clone(),
                                 value: None,
-                                loc: Loc { file, span: decl.name.span },
+                                loc: Loc {
+                                    file,
+                                    span: decl.name.span,
+                                },
                             });
                             Global::Const(crate::ir::ConstId(self.constants.len() - 1))
                         }
@@ -164,8 +172,13 @@ impl<'a> Lowerer<'a> {
                 for name in names {
                     let global = match instance {
                         None => {
-                            self.variables
-                                .push(Variable { name: name.name.clone(), loc: Loc { file, span: name.span } });
+                            self.variables.push(Variable {
+                                name: name.name.clone(),
+                                loc: Loc {
+                                    file,
+                                    span: name.span,
+                                },
+                            });
                             Global::Var(crate::ir::VarId(self.variables.len() - 1))
                         }
                         Some(inst) => inst.parameter(self, name, file)?,
@@ -173,24 +186,40 @@ impl<'a> Lowerer<'a> {
                     self.define(ctx, &name.name, global);
                 }
             }
-            Unit::OpDef(def) => self.define(ctx, &def.name.name, Global::Def { def, ctx }),
-            Unit::FunDef(def) => self.define(ctx, &def.name.name, Global::FunDef { def, ctx }),
-            Unit::ModuleDef(def) => self.define(ctx, &def.name.name, Global::Instance { def, ctx }),
+            Unit::OpDef(def) => self.define(ctx, &def.name.name, Global::Def { def, ctx, file }),
+            Unit::FunDef(def) => {
+                self.define(ctx, &def.name.name, Global::FunDef { def, ctx, file })
+            }
+            Unit::ModuleDef(def) => {
+                self.define(ctx, &def.name.name, Global::Instance { def, ctx, file })
+            }
             Unit::Instance(inst) => {
                 // An unnamed instance: M's definitions join this context, read in M's own.
-                let inner = self.instantiate(inst, ctx, Scope::empty())?;
+                let inner = self.instantiate(inst, ctx, file, Scope::empty())?;
                 let names: Vec<(String, Global<'a>)> = self
                     .context(inner)
                     .names
                     .iter()
-                    .filter(|(_, g)| matches!(g, Global::Def { .. } | Global::FunDef { .. } | Global::Instance { .. }))
+                    .filter(|(_, g)| {
+                        matches!(
+                            g,
+                            Global::Def { .. } | Global::FunDef { .. } | Global::Instance { .. }
+                        )
+                    })
                     .map(|(n, g)| (n.clone(), g.clone()))
                     .collect();
                 for (name, global) in names {
                     self.define(ctx, &name, global);
                 }
             }
-            Unit::Assume(assume) if instance.is_none() => self.assumptions.push((assume, ctx)),
+            Unit::Assume(assume) if instance.is_none() => {
+                self.assumptions.push((assume, ctx, file))
+            }
+            Unit::Theorem(ast::Theorem {
+                name: Some(name),
+                body: ast::TheoremBody::Expr(body),
+                ..
+            }) => self.define(ctx, &name.name, Global::Theorem { body, ctx, file }),
             Unit::Assume(_) | Unit::Recursive(_) | Unit::Theorem(_) | Unit::Module(_) => {}
         }
         Ok(())
@@ -206,25 +235,32 @@ impl<'a> Lowerer<'a> {
         &mut self,
         inst: &'a ast::Instance,
         parent: CtxId,
+        parent_file: FileId,
         scope: Scope<'a>,
     ) -> Result<CtxId, Diagnostic> {
-        let Some(loaded) = self.modules.modules.get(&inst.module.name) else {
-            return Err(Diagnostic::new(
-                Kind::Unsupported,
-                "E0404",
-                format!("instantiating the standard module `{}` is not supported", inst.module.name),
-            )
-            .at(self.context(parent).file, inst.module.span, "instantiated here"));
+        let ctx = self.new_context();
+        if !self.modules.modules.contains_key(&inst.module.name) {
+            // A standard module: its operators are builtins, visible everywhere already.
+            return Ok(ctx);
+        }
+        let instantiation = Instantiation {
+            inst,
+            parent,
+            parent_file,
+            scope,
         };
-        let ctx = self.new_context(loaded.file);
-        let instantiation = Instantiation { inst, parent, scope };
         let mut seen = Vec::new();
         self.add_module(ctx, &inst.module.name, &mut seen, Some(&instantiation))?;
         Ok(ctx)
     }
 
     /// Fixes constants (and overrides definitions) as the config says.
-    fn apply_config(&mut self, root: CtxId, config: &'a ModelConfig, cfg_file: FileId) -> Result<(), Diagnostic> {
+    fn apply_config(
+        &mut self,
+        root: CtxId,
+        config: &'a ModelConfig,
+        cfg_file: FileId,
+    ) -> Result<(), Diagnostic> {
         for binding in &config.constants {
             let name = &binding.name.name;
             let existing = self.context(root).names.get(name).cloned();
@@ -241,7 +277,8 @@ impl<'a> Lowerer<'a> {
                         .at(cfg_file, op.span, "substituted here"))
                     }
                 },
-                ConstantValue::ReplaceInModule { module, .. } | ConstantValue::ValueInModule { module, .. } => {
+                ConstantValue::ReplaceInModule { module, .. }
+                | ConstantValue::ValueInModule { module, .. } => {
                     return Err(Diagnostic::new(
                         Kind::Unsupported,
                         "E0405",
@@ -257,15 +294,28 @@ impl<'a> Lowerer<'a> {
                     }
                     self.define(root, name, global);
                 }
-                Some(Global::Def { .. }) | Some(Global::FunDef { .. }) => self.define(root, name, global),
+                Some(Global::Def { .. }) | Some(Global::FunDef { .. }) => {
+                    self.define(root, name, global)
+                }
                 None if builtins::is_builtin_name(name) => self.define(root, name, global),
+                // TLC accepts `r1 = r1` for a name the spec does not declare: it only
+                // introduces the model value, which the config can then use anywhere.
+                None if matches!(&global, Global::Value(Value::ModelValue(v)) if v == name) => {
+                    self.warnings.push(format!(
+                        "the config declares the model value `{name}`, which is not a constant of the spec"
+                    ));
+                }
                 _ => {
                     return Err(Diagnostic::new(
                         Kind::Config,
                         "E0211",
                         format!("the config assigns `{name}`, which the spec does not declare"),
                     )
-                    .at(cfg_file, binding.name.span, "not a constant or definition of the spec"))
+                    .at(
+                        cfg_file,
+                        binding.name.span,
+                        "not a constant or definition of the spec",
+                    ))
                 }
             }
         }
@@ -277,15 +327,31 @@ impl<'a> Lowerer<'a> {
 struct Instantiation<'a> {
     inst: &'a ast::Instance,
     parent: CtxId,
+    parent_file: FileId,
     scope: Scope<'a>,
 }
 
 impl<'a> Instantiation<'a> {
     /// What a constant or variable `name` of the instantiated module stands for: the explicit
     /// substitution `name <- e`, else the same name in the instantiating context.
-    fn parameter(&self, lowerer: &Lowerer<'a>, name: &ast::Ident, file: FileId) -> Result<Global<'a>, Diagnostic> {
-        if let Some((_, expr)) = self.inst.substitutions.iter().find(|(n, _)| n.name == name.name) {
-            return Ok(Global::Subst { expr, ctx: self.parent, scope: self.scope.clone() });
+    fn parameter(
+        &self,
+        lowerer: &Lowerer<'a>,
+        name: &ast::Ident,
+        file: FileId,
+    ) -> Result<Global<'a>, Diagnostic> {
+        if let Some((_, expr)) = self
+            .inst
+            .substitutions
+            .iter()
+            .find(|(n, _)| n.name == name.name)
+        {
+            return Ok(Global::Subst {
+                expr,
+                ctx: self.parent,
+                file: self.parent_file,
+                scope: self.scope.clone(),
+            });
         }
         match lowerer.context(self.parent).names.get(&name.name) {
             Some(global) => Ok(global.clone()),
@@ -297,7 +363,7 @@ impl<'a> Instantiation<'a> {
                     self.inst.module.name, name.name
                 ),
             )
-            .at(lowerer.context(self.parent).file, self.inst.span, "instantiated here")
+            .at(self.parent_file, self.inst.span, "instantiated here")
             .also(file, name.span, "declared here")),
         }
     }

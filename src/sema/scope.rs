@@ -28,21 +28,42 @@ pub enum Global<'a> {
     Const(ConstId),
     /// A constant the config fixes.
     Value(Value),
-    /// An operator definition, whose body is read in context `ctx`.
-    Def { def: &'a ast::OpDef, ctx: CtxId },
+    /// An operator definition, whose body is read in context `ctx`; `file` holds its text.
+    Def {
+        def: &'a ast::OpDef,
+        ctx: CtxId,
+        file: FileId,
+    },
+    /// A named theorem, usable as the formula it states (`ASSUME T1` after `THEOREM T1 == …`).
+    Theorem {
+        body: &'a ast::Expr,
+        ctx: CtxId,
+        file: FileId,
+    },
     /// A function definition `f[x \in S] == e`.
-    FunDef { def: &'a ast::FunDef, ctx: CtxId },
+    FunDef {
+        def: &'a ast::FunDef,
+        ctx: CtxId,
+        file: FileId,
+    },
     /// `N(p) == INSTANCE M WITH …`, defined in context `ctx`.
-    Instance { def: &'a ast::ModuleDef, ctx: CtxId },
+    Instance {
+        def: &'a ast::ModuleDef,
+        ctx: CtxId,
+        file: FileId,
+    },
     /// A constant or variable of an instantiated module, replaced by `expr` read in `ctx`.
-    Subst { expr: &'a ast::Expr, ctx: CtxId, scope: Scope<'a> },
+    Subst {
+        expr: &'a ast::Expr,
+        ctx: CtxId,
+        file: FileId,
+        scope: Scope<'a>,
+    },
 }
 
 /// The top-level names of one module instantiation.
 #[derive(Clone, Debug)]
 pub struct Context<'a> {
-    /// The file the module was read from, for diagnostics.
-    pub file: FileId,
     pub names: HashMap<String, Global<'a>>,
 }
 
@@ -54,8 +75,19 @@ pub enum OpArg<'a> {
     /// A builtin operator passed by name or symbol, e.g. `+`.
     Builtin(String),
     /// A `LET`-defined operator, or an operator parameter passed on.
-    Local { def: &'a ast::OpDef, ctx: CtxId, scope: Scope<'a> },
-    Lambda { params: &'a [ast::Ident], body: &'a ast::Expr, ctx: CtxId, scope: Scope<'a> },
+    Local {
+        def: &'a ast::OpDef,
+        ctx: CtxId,
+        file: FileId,
+        scope: Scope<'a>,
+    },
+    Lambda {
+        params: &'a [ast::Ident],
+        body: &'a ast::Expr,
+        ctx: CtxId,
+        file: FileId,
+        scope: Scope<'a>,
+    },
 }
 
 /// The meaning of a local name.
@@ -64,9 +96,17 @@ pub enum Local<'a> {
     Bound(BoundId),
     /// An argument of arity 0, already lowered; `primed` says whether it was lowered inside a
     /// prime, so a prime at the use site is applied only once.
-    Expr { expr: Expr, primed: bool },
+    Expr {
+        expr: Expr,
+        primed: bool,
+    },
     Op(OpArg<'a>),
-    LetFun { def: &'a ast::FunDef, ctx: CtxId, scope: Scope<'a> },
+    LetFun {
+        def: &'a ast::FunDef,
+        ctx: CtxId,
+        file: FileId,
+        scope: Scope<'a>,
+    },
 }
 
 #[derive(Debug)]
@@ -86,7 +126,11 @@ impl<'a> Scope<'a> {
     }
 
     pub fn with(&self, name: &str, binding: Local<'a>) -> Scope<'a> {
-        Scope(Some(Rc::new(Node { name: name.to_string(), binding, parent: self.clone() })))
+        Scope(Some(Rc::new(Node {
+            name: name.to_string(),
+            binding,
+            parent: self.clone(),
+        })))
     }
 
     pub fn lookup(&self, name: &str) -> Option<&Local<'a>> {

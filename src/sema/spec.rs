@@ -38,37 +38,56 @@ pub(super) fn build<'a>(
     cfg_file: FileId,
     options: &Options,
 ) -> Result<Lowered> {
-    let mut warnings = Vec::new();
+    let mut warnings = std::mem::take(&mut lowerer.warnings);
     let behaviour = lowerer.behaviour(root, config, cfg_file, options)?;
     let mut init_parts = Vec::new();
     for formula in &behaviour.init {
         init_parts.push(lowerer.lower(formula.expr, &formula.env)?);
     }
-    let init = lowerer.conjunction(init_parts, root);
+    let root_file = lowerer.modules.root().file;
+    let init = lowerer.conjunction(init_parts, root_file);
     let mut actions = Vec::new();
     if let Some(next) = &behaviour.next {
         lowerer.split_actions(next.expr, &next.env, None, &[], &mut actions)?;
     }
 
     let names = |pick: fn(&ModelConfig) -> &Vec<ast::Ident>| -> Vec<(String, Option<Span>)> {
-        config.map_or(Vec::new(), |c| pick(c).iter().map(|i| (i.name.clone(), Some(i.span))).collect())
+        config.map_or(Vec::new(), |c| {
+            pick(c)
+                .iter()
+                .map(|i| (i.name.clone(), Some(i.span)))
+                .collect()
+        })
     };
     let invariant_names = if options.invariants.is_empty() {
         names(|c| &c.invariants)
     } else {
-        options.invariants.iter().map(|n| (n.clone(), None)).collect()
+        options
+            .invariants
+            .iter()
+            .map(|n| (n.clone(), None))
+            .collect()
     };
     let invariants = lowerer.named_formulas(root, &invariant_names, cfg_file, "invariant")?;
-    let properties = lowerer.named_formulas(root, &names(|c| &c.properties), cfg_file, "property")?;
-    let constraints = lowerer.named_formulas(root, &names(|c| &c.constraints), cfg_file, "constraint")?;
-    let action_constraints =
-        lowerer.named_formulas(root, &names(|c| &c.action_constraints), cfg_file, "action constraint")?;
+    let properties =
+        lowerer.named_formulas(root, &names(|c| &c.properties), cfg_file, "property")?;
+    let constraints =
+        lowerer.named_formulas(root, &names(|c| &c.constraints), cfg_file, "constraint")?;
+    let action_constraints = lowerer.named_formulas(
+        root,
+        &names(|c| &c.action_constraints),
+        cfg_file,
+        "action constraint",
+    )?;
 
     let mut assumptions = Vec::new();
-    for (assume, ctx) in lowerer.assumptions.clone() {
-        let expr = lowerer.lower(&assume.body, &Env::new(ctx))?;
-        let loc = lowerer.loc(ctx, assume.span);
-        let name = assume.name.as_ref().map_or_else(|| "ASSUME".to_string(), |n| n.name.clone());
+    for (assume, ctx, file) in lowerer.assumptions.clone() {
+        let expr = lowerer.lower(&assume.body, &Env::new(ctx, file))?;
+        let loc = lowerer.loc(file, assume.span);
+        let name = assume
+            .name
+            .as_ref()
+            .map_or_else(|| "ASSUME".to_string(), |n| n.name.clone());
         assumptions.push(Named { name, expr, loc });
     }
 
@@ -80,14 +99,18 @@ pub(super) fn build<'a>(
             ("POSTCONDITION", config.postcondition.is_some()),
         ] {
             if used {
-                warnings.push(format!("the config's {keyword} is ignored: smtcheck does not act on it"));
+                warnings.push(format!(
+                    "the config's {keyword} is ignored: smtcheck does not act on it"
+                ));
             }
         }
     }
     let has_behaviour = behaviour.next.is_some();
     let check_deadlock = has_behaviour
         && !options.no_deadlock
-        && config.and_then(|c| c.check_deadlock).map_or(true, |(check, _)| check);
+        && config
+            .and_then(|c| c.check_deadlock)
+            .map_or(true, |(check, _)| check);
 
     let module = lowerer.modules.root.clone();
     let spec = Spec {
@@ -119,17 +142,29 @@ impl<'a> Lowerer<'a> {
         options: &Options,
     ) -> Result<Behaviour<'a>> {
         let from_config = |pick: fn(&ModelConfig) -> &Option<ast::Ident>| {
-            config.and_then(|c| pick(c).as_ref()).map(|i| (i.name.clone(), Some(i.span)))
+            config
+                .and_then(|c| pick(c).as_ref())
+                .map(|i| (i.name.clone(), Some(i.span)))
         };
-        let init = options.init.clone().map(|n| (n, None)).or_else(|| from_config(|c| &c.init));
-        let next = options.next.clone().map(|n| (n, None)).or_else(|| from_config(|c| &c.next));
+        let init = options
+            .init
+            .clone()
+            .map(|n| (n, None))
+            .or_else(|| from_config(|c| &c.init));
+        let next = options
+            .next
+            .clone()
+            .map(|n| (n, None))
+            .or_else(|| from_config(|c| &c.next));
         let specification = from_config(|c| &c.specification);
         let defined = |this: &Self, name: &str| this.context(root).names.contains_key(name);
 
         let mut behaviour = Behaviour::default();
         match (init, next, specification) {
             (Some(init), Some(next), _) => {
-                behaviour.init.push(self.definition_formula(root, &init, cfg_file, "INIT")?);
+                behaviour
+                    .init
+                    .push(self.definition_formula(root, &init, cfg_file, "INIT")?);
                 behaviour.next = Some(self.definition_formula(root, &next, cfg_file, "NEXT")?);
             }
             (None, None, Some(spec)) => {
@@ -137,16 +172,37 @@ impl<'a> Lowerer<'a> {
                 self.decompose(formula, &mut behaviour)?;
             }
             (None, None, None) if config.is_none() && defined(self, "Spec") => {
-                let formula = self.definition_formula(root, &("Spec".to_string(), None), cfg_file, "SPECIFICATION")?;
+                let formula = self.definition_formula(
+                    root,
+                    &("Spec".to_string(), None),
+                    cfg_file,
+                    "SPECIFICATION",
+                )?;
                 self.decompose(formula, &mut behaviour)?;
             }
-            (None, None, None) if config.is_none() && defined(self, "Init") && defined(self, "Next") => {
-                behaviour.init.push(self.definition_formula(root, &("Init".into(), None), cfg_file, "INIT")?);
-                behaviour.next = Some(self.definition_formula(root, &("Next".into(), None), cfg_file, "NEXT")?);
+            (None, None, None)
+                if config.is_none() && defined(self, "Init") && defined(self, "Next") =>
+            {
+                behaviour.init.push(self.definition_formula(
+                    root,
+                    &("Init".into(), None),
+                    cfg_file,
+                    "INIT",
+                )?);
+                behaviour.next = Some(self.definition_formula(
+                    root,
+                    &("Next".into(), None),
+                    cfg_file,
+                    "NEXT",
+                )?);
             }
             (None, None, None) => {}
             (init, _, _) => {
-                let (missing, present) = if init.is_some() { ("NEXT", "INIT") } else { ("INIT", "NEXT") };
+                let (missing, present) = if init.is_some() {
+                    ("NEXT", "INIT")
+                } else {
+                    ("INIT", "NEXT")
+                };
                 return Err(Diagnostic::new(
                     Kind::Config,
                     "E0212",
@@ -166,15 +222,23 @@ impl<'a> Lowerer<'a> {
         role: &str,
     ) -> Result<Formula<'a>> {
         match self.context(root).names.get(name).cloned() {
-            Some(Global::Def { def, ctx }) if def.params.is_empty() => {
-                Ok(Formula { expr: &def.body, env: Env::new(ctx) })
-            }
+            Some(Global::Def { def, ctx, file }) if def.params.is_empty() => Ok(Formula {
+                expr: &def.body,
+                env: Env::new(ctx, file),
+            }),
             Some(Global::Def { def, .. }) => Err(undefined(
-                format!("{role} `{name}` takes {} arguments; it must take none", def.params.len()),
+                format!(
+                    "{role} `{name}` takes {} arguments; it must take none",
+                    def.params.len()
+                ),
                 cfg_file,
                 *span,
             )),
-            _ => Err(undefined(format!("{role} `{name}` is not defined in the spec"), cfg_file, *span)),
+            _ => Err(undefined(
+                format!("{role} `{name}` is not defined in the spec"),
+                cfg_file,
+                *span,
+            )),
         }
     }
 
@@ -203,10 +267,10 @@ impl<'a> Lowerer<'a> {
                 self.fairness_conditions(condition, Vec::new(), &env, behaviour)?;
             }
             A::Name(name) if self.is_temporal_name(name, &env) => {
-                let Some(Global::Def { def, ctx }) = self.context(env.ctx).names.get(&name.name).cloned() else {
+                let Some(Global::Def { def, ctx, file }) = self.context(env.ctx).names.get(&name.name).cloned() else {
                     return Err(self.error(Kind::Unsupported, "E0403", "unsupported specification conjunct".into(), &env, expr.span, "here"));
                 };
-                self.decompose(Formula { expr: &def.body, env: Env::new(ctx) }, behaviour)?;
+                self.decompose(Formula { expr: &def.body, env: Env::new(ctx, file) }, behaviour)?;
             }
             _ => behaviour.init.push(Formula { expr, env }),
         }
@@ -217,7 +281,7 @@ impl<'a> Lowerer<'a> {
     /// specification to take apart rather than part of Init).
     fn is_temporal_name(&self, name: &ast::Ident, env: &Env<'a>) -> bool {
         match self.context(env.ctx).names.get(&name.name) {
-            Some(Global::Def { def, ctx }) if def.params.is_empty() => {
+            Some(Global::Def { def, ctx, .. }) if def.params.is_empty() => {
                 is_temporal(&def.body, &|n| self.definition_is_temporal(n, *ctx, 8))
             }
             _ => false,
@@ -229,9 +293,9 @@ impl<'a> Lowerer<'a> {
             return false;
         }
         match self.context(ctx).names.get(name) {
-            Some(Global::Def { def, ctx }) => {
-                is_temporal(&def.body, &|n| self.definition_is_temporal(n, *ctx, fuel - 1))
-            }
+            Some(Global::Def { def, ctx, .. }) => is_temporal(&def.body, &|n| {
+                self.definition_is_temporal(n, *ctx, fuel - 1)
+            }),
             _ => false,
         }
     }
@@ -247,7 +311,13 @@ impl<'a> Lowerer<'a> {
         let loc = condition.loc;
         match *condition.kind {
             ExprKind::Fair(kind, vars, action) => {
-                behaviour.fairness.push(FairnessCondition { kind, binders, vars, action, loc });
+                behaviour.fairness.push(FairnessCondition {
+                    kind,
+                    binders,
+                    vars,
+                    action,
+                    loc,
+                });
                 Ok(())
             }
             ExprKind::Quant(ir::Quantifier::Forall, more, body) => {
@@ -260,7 +330,14 @@ impl<'a> Lowerer<'a> {
                 }
                 Ok(())
             }
-            _ => Err(self.error(Kind::Unsupported, "E0403", "expected a fairness condition `WF_v(A)` or `SF_v(A)`".into(), env, loc.span, "unsupported conjunct")),
+            _ => Err(self.error(
+                Kind::Unsupported,
+                "E0403",
+                "expected a fairness condition `WF_v(A)` or `SF_v(A)`".into(),
+                env,
+                loc.span,
+                "unsupported conjunct",
+            )),
         }
     }
 
@@ -286,18 +363,26 @@ impl<'a> Lowerer<'a> {
                 return self.split_actions(rhs, env, name, params, out);
             }
             A::Label(_, inner) => return self.split_actions(inner, env, name, params, out),
-            A::Quant(ast::Quantifier::Exists, bounds, body) if bounds.iter().all(|b| b.set.is_some()) => {
+            A::Quant(ast::Quantifier::Exists, bounds, body)
+                if bounds.iter().all(|b| b.set.is_some()) =>
+            {
                 let (binders, inner) = self.binders(bounds, env)?;
                 let mut params = params.to_vec();
                 for binder in binders {
                     let param_name = match &binder.pattern {
                         Pattern::Var(id) => self.builder.bound_names()[id.0].clone(),
                         Pattern::Tuple(ids) => {
-                            let names: Vec<_> = ids.iter().map(|id| self.builder.bound_names()[id.0].clone()).collect();
+                            let names: Vec<_> = ids
+                                .iter()
+                                .map(|id| self.builder.bound_names()[id.0].clone())
+                                .collect();
                             format!("<<{}>>", names.join(", "))
                         }
                     };
-                    params.push(Param { name: param_name, binder });
+                    params.push(Param {
+                        name: param_name,
+                        binder,
+                    });
                 }
                 return self.split_actions(body, &inner, name, &params, out);
             }
@@ -312,7 +397,13 @@ impl<'a> Lowerer<'a> {
                         if !self.expanding.contains(&key) {
                             let body_env = self.bind_parameters(def, &def_env, &args, env)?;
                             self.expanding.push(key);
-                            let result = self.split_actions(&def.body, &body_env, Some(&def.name.name), params, out);
+                            let result = self.split_actions(
+                                &def.body,
+                                &body_env,
+                                Some(&def.name.name),
+                                params,
+                                out,
+                            );
                             self.expanding.pop();
                             return result;
                         }
@@ -325,7 +416,7 @@ impl<'a> Lowerer<'a> {
         out.push(Action {
             name: name.unwrap_or("Next").to_string(),
             params: params.to_vec(),
-            loc: self.loc(env.ctx, expr.span),
+            loc: self.loc(env.file, expr.span),
             body,
         });
         Ok(())
@@ -334,14 +425,27 @@ impl<'a> Lowerer<'a> {
     /// The user-defined operator a name refers to, with the environment of its body.
     fn callee(&self, name: &ast::Ident, env: &Env<'a>) -> Option<(&'a ast::OpDef, Env<'a>)> {
         match env.scope.lookup(&name.name) {
-            Some(Local::Op(OpArg::Local { def, ctx, scope })) => {
-                return Some((def, Env { ctx: *ctx, scope: scope.clone(), primed: false }))
+            Some(Local::Op(OpArg::Local {
+                def,
+                ctx,
+                file,
+                scope,
+            })) => {
+                return Some((
+                    def,
+                    Env {
+                        ctx: *ctx,
+                        file: *file,
+                        scope: scope.clone(),
+                        primed: false,
+                    },
+                ))
             }
             Some(_) => return None,
             None => {}
         }
         match self.context(env.ctx).names.get(&name.name) {
-            Some(Global::Def { def, ctx }) => Some((def, Env::new(*ctx))),
+            Some(Global::Def { def, ctx, file }) => Some((def, Env::new(*ctx, *file))),
             _ => None,
         }
     }
@@ -358,16 +462,20 @@ impl<'a> Lowerer<'a> {
         for entry in names {
             let formula = self.definition_formula(root, entry, cfg_file, role)?;
             let expr = self.lower(formula.expr, &formula.env)?;
-            out.push(Named { name: entry.0.clone(), loc: expr.loc, expr });
+            out.push(Named {
+                name: entry.0.clone(),
+                loc: expr.loc,
+                expr,
+            });
         }
         Ok(out)
     }
 
-    fn conjunction(&mut self, mut parts: Vec<ir::Expr>, root: CtxId) -> ir::Expr {
+    fn conjunction(&mut self, mut parts: Vec<ir::Expr>, file: FileId) -> ir::Expr {
         if parts.len() == 1 {
             return parts.remove(0);
         }
-        let loc = self.loc(root, Span::default());
+        let loc = self.loc(file, Span::default());
         if parts.is_empty() {
             return self.builder.expr(ExprKind::Lit(Value::Bool(true)), loc);
         }
@@ -393,7 +501,9 @@ fn is_temporal(expr: &ast::Expr, name_is_temporal: &dyn Fn(&str) -> bool) -> boo
         A::Infix(op, _, _) if op.name == "~>" => true,
         A::Name(name) => name_is_temporal(&name.name),
         A::Junction(_, items) => items.iter().any(|i| is_temporal(i, name_is_temporal)),
-        A::Infix(_, lhs, rhs) => is_temporal(lhs, name_is_temporal) || is_temporal(rhs, name_is_temporal),
+        A::Infix(_, lhs, rhs) => {
+            is_temporal(lhs, name_is_temporal) || is_temporal(rhs, name_is_temporal)
+        }
         A::Quant(_, _, body) | A::Label(_, body) => is_temporal(body, name_is_temporal),
         _ => false,
     }

@@ -78,7 +78,7 @@ pub struct Encoder<'a> {
     pub(super) skolems: Vec<Dynamic>,
     /// Side conditions (CHOOSE axioms), one frame per enclosing Z3 binder.
     pub(super) sides: Vec<Vec<Bool>>,
-    chooses: HashMap<String, FuncDecl>,
+    chooses: HashMap<String, std::rc::Rc<FuncDecl>>,
     fresh_names: usize,
 }
 
@@ -384,7 +384,7 @@ impl<'a> Encoder<'a> {
         result
     }
 
-    fn pattern_name(&self, pattern: &Pattern) -> String {
+    pub(super) fn pattern_name(&self, pattern: &Pattern) -> String {
         let name_of = |id: &BoundId| self.spec.bound_names.get(id.0).cloned().unwrap_or_else(|| "x".into());
         match pattern {
             Pattern::Var(id) => name_of(id),
@@ -817,7 +817,7 @@ impl<'a> Encoder<'a> {
             None => {
                 let name = format!("choose!{}", self.chooses.len());
                 let sort_refs: Vec<&Sort> = arg_sorts.iter().collect();
-                let f = FuncDecl::new(name, &sort_refs, &self.sorts.sort(&ty));
+                let f = std::rc::Rc::new(FuncDecl::new(name, &sort_refs, &self.sorts.sort(&ty)));
                 self.chooses.insert(key, f.clone());
                 f
             }

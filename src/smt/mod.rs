@@ -1,12 +1,92 @@
-//! The Z3 encoding (work in progress).
+//! The SMT encoding: IR expressions at a step of a behaviour → Z3 terms, and Z3 models →
+//! `Value`s. The only module that knows Z3.
+//!
+//! * `sorts`: the Z3 sort of each TLA+ type, and why functions are normalised (so that TLA+
+//!   equality is SMT equality).
+//! * `encode`: expressions to terms (state variables `x@i`, Skolemization by polarity,
+//!   `CHOOSE`), actions, `ENABLED`.
+//! * `sets`: membership, set terms, quantifiers, finite element lists, `Cardinality`.
+//! * `ops`: the built-in operators.
+//! * `decode`: models to values.
+//!
+//! Every Z3 object lives in the thread's current Z3 context; callers that want a context of
+//! their own (the engines do) run inside `z3::with_z3_config`.
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn z3_links() {
-        let x = z3::ast::Int::new_const("x");
-        let s = z3::Solver::new();
-        s.assert(x.gt(3));
-        assert_eq!(s.check(), z3::SatResult::Sat);
+mod canon;
+mod decode;
+mod encode;
+mod ops;
+mod sets;
+mod sorts;
+
+pub use decode::DecodeResult;
+pub use encode::{EncodedAction, Encoder, Polarity, Result};
+
+use crate::diag::{Diagnostic, Kind};
+use crate::ir::{Loc, Spec};
+use crate::types::Types;
+use z3::ast::Bool;
+
+/// The transition from one step to the next: some action is taken, and a selector literal per
+/// action says which (so the model names it).
+pub struct Transition {
+    pub formula: Bool,
+    pub selectors: Vec<Bool>,
+    /// The Skolem constants of each action's parameters.
+    pub params: Vec<Vec<z3::ast::Dynamic>>,
+}
+
+impl Encoder<'_> {
+    /// `Next` from `step` to `step + 1`: `\/_a sel_a /\ (sel_a => Action_a)`.
+    pub fn transition(&mut self, step: usize) -> Result<Transition> {
+        let spec = self.spec;
+        let mut implications = Vec::new();
+        let mut selectors = Vec::new();
+        let mut params = Vec::new();
+        for (index, action) in spec.actions.iter().enumerate() {
+            let selector = Bool::new_const(format!("sel!{index}!{}@{step}", action.name));
+            let encoded = self.action(action, step)?;
+            implications.push(selector.implies(&encoded.formula));
+            selectors.push(selector);
+            params.push(encoded.params);
+        }
+        implications.push(Bool::or(&selectors));
+        Ok(Transition { formula: Bool::and(&implications), selectors, params })
     }
 }
+
+/// The encoding as SMT-LIB 2 text, for `smtcheck encode`: the constants' constraints, `Init` at
+/// step 0, `depth` transitions, and the disjunction of the negated invariants at step `depth`.
+/// Deterministic: names come from the spec and counters, in encoding order.
+pub fn smtlib(spec: &Spec, types: &Types, depth: usize) -> std::result::Result<String, Diagnostic> {
+    z3::with_z3_config(&z3::Config::new(), || {
+        let mut encoder = Encoder::new(spec, types);
+        let solver = z3::Solver::new();
+        solver.assert(encoder.constants_constraint()?);
+        solver.assert(encoder.state_well_formed(0));
+        solver.assert(encoder.holds(&spec.init, 0)?);
+        for step in 0..depth {
+            solver.assert(encoder.transition(step)?.formula);
+            solver.assert(encoder.state_well_formed(step + 1));
+        }
+        let violations =
+            spec.invariants.iter().map(|inv| encoder.violated(&inv.expr, depth)).collect::<Result<Vec<_>>>()?;
+        solver.assert(Bool::or(&violations));
+        Ok(solver.to_smt2())
+    })
+}
+
+/// A construct the encoding does not support (exit code 75).
+pub(crate) fn unsupported(loc: Loc, what: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::new(Kind::Unsupported, "E0400", format!("{what} is not supported by the SMT encoding"))
+        .at(loc.file, loc.span, "not supported")
+}
+
+/// An inconsistency between the IR, its types and the encoding: a bug in smtcheck.
+pub(crate) fn internal(loc: Loc, what: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::new(Kind::Other, "E0900", format!("internal error in the SMT encoding: {what}"))
+        .at(loc.file, loc.span, "while encoding this")
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

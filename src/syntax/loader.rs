@@ -106,9 +106,14 @@ pub fn load_modules(path: &Path, sources: &mut Sources) -> Result<ModuleSet, Dia
         for inner in nested {
             set.modules
                 .entry(inner.name.name.clone())
-                .or_insert(LoadedModule { module: inner, file });
+                .or_insert(LoadedModule {
+                    module: inner,
+                    file,
+                });
         }
-        set.modules.entry(module.name.name.clone()).or_insert(LoadedModule { module, file });
+        set.modules
+            .entry(module.name.name.clone())
+            .or_insert(LoadedModule { module, file });
         for name in wanted {
             if set.modules.contains_key(&name.name)
                 || set.standard.contains(&name.name)

@@ -20,8 +20,12 @@ lalrpop_mod!(
 pub fn parse_module(file: FileId, src: &str) -> Result<Module, Diagnostic> {
     match parse(file, src, Vec::new())? {
         build::Parsed::Module(module) => Ok(module),
-        build::Parsed::Expr(expr) => Err(Diagnostic::new(Kind::Parse, "E0103", "expected a module")
-            .at(file, expr.span, "not a module")),
+        build::Parsed::Expr(expr) => Err(Diagnostic::new(
+            Kind::Parse,
+            "E0103",
+            "expected a module",
+        )
+        .at(file, expr.span, "not a module")),
     }
 }
 
@@ -30,10 +34,12 @@ pub fn parse_expr(file: FileId, src: &str) -> Result<Expr, Diagnostic> {
     let marker = (0, Tok::Sym(EXPRESSION_MARKER), 0);
     match parse(file, src, vec![marker])? {
         build::Parsed::Expr(expr) => Ok(expr),
-        build::Parsed::Module(module) => {
-            Err(Diagnostic::new(Kind::Parse, "E0103", "expected an expression, found a module")
-                .at(file, module.span, "a module"))
-        }
+        build::Parsed::Module(module) => Err(Diagnostic::new(
+            Kind::Parse,
+            "E0103",
+            "expected an expression, found a module",
+        )
+        .at(file, module.span, "a module")),
     }
 }
 
@@ -41,13 +47,33 @@ pub fn parse_expr(file: FileId, src: &str) -> Result<Expr, Diagnostic> {
 const EXPRESSION_MARKER: &str = "<expression>";
 
 /// Lexes `src`, puts `prefix` before its tokens, and runs the grammar.
-fn parse(file: FileId, src: &str, prefix: Vec<(usize, Tok, usize)>) -> Result<build::Parsed, Diagnostic> {
+fn parse(
+    file: FileId,
+    src: &str,
+    prefix: Vec<(usize, Tok, usize)>,
+) -> Result<build::Parsed, Diagnostic> {
     let tokens = lex(src).map_err(|error| lex_diagnostic(file, error))?;
     let mut all = prefix;
-    all.extend(glue_prefix_minus(tokens));
+    all.extend(glue_prefix_minus(pull_back_list_ends(tokens)));
     tla::StartParser::new()
         .parse(all)
         .map_err(|error| parse_diagnostic(file, src, error))
+}
+
+/// Moves each `JunctionEnd` to the end of the token before it. The lexer places it where the
+/// token that closed the list starts, often after blank lines and comments; a list's span (and
+/// the span of the definition it ends) should stop at its last item.
+fn pull_back_list_ends(mut tokens: Vec<(usize, Tok, usize)>) -> Vec<(usize, Tok, usize)> {
+    let mut previous_end = None;
+    for (start, tok, end) in tokens.iter_mut() {
+        if *tok == Tok::JunctionEnd {
+            if let Some(at) = previous_end {
+                (*start, *end) = (at, at);
+            }
+        }
+        previous_end = Some(*end);
+    }
+    tokens
 }
 
 /// Joins a `-` immediately followed by `.` into the single token `-.`, the name of prefix
@@ -76,32 +102,53 @@ fn parse_diagnostic(
     error: ParseError<usize, Tok, build::GrammarError>,
 ) -> Diagnostic {
     match error {
-        ParseError::UnrecognizedToken { token: (start, tok, end), expected } => {
-            let expected = describe_expected(&expected);
-            let message = format!("unexpected {}, expected {expected}", describe_token(&tok));
-            Diagnostic::new(Kind::Parse, "E0101", message).at(
+        ParseError::UnrecognizedToken {
+            token: (start, tok, end),
+            expected,
+        } => {
+            let summary = describe_expected(&expected);
+            let message = format!("unexpected {}, expected {summary}", describe_token(&tok));
+            let diagnostic = Diagnostic::new(Kind::Parse, "E0101", message).at(
                 file,
                 Span::new(start, end),
-                format!("expected {expected}"),
-            )
+                format!("expected {summary}"),
+            );
+            if is_relation(&tok) && summary.contains("an operator") {
+                diagnostic.note(
+                    "relations do not chain in TLA+: write `a = b /\\ b = c`, not `a = b = c`",
+                )
+            } else {
+                diagnostic
+            }
         }
         ParseError::UnrecognizedEof { location, expected } => {
             let expected = describe_expected(&expected);
             let at = location.min(src.len());
-            Diagnostic::new(Kind::Parse, "E0102", format!("unexpected end of file, expected {expected}"))
-                .at(file, Span::new(at, at), format!("expected {expected}"))
+            Diagnostic::new(
+                Kind::Parse,
+                "E0102",
+                format!("unexpected end of file, expected {expected}"),
+            )
+            .at(file, Span::new(at, at), format!("expected {expected}"))
         }
-        ParseError::ExtraToken { token: (start, tok, end) } => {
-            Diagnostic::new(Kind::Parse, "E0103", format!("unexpected {} after the module", describe_token(&tok)))
-                .at(file, Span::new(start, end), "not part of the module")
-        }
+        ParseError::ExtraToken {
+            token: (start, tok, end),
+        } => Diagnostic::new(
+            Kind::Parse,
+            "E0103",
+            format!("unexpected {} after the module", describe_token(&tok)),
+        )
+        .at(file, Span::new(start, end), "not part of the module"),
         ParseError::InvalidToken { location } => {
             let at = location.min(src.len());
-            Diagnostic::new(Kind::Parse, "E0103", "invalid token").at(file, Span::new(at, at), "here")
+            Diagnostic::new(Kind::Parse, "E0103", "invalid token").at(
+                file,
+                Span::new(at, at),
+                "here",
+            )
         }
-        ParseError::User { error } => {
-            Diagnostic::new(Kind::Parse, "E0103", error.message.clone()).at(file, error.span, error.label)
-        }
+        ParseError::User { error } => Diagnostic::new(Kind::Parse, "E0103", error.message.clone())
+            .at(file, error.span, error.label),
     }
 }
 
@@ -119,22 +166,118 @@ fn describe_token(tok: &Tok) -> String {
 const MAX_LISTED: usize = 5;
 
 /// Summarises lalrpop's expected-token list: "an expression" when an expression may start
-/// here, otherwise up to five tokens ("`==`, `(` or `[`").
+/// here; otherwise up to five phrases ("`==`, `(` or `[`"), where the many operators that could
+/// continue an expression become "an operator" and the words that start a unit become "the next
+/// definition".
 fn describe_expected(expected: &[String]) -> String {
     let names: Vec<String> = expected.iter().map(|t| terminal_name(t)).collect();
-    let has = |name: &str| names.iter().any(|n| n == name);
-    if has("Number") {
+    if names.iter().any(|n| n == "Number") {
         return "an expression".to_string();
     }
-    let described: Vec<String> = names.iter().map(|n| describe_terminal(n)).collect();
-    match described.as_slice() {
+    let many_operators = names.iter().filter(|n| is_operator(n)).count() > 3;
+    let at_unit_boundary = names.iter().any(|n| n == "VARIABLE");
+    let mut phrases: Vec<String> = Vec::new();
+    for name in &names {
+        let phrase = if at_unit_boundary && starts_unit(name) {
+            "the next definition".to_string()
+        } else if many_operators && is_operator(name) {
+            "an operator".to_string()
+        } else {
+            describe_terminal(name)
+        };
+        if !phrases.contains(&phrase) {
+            phrases.push(phrase);
+        }
+    }
+    match phrases.as_slice() {
         [] => "nothing more".to_string(),
         [only] => only.clone(),
-        _ if described.len() > MAX_LISTED => {
-            format!("one of {}, …", described[..MAX_LISTED].join(", "))
+        _ if phrases.len() > MAX_LISTED => {
+            format!("one of {}, …", phrases[..MAX_LISTED].join(", "))
         }
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
+}
+
+/// Punctuation: the symbols that are not operators.
+const PUNCTUATION: &[&str] = &[
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "<<",
+    ">>",
+    ",",
+    ":",
+    "::",
+    ".",
+    "!",
+    "@",
+    "_",
+    "|->",
+    "->",
+    "<-",
+    "==",
+    "----",
+    "====",
+    "]_",
+    ">>_",
+    "-.",
+    "?",
+    "<expression>",
+    "\\A",
+    "\\E",
+    "\\AA",
+    "\\EE",
+];
+
+/// Whether a terminal is an operator symbol (`+`, `\in`, `'`; not a keyword or punctuation).
+fn is_operator(name: &str) -> bool {
+    let is_word = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    !is_word && !PUNCTUATION.contains(&name)
+}
+
+/// Whether a terminal can start a unit of a module.
+fn starts_unit(name: &str) -> bool {
+    const UNIT_STARTS: &[&str] = &[
+        "CONSTANT",
+        "CONSTANTS",
+        "VARIABLE",
+        "VARIABLES",
+        "RECURSIVE",
+        "ASSUME",
+        "ASSUMPTION",
+        "AXIOM",
+        "LOCAL",
+        "INSTANCE",
+        "THEOREM",
+        "LEMMA",
+        "PROPOSITION",
+        "COROLLARY",
+        "Ident",
+        "-.",
+        "~",
+        "----",
+    ];
+    UNIT_STARTS.contains(&name)
+}
+
+/// Relations do not chain in TLA+; a second one is a common mistake worth a note.
+fn is_relation(tok: &Tok) -> bool {
+    const RELATIONS: &[&str] = &[
+        "=",
+        "/=",
+        "<",
+        ">",
+        "<=",
+        ">=",
+        "\\in",
+        "\\notin",
+        "\\subseteq",
+    ];
+    matches!(tok, Tok::Sym(s) if RELATIONS.contains(s))
 }
 
 /// A terminal as lalrpop names it (`"\"==\""`, `"Ident"`) without the quoting.
@@ -177,7 +320,11 @@ mod build {
 
     impl GrammarError {
         fn new(message: impl Into<String>, label: impl Into<String>, span: Span) -> GrammarError {
-            GrammarError { message: message.into(), label: label.into(), span }
+            GrammarError {
+                message: message.into(),
+                label: label.into(),
+                span,
+            }
         }
     }
 
@@ -219,12 +366,21 @@ mod build {
     ) -> Result<Unit, GrammarError> {
         if !is_identifier(&name.name) {
             return Err(GrammarError::new(
-                format!("the operator `{}` cannot be defined as a module instance", name.name),
+                format!(
+                    "the operator `{}` cannot be defined as a module instance",
+                    name.name
+                ),
                 "expected a name here",
                 name.span,
             ));
         }
-        Ok(Unit::ModuleDef(ModuleDef { local, name, params, instance, span }))
+        Ok(Unit::ModuleDef(ModuleDef {
+            local,
+            name,
+            params,
+            instance,
+            span,
+        }))
     }
 
     fn is_identifier(name: &str) -> bool {
@@ -250,11 +406,22 @@ mod build {
         let mut out: Vec<Bound> = Vec::new();
         for item in items {
             match (out.last_mut(), item.vars) {
-                (Some(Bound { vars: BoundVars::Names(names), span, .. }), BoundVars::Names(more)) => {
+                (
+                    Some(Bound {
+                        vars: BoundVars::Names(names),
+                        span,
+                        ..
+                    }),
+                    BoundVars::Names(more),
+                ) => {
                     names.extend(more);
                     *span = span.to(item.span);
                 }
-                (_, vars) => out.push(Bound { vars, set: None, span: item.span }),
+                (_, vars) => out.push(Bound {
+                    vars,
+                    set: None,
+                    span: item.span,
+                }),
             }
         }
         out
@@ -279,13 +446,21 @@ mod build {
                     let mut vars = std::mem::take(&mut pending);
                     vars.extend(names);
                     let span = Span::new(start, item.span.end);
-                    out.push(Bound { vars: BoundVars::Names(vars), set: Some(set), span });
+                    out.push(Bound {
+                        vars: BoundVars::Names(vars),
+                        set: Some(set),
+                        span,
+                    });
                 }
                 (BoundVars::Tuple(names), Some(set)) => {
                     if let Some(name) = pending.first() {
                         return Err(needs_set(name.span, &format!("`{}`", name.name)));
                     }
-                    out.push(Bound { vars: BoundVars::Tuple(names), set: Some(set), span: item.span });
+                    out.push(Bound {
+                        vars: BoundVars::Tuple(names),
+                        set: Some(set),
+                        span: item.span,
+                    });
                 }
             }
         }
@@ -298,7 +473,7 @@ mod build {
     fn needs_set(span: Span, what: &str) -> GrammarError {
         GrammarError::new(
             format!("{what} needs a set to range over"),
-            "write `x \\in S` here",
+            "expected `\\in` and a set after this",
             span,
         )
     }
@@ -355,9 +530,11 @@ mod build {
         for expr in exprs {
             let item = match (as_bound(&expr), expr.kind.as_ref()) {
                 (Some(bound), _) => bound,
-                (None, ExprKind::Name(name)) => {
-                    Bound { vars: BoundVars::Names(vec![name.clone()]), set: None, span: expr.span }
-                }
+                (None, ExprKind::Name(name)) => Bound {
+                    vars: BoundVars::Names(vec![name.clone()]),
+                    set: None,
+                    span: expr.span,
+                },
                 _ => return Err(not_a_bound(expr.span)),
             };
             items.push(item);
@@ -367,7 +544,9 @@ mod build {
 
     /// `x \in S` or `<<x, y>> \in S` as a bound.
     fn as_bound(expr: &Expr) -> Option<Bound> {
-        let ExprKind::Infix(op, vars, set) = expr.kind.as_ref() else { return None };
+        let ExprKind::Infix(op, vars, set) = expr.kind.as_ref() else {
+            return None;
+        };
         if op.name != "\\in" {
             return None;
         }
@@ -384,7 +563,11 @@ mod build {
             ),
             _ => return None,
         };
-        Some(Bound { vars, set: Some(set.clone()), span: expr.span })
+        Some(Bound {
+            vars,
+            set: Some(set.clone()),
+            span: expr.span,
+        })
     }
 
     fn not_a_bound(span: Span) -> GrammarError {

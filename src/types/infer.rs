@@ -9,9 +9,7 @@
 use super::unify::{field_list, Clash, ClashKind, Node, Shape, Table};
 use super::{Type, Types};
 use crate::diag::{Diagnostic, Kind};
-use crate::ir::{
-    Binder, Expr, ExprKind, InfiniteSet, Loc, Op, PathStep, Pattern, Spec,
-};
+use crate::ir::{Binder, Expr, ExprKind, InfiniteSet, Loc, Op, PathStep, Pattern, Spec};
 use crate::value::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -19,11 +17,28 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 #[derive(Clone, Debug)]
 enum Deferred {
     /// `f[arg]` (or one step `![arg]` of an `EXCEPT` path) has type `result`.
-    Apply { f: Node, arg: Node, index: Literal, result: Node, loc: Loc, subject: Option<String> },
+    Apply {
+        f: Node,
+        arg: Node,
+        index: Literal,
+        result: Node,
+        loc: Loc,
+        subject: Option<String>,
+    },
     /// `DOMAIN f` is a set of `element`s.
-    Domain { f: Node, element: Node, loc: Loc, subject: Option<String> },
+    Domain {
+        f: Node,
+        element: Node,
+        loc: Loc,
+        subject: Option<String>,
+    },
     /// `a \o b` is `result`: sequences, or strings.
-    Concat { a: Node, b: Node, result: Node, loc: Loc },
+    Concat {
+        a: Node,
+        b: Node,
+        result: Node,
+        loc: Loc,
+    },
 }
 
 /// An index written as a literal, which picks a tuple component or a record field.
@@ -31,7 +46,8 @@ enum Deferred {
 enum Literal {
     Int(i64),
     Str(String),
-    None,
+    /// Anything else: an index computed at run time.
+    Computed,
 }
 
 pub(super) struct Inference<'s> {
@@ -42,6 +58,8 @@ pub(super) struct Inference<'s> {
     bounds: Vec<Option<Node>>,
     exprs: Vec<Option<Node>>,
     deferred: Vec<Deferred>,
+    /// The constants some expression mentions (the others default to Int).
+    mentioned: HashSet<usize>,
 }
 
 impl<'s> Inference<'s> {
@@ -57,6 +75,7 @@ impl<'s> Inference<'s> {
             bounds: vec![None; spec.bound_names.len()],
             exprs: vec![None; spec.expr_count],
             deferred: Vec::new(),
+            mentioned: HashSet::new(),
         }
     }
 
@@ -117,14 +136,24 @@ impl<'s> Inference<'s> {
             ExprKind::Field(record, field) => self.subject(record).map(|r| format!("{r}.{field}")),
             ExprKind::FnApp(f, arg) => {
                 let f = self.subject(f)?;
-                Some(format!("{f}[{}]", self.subject(arg).unwrap_or_else(|| "…".to_string())))
+                Some(format!(
+                    "{f}[{}]",
+                    self.subject(arg).unwrap_or_else(|| "…".to_string())
+                ))
             }
             _ => None,
         }
     }
 
-    fn unify(&mut self, left: Node, right: Node, subject: Option<String>) -> Result<(), Diagnostic> {
-        self.table.unify(left, right).map_err(|clash| clash_diagnostic(&clash, subject))
+    fn unify(
+        &mut self,
+        left: Node,
+        right: Node,
+        subject: Option<String>,
+    ) -> Result<(), Diagnostic> {
+        self.table
+            .unify(left, right)
+            .map_err(|clash| clash_diagnostic(&clash, subject))
     }
 
     /// Unifies `node`, the type of `expr`, with a new class of this shape, given by `expr`.
@@ -170,7 +199,10 @@ impl<'s> Inference<'s> {
                 None => Err(dangling(expr, "state variable")),
             },
             ExprKind::Const(id) => match self.consts.get(id.0) {
-                Some(node) => Ok(*node),
+                Some(node) => {
+                    self.mentioned.insert(id.0);
+                    Ok(*node)
+                }
                 None => Err(dangling(expr, "constant")),
             },
             ExprKind::Bound(id) => Ok(self.bound(id.0, loc)),
@@ -187,7 +219,11 @@ impl<'s> Inference<'s> {
                 self.formula(cond)?;
                 let then_node = self.expr(then)?;
                 let other_node = self.expr(other)?;
-                self.unify(then_node, other_node, self.subject(other).or_else(|| self.subject(then)))?;
+                self.unify(
+                    then_node,
+                    other_node,
+                    self.subject(other).or_else(|| self.subject(then)),
+                )?;
                 Ok(then_node)
             }
             ExprKind::Case(arms, other) => self.case(arms, other.as_ref(), loc),
@@ -240,7 +276,9 @@ impl<'s> Inference<'s> {
                 let domain_element = self.element_of(domain_node, domain)?;
                 let range_node = self.expr(range)?;
                 let range_element = self.element_of(range_node, range)?;
-                let function = self.table.node(Shape::Fn(domain_element, range_element), loc);
+                let function = self
+                    .table
+                    .node(Shape::Fn(domain_element, range_element), loc);
                 Ok(self.table.node(Shape::Set(function), loc))
             }
             ExprKind::FnApp(f, arg) => {
@@ -262,7 +300,13 @@ impl<'s> Inference<'s> {
                 for (name, value) in fields {
                     nodes.insert(name.clone(), self.expr(value)?);
                 }
-                Ok(self.table.node(Shape::Record { fields: nodes, open: false }, loc))
+                Ok(self.table.node(
+                    Shape::Record {
+                        fields: nodes,
+                        open: false,
+                    },
+                    loc,
+                ))
             }
             ExprKind::RecordSet(fields) => {
                 let mut nodes = BTreeMap::new();
@@ -270,7 +314,13 @@ impl<'s> Inference<'s> {
                     let set_node = self.expr(set)?;
                     nodes.insert(name.clone(), self.element_of(set_node, set)?);
                 }
-                let record = self.table.node(Shape::Record { fields: nodes, open: false }, loc);
+                let record = self.table.node(
+                    Shape::Record {
+                        fields: nodes,
+                        open: false,
+                    },
+                    loc,
+                );
                 Ok(self.table.node(Shape::Set(record), loc))
             }
             ExprKind::Field(record, name) => {
@@ -279,7 +329,10 @@ impl<'s> Inference<'s> {
             }
             ExprKind::Except(base, updates) => self.except(base, updates),
             ExprKind::Tuple(items) => {
-                let nodes = items.iter().map(|item| self.expr(item)).collect::<Result<_, _>>()?;
+                let nodes = items
+                    .iter()
+                    .map(|item| self.expr(item))
+                    .collect::<Result<_, _>>()?;
                 Ok(self.table.node(Shape::TupleOrSeq(nodes), loc))
             }
             ExprKind::Times(sets) => {
@@ -384,13 +437,19 @@ impl<'s> Inference<'s> {
     }
 
     /// `[f EXCEPT ![a].b = v, …]` has the type of `f`; each path walks into it.
-    fn except(&mut self, base: &Expr, updates: &[(Vec<PathStep>, Expr)]) -> Result<Node, Diagnostic> {
+    fn except(
+        &mut self,
+        base: &Expr,
+        updates: &[(Vec<PathStep>, Expr)],
+    ) -> Result<Node, Diagnostic> {
         let base_node = self.expr(base)?;
         for (path, value) in updates {
             let mut current = base_node;
             for step in path {
                 current = match step {
-                    PathStep::Field(name) => self.field(current, name, value.loc, self.subject(base))?,
+                    PathStep::Field(name) => {
+                        self.field(current, name, value.loc, self.subject(base))?
+                    }
                     PathStep::Index(index) => {
                         let arg = self.expr(index)?;
                         let result = self.table.fresh(index.loc);
@@ -433,7 +492,10 @@ impl<'s> Inference<'s> {
             return Err(Diagnostic::new(
                 Kind::Other,
                 "E0399",
-                format!("internal error: `{op:?}` applied to {} arguments", args.len()),
+                format!(
+                    "internal error: `{op:?}` applied to {} arguments",
+                    args.len()
+                ),
             )
             .at(loc.file, loc.span, "here"));
         }
@@ -497,7 +559,12 @@ impl<'s> Inference<'s> {
             Op::Domain => {
                 let element = self.table.fresh(loc);
                 let f = nodes[0];
-                self.defer(Deferred::Domain { f, element, loc, subject: self.subject(&args[0]) })?;
+                self.defer(Deferred::Domain {
+                    f,
+                    element,
+                    loc,
+                    subject: self.subject(&args[0]),
+                })?;
                 Ok(self.table.node(Shape::Set(element), loc))
             }
             Op::SingletonFn => Ok(self.table.node(Shape::Fn(nodes[0], nodes[1]), loc)),
@@ -522,7 +589,12 @@ impl<'s> Inference<'s> {
             }
             Op::Concat => {
                 let result = self.table.fresh(loc);
-                self.defer(Deferred::Concat { a: nodes[0], b: nodes[1], result, loc })?;
+                self.defer(Deferred::Concat {
+                    a: nodes[0],
+                    b: nodes[1],
+                    result,
+                    loc,
+                })?;
                 Ok(result)
             }
             Op::SubSeq => {
@@ -577,14 +649,20 @@ impl<'s> Inference<'s> {
             }
             Value::Fn(map) => {
                 if let Some(items) = value.as_sequence() {
-                    let nodes = items.into_iter().map(|item| self.value(item, loc)).collect::<Result<_, _>>()?;
+                    let nodes = items
+                        .into_iter()
+                        .map(|item| self.value(item, loc))
+                        .collect::<Result<_, _>>()?;
                     Shape::TupleOrSeq(nodes)
                 } else if let Some(fields) = value.as_record() {
                     let mut nodes = BTreeMap::new();
                     for (name, item) in fields {
                         nodes.insert(name.to_string(), self.value(item, loc)?);
                     }
-                    Shape::Record { fields: nodes, open: false }
+                    Shape::Record {
+                        fields: nodes,
+                        open: false,
+                    }
                 } else {
                     let (domain, range) = (self.table.fresh(loc), self.table.fresh(loc));
                     for (key, item) in map {
@@ -614,12 +692,20 @@ impl<'s> Inference<'s> {
     /// Decides a deferred use if it can be; says whether it was.
     fn try_decide(&mut self, use_: &Deferred) -> Result<bool, Diagnostic> {
         match use_ {
-            Deferred::Apply { f, arg, index, result, loc, subject } => {
-                self.decide_apply(*f, *arg, index, *result, *loc, subject)
-            }
-            Deferred::Domain { f, element, loc, subject } => {
-                self.decide_domain(*f, *element, *loc, subject)
-            }
+            Deferred::Apply {
+                f,
+                arg,
+                index,
+                result,
+                loc,
+                subject,
+            } => self.decide_apply(*f, *arg, index, *result, *loc, subject),
+            Deferred::Domain {
+                f,
+                element,
+                loc,
+                subject,
+            } => self.decide_domain(*f, *element, *loc, subject),
             Deferred::Concat { a, b, result, loc } => self.decide_concat(*a, *b, *result, *loc),
         }
     }
@@ -634,19 +720,17 @@ impl<'s> Inference<'s> {
         subject: &Option<String>,
     ) -> Result<bool, Diagnostic> {
         let name = subject.clone();
-        match self.table.shape(f) {
-            Shape::Unknown => return Ok(false),
-            Shape::Fn(domain, range) => {
+        match (self.table.shape(f), index) {
+            (Shape::Unknown, _) => return Ok(false),
+            (Shape::Fn(domain, range), _) => {
                 self.unify(domain, arg, name.clone())?;
                 self.unify(range, result, name)?;
             }
-            Shape::Seq(element) => {
-                let int = self.table.node(Shape::Int, loc);
-                self.unify(int, arg, None)?;
+            (Shape::Seq(element), _) => {
+                self.require_int(arg, loc)?;
                 self.unify(element, result, name)?;
             }
-            Shape::Tuple(items) | Shape::TupleOrSeq(items) if matches!(index, Literal::Int(_)) => {
-                let Literal::Int(k) = index else { return Ok(false) };
+            (Shape::Tuple(items) | Shape::TupleOrSeq(items), Literal::Int(k)) => {
                 let component = usize::try_from(*k).ok().and_then(|k| k.checked_sub(1));
                 let Some(item) = component.and_then(|i| items.get(i)) else {
                     let what = self.table.shape(f).describe();
@@ -660,27 +744,41 @@ impl<'s> Inference<'s> {
                 self.unify(*item, result, name)?;
             }
             // A tuple literal indexed by a computed number is a sequence.
-            Shape::TupleOrSeq(_) => {
-                let element = self.table.node(Shape::Seq(result), loc);
-                self.unify(f, element, name)?;
-                let int = self.table.node(Shape::Int, loc);
-                self.unify(int, arg, None)?;
+            (Shape::TupleOrSeq(_), _) => {
+                let sequence = self.table.node(Shape::Seq(result), loc);
+                self.unify(f, sequence, name)?;
+                self.require_int(arg, loc)?;
             }
-            Shape::Tuple(items) => {
-                let int = self.table.node(Shape::Int, loc);
-                self.unify(int, arg, None)?;
+            // A tuple of a Cartesian product indexed by a computed number: its components
+            // must all have the type of the result.
+            (Shape::Tuple(items), _) => {
+                self.require_int(arg, loc)?;
                 for item in items {
                     self.unify(item, result, name.clone())?;
                 }
             }
-            Shape::Record { .. } if matches!(index, Literal::Str(_)) => {
-                let Literal::Str(field) = index else { return Ok(false) };
+            (Shape::Record { .. }, Literal::Str(field)) => {
                 let value = self.field(f, field, loc, name)?;
                 self.unify(value, result, None)?;
             }
-            other => return Err(misuse(&other, self.table.origin(f), "applied as a function", loc, subject)),
+            (other, _) => {
+                let origin = self.table.origin(f);
+                return Err(misuse(
+                    &other,
+                    origin,
+                    "applied as a function",
+                    loc,
+                    subject,
+                ));
+            }
         }
         Ok(true)
+    }
+
+    /// Requires the index `arg` of a sequence or tuple, used at `loc`, to be an Int.
+    fn require_int(&mut self, arg: Node, loc: Loc) -> Result<(), Diagnostic> {
+        let int = self.table.node(Shape::Int, loc);
+        self.unify(int, arg, None)
     }
 
     fn decide_domain(
@@ -693,10 +791,18 @@ impl<'s> Inference<'s> {
         let domain = match self.table.shape(f) {
             Shape::Unknown => return Ok(false),
             Shape::Fn(domain, _) => domain,
-            Shape::Seq(_) | Shape::Tuple(_) | Shape::TupleOrSeq(_) => self.table.node(Shape::Int, loc),
+            Shape::Seq(_) | Shape::Tuple(_) | Shape::TupleOrSeq(_) => {
+                self.table.node(Shape::Int, loc)
+            }
             Shape::Record { .. } => self.table.node(Shape::Str, loc),
             other => {
-                return Err(misuse(&other, self.table.origin(f), "used as a function by DOMAIN", loc, subject))
+                return Err(misuse(
+                    &other,
+                    self.table.origin(f),
+                    "used as a function by DOMAIN",
+                    loc,
+                    subject,
+                ))
             }
         };
         self.unify(domain, element, subject.clone())?;
@@ -704,7 +810,13 @@ impl<'s> Inference<'s> {
     }
 
     /// `a \o b`: two sequences, or two strings.
-    fn decide_concat(&mut self, a: Node, b: Node, result: Node, loc: Loc) -> Result<bool, Diagnostic> {
+    fn decide_concat(
+        &mut self,
+        a: Node,
+        b: Node,
+        result: Node,
+        loc: Loc,
+    ) -> Result<bool, Diagnostic> {
         let (sa, sb) = (self.table.shape(a), self.table.shape(b));
         if sa == Shape::Unknown && sb == Shape::Unknown {
             return Ok(false);
@@ -765,13 +877,25 @@ impl<'s> Inference<'s> {
     /// Rule 1: gives the unknown shape a deferred use is waiting on its default.
     fn settle(&mut self, use_: &Deferred) -> Result<(), Diagnostic> {
         match use_ {
-            Deferred::Apply { f, arg, result, loc, subject, .. } => {
+            Deferred::Apply {
+                f,
+                arg,
+                result,
+                loc,
+                subject,
+                ..
+            } => {
                 if self.table.shape(*f) == Shape::Unknown {
                     let function = self.table.node(Shape::Fn(*arg, *result), *loc);
                     self.unify(*f, function, subject.clone())?;
                 }
             }
-            Deferred::Domain { f, element, loc, subject } => {
+            Deferred::Domain {
+                f,
+                element,
+                loc,
+                subject,
+            } => {
                 if self.table.shape(*f) == Shape::Unknown {
                     let range = self.table.fresh(*loc);
                     let function = self.table.node(Shape::Fn(*element, range), *loc);
@@ -802,9 +926,13 @@ impl<'s> Inference<'s> {
                     self.table.set_shape(node, Shape::Seq(element));
                 }
                 Shape::TupleOrSeq(items) => self.table.set_shape(node, Shape::Tuple(items)),
-                Shape::Record { fields, open: true } => {
-                    self.table.set_shape(node, Shape::Record { fields, open: false })
-                }
+                Shape::Record { fields, open: true } => self.table.set_shape(
+                    node,
+                    Shape::Record {
+                        fields,
+                        open: false,
+                    },
+                ),
                 _ => {}
             }
         }
@@ -836,43 +964,19 @@ impl<'s> Inference<'s> {
                 }
             }
         }
-        let mentioned = self.mentioned_constants();
         for (i, node) in self.consts.clone().into_iter().enumerate() {
-            if !mentioned.contains(&i) && self.table.shape(node) == Shape::Unknown {
+            if !self.mentioned.contains(&i) && self.table.shape(node) == Shape::Unknown {
                 self.table.set_shape(node, Shape::Int);
             }
         }
     }
 
-    /// The constants that some expression of the spec mentions.
-    fn mentioned_constants(&self) -> HashSet<usize> {
-        let mut mentioned = HashSet::new();
-        let spec = self.spec;
-        let mut visit = |expr: &Expr| collect_constants(expr, &mut mentioned);
-        visit(&spec.init);
-        for action in &spec.actions {
-            action.params.iter().for_each(|p| visit(&p.binder.set));
-            visit(&action.body);
-        }
-        let named = spec
-            .invariants
-            .iter()
-            .chain(&spec.properties)
-            .chain(&spec.constraints)
-            .chain(&spec.action_constraints)
-            .chain(&spec.assumptions);
-        named.for_each(|n| visit(&n.expr));
-        for fairness in &spec.fairness {
-            fairness.binders.iter().for_each(|b| visit(&b.set));
-            visit(&fairness.vars);
-            visit(&fairness.action);
-        }
-        mentioned
-    }
-
     /// Rule 5: the ground type of everything.
     fn ground(mut self) -> Result<Types, Diagnostic> {
-        let mut grounder = Grounder { memo: HashMap::new(), active: HashSet::new() };
+        let mut grounder = Grounder {
+            memo: HashMap::new(),
+            active: HashSet::new(),
+        };
         let spec = self.spec;
         let mut vars = Vec::new();
         for (variable, node) in spec.vars.iter().zip(self.vars.clone()) {
@@ -906,7 +1010,12 @@ impl<'s> Inference<'s> {
                 None => Type::Bool, // built by sema but not part of the spec
             });
         }
-        Ok(Types { vars, consts, bounds, exprs })
+        Ok(Types {
+            vars,
+            consts,
+            bounds,
+            exprs,
+        })
     }
 }
 
@@ -919,7 +1028,13 @@ struct Grounder {
 
 impl Grounder {
     /// The ground type of `node`, which is (part of) the type of `what`, found at `loc`.
-    fn ground(&mut self, table: &mut Table, node: Node, what: &str, loc: Loc) -> Result<Type, Diagnostic> {
+    fn ground(
+        &mut self,
+        table: &mut Table,
+        node: Node,
+        what: &str,
+        loc: Loc,
+    ) -> Result<Type, Diagnostic> {
         let root = table.find(node);
         if let Some(known) = self.memo.get(&root) {
             return Ok(known.clone());
@@ -975,22 +1090,18 @@ fn literal(expr: &Expr) -> Literal {
     match &*expr.kind {
         ExprKind::Lit(Value::Int(k)) => Literal::Int(*k),
         ExprKind::Lit(Value::Str(s)) => Literal::Str(s.clone()),
-        _ => Literal::None,
+        _ => Literal::Computed,
     }
-}
-
-fn collect_constants(expr: &Expr, into: &mut HashSet<usize>) {
-    if let ExprKind::Const(id) = &*expr.kind {
-        into.insert(id.0);
-    }
-    let mut kind = (*expr.kind).clone();
-    kind.for_each_child_mut(&mut |child| collect_constants(child, into));
 }
 
 /// An id that does not name anything in the spec: a bug in whatever built the IR.
 fn dangling(expr: &Expr, what: &str) -> Diagnostic {
-    Diagnostic::new(Kind::Other, "E0399", format!("internal error: an unknown {what} in the IR"))
-        .at(expr.loc.file, expr.loc.span, "here")
+    Diagnostic::new(
+        Kind::Other,
+        "E0399",
+        format!("internal error: an unknown {what} in the IR"),
+    )
+    .at(expr.loc.file, expr.loc.span, "here")
 }
 
 /// A value of shape `shape` (given it at `origin`) used the wrong way (`how`) at `loc`.
@@ -1045,10 +1156,15 @@ fn clash_diagnostic(clash: &Clash, subject: Option<String>) -> Diagnostic {
 
 /// Says which record lacks which field.
 fn missing_field_note(clash: &Clash, field: &str) -> String {
-    let closed = [&clash.left.shape, &clash.right.shape].into_iter().find_map(|shape| match shape {
-        Shape::Record { fields, open: false } => Some(field_list(fields)),
-        _ => None,
-    });
+    let closed = [&clash.left.shape, &clash.right.shape]
+        .into_iter()
+        .find_map(|shape| match shape {
+            Shape::Record {
+                fields,
+                open: false,
+            } => Some(field_list(fields)),
+            _ => None,
+        });
     match closed {
         Some(fields) => format!("the record has the fields {fields}, not `{field}`"),
         None => format!("the record has no field `{field}`"),

@@ -18,16 +18,27 @@ struct Sketch {
 }
 
 fn sketch(vars: &[&str]) -> Sketch {
-    Sketch { b: Builder::new(), vars: vars.iter().map(|v| v.to_string()).collect(), constants: vec![] }
+    Sketch {
+        b: Builder::new(),
+        vars: vars.iter().map(|v| v.to_string()).collect(),
+        constants: vec![],
+    }
 }
 
 fn at(start: usize, end: usize) -> Loc {
-    Loc { file: FileId::NONE, span: Span::new(start, end) }
+    Loc {
+        file: FileId::NONE,
+        span: Span::new(start, end),
+    }
 }
 
 impl Sketch {
     fn constant(&mut self, name: &str, value: Option<Value>) -> Expr {
-        self.constants.push(Constant { name: name.to_string(), value, loc: nowhere() });
+        self.constants.push(Constant {
+            name: name.to_string(),
+            value,
+            loc: nowhere(),
+        });
         self.e(ExprKind::Const(ConstId(self.constants.len() - 1)))
     }
     fn e(&mut self, kind: ExprKind) -> Expr {
@@ -89,16 +100,32 @@ impl Sketch {
 
     /// The spec with this Init, these actions (named A0, A1, …) and invariants.
     fn spec(self, init: Expr, actions: Vec<Expr>, invariants: Vec<Expr>) -> Spec {
-        let named = |(i, expr): (usize, Expr)| Named { name: format!("Inv{i}"), expr, loc: nowhere() };
+        let named = |(i, expr): (usize, Expr)| Named {
+            name: format!("Inv{i}"),
+            expr,
+            loc: nowhere(),
+        };
         Spec {
             module: "Test".to_string(),
             constants: self.constants,
-            vars: self.vars.iter().map(|name| Variable { name: name.clone(), loc: nowhere() }).collect(),
+            vars: self
+                .vars
+                .iter()
+                .map(|name| Variable {
+                    name: name.clone(),
+                    loc: nowhere(),
+                })
+                .collect(),
             init,
             actions: actions
                 .into_iter()
                 .enumerate()
-                .map(|(i, body)| Action { name: format!("A{i}"), params: vec![], body, loc: nowhere() })
+                .map(|(i, body)| Action {
+                    name: format!("A{i}"),
+                    params: vec![],
+                    body,
+                    loc: nowhere(),
+                })
                 .collect(),
             invariants: invariants.into_iter().enumerate().map(named).collect(),
             properties: vec![],
@@ -121,7 +148,11 @@ fn types_of(spec: &Spec) -> Types {
 }
 
 fn var_types(spec: &Spec) -> Vec<String> {
-    types_of(spec).vars.iter().map(ToString::to_string).collect()
+    types_of(spec)
+        .vars
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
 
 fn error_of(spec: &Spec) -> Diagnostic {
@@ -133,7 +164,11 @@ fn error_of(spec: &Spec) -> Diagnostic {
 
 /// The labels of a diagnostic as (primary, span, message).
 fn labels(diagnostic: &Diagnostic) -> Vec<(bool, Span, String)> {
-    diagnostic.labels.iter().map(|l| (l.primary, l.span, l.message.clone())).collect()
+    diagnostic
+        .labels
+        .iter()
+        .map(|l| (l.primary, l.span, l.message.clone()))
+        .collect()
 }
 
 #[test]
@@ -181,7 +216,10 @@ fn set_operators_link_elements_and_sets() {
     let grown = s.op(Op::Union, vec![sv, single]);
     let next = s.assign(0, grown);
     let spec = s.spec(init, vec![next], vec![]);
-    assert_eq!(var_types(&spec), ["Set(Int)", "Int", "Set(Set(Int))", "Set(Int)"]);
+    assert_eq!(
+        var_types(&spec),
+        ["Set(Int)", "Int", "Set(Set(Int))", "Set(Int)"]
+    );
 }
 
 #[test]
@@ -202,7 +240,14 @@ fn the_elements_of_a_symbolic_constant_set_are_model_values() {
     let n = s.bound("n");
     let nv = s.use_bound(n);
     let body = s.assign(0, nv);
-    let next = s.e(ExprKind::Quant(Quantifier::Exists, vec![Binder { pattern: Pattern::Var(n), set: node }], body));
+    let next = s.e(ExprKind::Quant(
+        Quantifier::Exists,
+        vec![Binder {
+            pattern: Pattern::Var(n),
+            set: node,
+        }],
+        body,
+    ));
     let node = s.e(ExprKind::Const(ConstId(0)));
     let owner = s.var(0);
     let init = s.in_(owner, node);
@@ -216,7 +261,10 @@ fn the_elements_of_a_symbolic_constant_set_are_model_values() {
 #[test]
 fn constant_values_give_their_types() {
     let mut s = sketch(&["x"]);
-    let servers = Value::set([Value::ModelValue("s1".into()), Value::ModelValue("s2".into())]);
+    let servers = Value::set([
+        Value::ModelValue("s1".into()),
+        Value::ModelValue("s2".into()),
+    ]);
     let node = s.constant("Server", Some(servers));
     s.constant("Limit", Some(Value::Int(3)));
     s.constant("Names", Some(Value::set([Value::Str("a".into())])));
@@ -228,7 +276,10 @@ fn constant_values_give_their_types() {
     let types = types_of(&spec);
     let consts: Vec<String> = types.consts.iter().map(ToString::to_string).collect();
     assert_eq!(consts, ["Set(ModelValue)", "Int", "Set(Str)"]);
-    assert_eq!(describe(&spec, &types), "Server : Set(ModelValue)\nLimit : Int\nNames : Set(Str)\nx : ModelValue\n");
+    assert_eq!(
+        describe(&spec, &types),
+        "Server : Set(ModelValue)\nLimit : Int\nNames : Set(Str)\nx : ModelValue\n"
+    );
 }
 
 #[test]
@@ -284,7 +335,10 @@ fn a_nested_conflict_says_where_it_is() {
     let next = s.assign(0, set);
     let spec = s.spec(init, vec![next], vec![]);
     let error = error_of(&spec);
-    assert_eq!(error.message, "type mismatch in `s`: an Int here but a string here");
+    assert_eq!(
+        error.message,
+        "type mismatch in `s`: an Int here but a string here"
+    );
     assert_eq!(error.labels[0].span, Span::new(12, 15));
     assert_eq!(error.labels[1].span, Span::new(3, 4));
 }
@@ -300,7 +354,10 @@ fn a_variable_nothing_constrains_is_an_error() {
     let error = error_of(&spec);
     assert_eq!(error.kind, Kind::Type);
     assert_eq!(error.code, "E0302");
-    assert_eq!(error.message, "cannot infer the type of the state variable `y`");
+    assert_eq!(
+        error.message,
+        "cannot infer the type of the state variable `y`"
+    );
 }
 
 #[test]
@@ -312,7 +369,10 @@ fn a_value_containing_itself_is_an_infinite_type() {
     let spec = s.spec(init, vec![], vec![]);
     let error = error_of(&spec);
     assert_eq!(error.code, "E0304");
-    assert_eq!(error.message, "the state variable `x` would have an infinite type");
+    assert_eq!(
+        error.message,
+        "the state variable `x` would have an infinite type"
+    );
 }
 
 #[test]
@@ -320,11 +380,17 @@ fn records_fields_and_record_sets() {
     let mut s = sketch(&["r", "msgs"]);
     let one = s.int(1);
     let name = s.str("n");
-    let record = s.e(ExprKind::Record(vec![("a".into(), one), ("b".into(), name)]));
+    let record = s.e(ExprKind::Record(vec![
+        ("a".into(), one),
+        ("b".into(), name),
+    ]));
     let init_r = s.init(0, record);
     let kinds = s.e(ExprKind::Lit(Value::set([Value::Str("req".into())])));
     let values = s.range(1, 3);
-    let records = s.e(ExprKind::RecordSet(vec![("type".into(), kinds), ("val".into(), values)]));
+    let records = s.e(ExprKind::RecordSet(vec![
+        ("type".into(), kinds),
+        ("val".into(), values),
+    ]));
     let all = s.op(Op::Powerset, vec![records]);
     let msgs = s.var(1);
     let init_msgs = s.in_(msgs, all);
@@ -335,7 +401,10 @@ fn records_fields_and_record_sets() {
     let one = s.int(1);
     let sum = s.op(Op::Add, vec![field, one]);
     let r = s.var(0);
-    let updated = s.e(ExprKind::Except(r, vec![(vec![PathStep::Field("a".into())], sum)]));
+    let updated = s.e(ExprKind::Except(
+        r,
+        vec![(vec![PathStep::Field("a".into())], sum)],
+    ));
     let next = s.assign(0, updated);
     // Invariant: \A m \in msgs : m.val > 0
     let m = s.bound("m");
@@ -344,9 +413,19 @@ fn records_fields_and_record_sets() {
     let zero = s.int(0);
     let positive = s.op(Op::Gt, vec![val, zero]);
     let msgs = s.var(1);
-    let inv = s.e(ExprKind::Quant(Quantifier::Forall, vec![Binder { pattern: Pattern::Var(m), set: msgs }], positive));
+    let inv = s.e(ExprKind::Quant(
+        Quantifier::Forall,
+        vec![Binder {
+            pattern: Pattern::Var(m),
+            set: msgs,
+        }],
+        positive,
+    ));
     let spec = s.spec(init, vec![next], vec![inv]);
-    assert_eq!(var_types(&spec), ["[a: Int, b: Str]", "Set([type: Str, val: Int])"]);
+    assert_eq!(
+        var_types(&spec),
+        ["[a: Int, b: Str]", "Set([type: Str, val: Int])"]
+    );
 }
 
 #[test]
@@ -366,7 +445,10 @@ fn records_with_different_fields_in_one_set_are_an_error() {
     let error = error_of(&spec);
     assert_eq!(error.kind, Kind::Type);
     assert_eq!(error.code, "E0301");
-    assert_eq!(error.message, "type mismatch in `msgs`: a record [bal] here but a record [val] here");
+    assert_eq!(
+        error.message,
+        "type mismatch in `msgs`: a record [bal] here but a record [val] here"
+    );
     assert_eq!(
         labels(&error),
         vec![
@@ -388,7 +470,10 @@ fn a_missing_field_is_an_error() {
     let inv = s.eq(field, zero);
     let spec = s.spec(init, vec![], vec![inv]);
     let error = error_of(&spec);
-    assert_eq!(error.message, "`r` is a record [a] here but a record with field b here");
+    assert_eq!(
+        error.message,
+        "`r` is a record [a] here but a record with field b here"
+    );
     assert_eq!(error.notes, ["the record has the fields a, not `b`"]);
 }
 
@@ -426,7 +511,10 @@ fn tuples_stay_tuples_unless_used_as_sequences() {
     let a = s.str("a");
     let inv = s.eq(second, a);
     let spec = s.spec(init, vec![next], vec![inv]);
-    assert_eq!(var_types(&spec), ["<<Int, Str>>", "Seq(Int)", "Seq(Int)", "Seq(Str)"]);
+    assert_eq!(
+        var_types(&spec),
+        ["<<Int, Str>>", "Seq(Int)", "Seq(Int)", "Seq(Str)"]
+    );
 }
 
 #[test]
@@ -461,7 +549,10 @@ fn a_mixed_tuple_used_as_a_sequence_is_an_error() {
     let spec = s.spec(init, vec![], vec![inv]);
     let error = error_of(&spec);
     assert_eq!(error.code, "E0300");
-    assert_eq!(error.message, "type mismatch in `t`: an Int here but a string here");
+    assert_eq!(
+        error.message,
+        "type mismatch in `t`: an Int here but a string here"
+    );
 }
 
 #[test]
@@ -478,7 +569,10 @@ fn a_tuple_index_out_of_range_is_an_error() {
     let spec = s.spec(init, vec![], vec![inv]);
     let error = error_of(&spec);
     assert_eq!(error.code, "E0305");
-    assert_eq!(error.message, "index 3 is out of range for a tuple of 2 components");
+    assert_eq!(
+        error.message,
+        "index 3 is out of range for a tuple of 2 components"
+    );
 }
 
 #[test]
@@ -487,10 +581,19 @@ fn functions_constructors_application_and_except() {
     let node = s.constant("Node", Some(Value::set([Value::ModelValue("n1".into())])));
     let n = s.bound("n");
     let zero = s.int(0);
-    let function = s.e(ExprKind::FnCons(vec![Binder { pattern: Pattern::Var(n), set: node }], zero));
+    let function = s.e(ExprKind::FnCons(
+        vec![Binder {
+            pattern: Pattern::Var(n),
+            set: node,
+        }],
+        zero,
+    ));
     let init_count = s.init(0, function);
     let node = s.e(ExprKind::Const(ConstId(0)));
-    let boolean = s.e(ExprKind::Lit(Value::set([Value::Bool(false), Value::Bool(true)])));
+    let boolean = s.e(ExprKind::Lit(Value::set([
+        Value::Bool(false),
+        Value::Bool(true),
+    ])));
     let functions = s.e(ExprKind::FnSet(node, boolean));
     let flags = s.var(1);
     let init_flags = s.in_(flags, functions);
@@ -502,17 +605,30 @@ fn functions_constructors_application_and_except() {
     let one = s.int(1);
     let sum = s.op(Op::Add, vec![old, one]);
     let (count, mv) = (s.var(0), s.use_bound(m));
-    let updated = s.e(ExprKind::Except(count, vec![(vec![PathStep::Index(mv)], sum)]));
+    let updated = s.e(ExprKind::Except(
+        count,
+        vec![(vec![PathStep::Index(mv)], sum)],
+    ));
     let body = s.assign(0, updated);
     let node = s.e(ExprKind::Const(ConstId(0)));
-    let next = s.e(ExprKind::Quant(Quantifier::Exists, vec![Binder { pattern: Pattern::Var(m), set: node }], body));
+    let next = s.e(ExprKind::Quant(
+        Quantifier::Exists,
+        vec![Binder {
+            pattern: Pattern::Var(m),
+            set: node,
+        }],
+        body,
+    ));
     // DOMAIN count = Node
     let count = s.var(0);
     let domain = s.op(Op::Domain, vec![count]);
     let node = s.e(ExprKind::Const(ConstId(0)));
     let inv = s.eq(domain, node);
     let spec = s.spec(init, vec![next], vec![inv]);
-    assert_eq!(var_types(&spec), ["(ModelValue -> Int)", "(ModelValue -> Bool)"]);
+    assert_eq!(
+        var_types(&spec),
+        ["(ModelValue -> Int)", "(ModelValue -> Bool)"]
+    );
 }
 
 #[test]
@@ -527,7 +643,13 @@ fn an_application_seen_before_its_function_is_decided_later() {
     let i = s.bound("i");
     let range = s.range(1, 3);
     let zero = s.int(0);
-    let function = s.e(ExprKind::FnCons(vec![Binder { pattern: Pattern::Var(i), set: range }], zero));
+    let function = s.e(ExprKind::FnCons(
+        vec![Binder {
+            pattern: Pattern::Var(i),
+            set: range,
+        }],
+        zero,
+    ));
     let define = s.init(0, function);
     let init = s.and(vec![first, define]);
     let spec = s.spec(init, vec![], vec![]);
@@ -555,7 +677,16 @@ fn multi_argument_functions_take_tuples() {
     let (i, j) = (s.bound("i"), s.bound("j"));
     let (r1, r2) = (s.range(1, 2), s.range(1, 2));
     let f = s.e(ExprKind::Lit(Value::Bool(true)));
-    let binders = vec![Binder { pattern: Pattern::Var(i), set: r1 }, Binder { pattern: Pattern::Var(j), set: r2 }];
+    let binders = vec![
+        Binder {
+            pattern: Pattern::Var(i),
+            set: r1,
+        },
+        Binder {
+            pattern: Pattern::Var(j),
+            set: r2,
+        },
+    ];
     let function = s.e(ExprKind::FnCons(binders, f));
     let init_m = s.init(0, function);
     let m = s.var(0);
@@ -573,8 +704,17 @@ fn a_function_over_one_to_n_used_as_a_sequence_is_unsupported() {
     let i = s.bound("i");
     let range = s.range(1, 3);
     let zero = s.int(0);
-    let function =
-        s.at(ExprKind::FnCons(vec![Binder { pattern: Pattern::Var(i), set: range }], zero), 5, 25);
+    let function = s.at(
+        ExprKind::FnCons(
+            vec![Binder {
+                pattern: Pattern::Var(i),
+                set: range,
+            }],
+            zero,
+        ),
+        5,
+        25,
+    );
     let init = s.init(0, function);
     let f = s.at(ExprKind::Var(VarId(0)), 40, 41);
     let len = s.op(Op::Len, vec![f]);
@@ -612,7 +752,10 @@ fn domain_of_records_tuples_and_sequences() {
 #[test]
 fn cartesian_products_and_tuple_patterns() {
     let mut s = sketch(&["edges", "firsts"]);
-    let (r1, r2) = (s.range(1, 2), s.e(ExprKind::InfiniteSet(InfiniteSet::String)));
+    let (r1, r2) = (
+        s.range(1, 2),
+        s.e(ExprKind::InfiniteSet(InfiniteSet::String)),
+    );
     let product = s.e(ExprKind::Times(vec![r1, r2]));
     let all = s.op(Op::Powerset, vec![product]);
     let edges = s.var(0);
@@ -621,7 +764,13 @@ fn cartesian_products_and_tuple_patterns() {
     let (a, b) = (s.bound("a"), s.bound("b"));
     let av = s.use_bound(a);
     let edges = s.var(0);
-    let firsts = s.e(ExprKind::SetMap(av, vec![Binder { pattern: Pattern::Tuple(vec![a, b]), set: edges }]));
+    let firsts = s.e(ExprKind::SetMap(
+        av,
+        vec![Binder {
+            pattern: Pattern::Tuple(vec![a, b]),
+            set: edges,
+        }],
+    ));
     let init_firsts = s.init(1, firsts);
     let init = s.and(vec![init_edges, init_firsts]);
     let spec = s.spec(init, vec![], vec![]);
@@ -640,7 +789,13 @@ fn choose_filter_if_and_case_agree_on_types() {
     let two = s.int(2);
     let big = s.op(Op::Gt, vec![vv, two]);
     let range = s.range(1, 5);
-    let choice = s.e(ExprKind::Choose(Binder { pattern: Pattern::Var(v), set: range }, big));
+    let choice = s.e(ExprKind::Choose(
+        Binder {
+            pattern: Pattern::Var(v),
+            set: range,
+        },
+        big,
+    ));
     let init_x = s.init(0, choice);
     // y = {w \in {"a", "b"} : w /= "a"}
     let w = s.bound("w");
@@ -649,7 +804,13 @@ fn choose_filter_if_and_case_agree_on_types() {
     let ne = s.op(Op::Ne, vec![wv, a]);
     let (a, b) = (s.str("a"), s.str("b"));
     let names = s.set(vec![a, b]);
-    let filter = s.e(ExprKind::SetFilter(Binder { pattern: Pattern::Var(w), set: names }, ne));
+    let filter = s.e(ExprKind::SetFilter(
+        Binder {
+            pattern: Pattern::Var(w),
+            set: names,
+        },
+        ne,
+    ));
     let init_y = s.init(1, filter);
     // z = IF x > 3 THEN <<>> ELSE CASE x = 1 -> <<1>> [] OTHER -> <<2, 3>>
     let x = s.var(0);
@@ -693,8 +854,16 @@ fn temporal_formulas_and_fairness_are_booleans() {
     let action = s.assign(0, sum);
     let enabled = s.e(ExprKind::Enabled(action));
     let mut spec = s.spec(init, vec![next], vec![]);
-    spec.properties.push(Named { name: "Live".into(), expr: always.clone(), loc: nowhere() });
-    spec.invariants.push(Named { name: "En".into(), expr: enabled.clone(), loc: nowhere() });
+    spec.properties.push(Named {
+        name: "Live".into(),
+        expr: always.clone(),
+        loc: nowhere(),
+    });
+    spec.invariants.push(Named {
+        name: "En".into(),
+        expr: enabled.clone(),
+        loc: nowhere(),
+    });
     spec.fairness.push(crate::ir::FairnessCondition {
         kind: crate::ir::Fairness::Weak,
         binders: vec![],
@@ -727,7 +896,11 @@ fn strings_concatenate_as_strings_and_sequences_as_sequences() {
 #[test]
 fn a_function_from_a_value_literal_keeps_its_types() {
     let mut s = sketch(&["f", "r"]);
-    let map = Value::Fn([(Value::ModelValue("a".into()), Value::Int(1))].into_iter().collect());
+    let map = Value::Fn(
+        [(Value::ModelValue("a".into()), Value::Int(1))]
+            .into_iter()
+            .collect(),
+    );
     let lit = s.e(ExprKind::Lit(map));
     let init_f = s.init(0, lit);
     let record = s.e(ExprKind::Lit(Value::record([("k", Value::Bool(true))])));
@@ -756,5 +929,49 @@ fn sequence_operators() {
     let init_part = s.init(3, sub);
     let init = s.and(vec![init_q, init_h, init_rest, init_part]);
     let spec = s.spec(init, vec![], vec![]);
-    assert_eq!(var_types(&spec), ["Seq(ModelValue)", "ModelValue", "Seq(ModelValue)", "Seq(ModelValue)"]);
+    assert_eq!(
+        var_types(&spec),
+        [
+            "Seq(ModelValue)",
+            "ModelValue",
+            "Seq(ModelValue)",
+            "Seq(ModelValue)"
+        ]
+    );
+}
+
+#[test]
+fn a_constant_nothing_mentions_is_an_int() {
+    let mut s = sketch(&["x"]);
+    s.constant("Unused", None);
+    let zero = s.int(0);
+    let init = s.init(0, zero);
+    let spec = s.spec(init, vec![], vec![]);
+    assert_eq!(types_of(&spec).consts, vec![Type::Int]);
+}
+
+#[test]
+fn a_set_applied_as_a_function_is_an_error() {
+    let mut s = sketch(&["s"]);
+    let empty = s.at(ExprKind::SetEnum(vec![]), 7, 9);
+    let init = s.init(0, empty);
+    let sv = s.var(0);
+    let one = s.int(1);
+    let item = s.at(ExprKind::FnApp(sv, one), 20, 24);
+    let zero = s.int(0);
+    let inv = s.eq(item, zero);
+    let spec = s.spec(init, vec![], vec![inv]);
+    let error = error_of(&spec);
+    assert_eq!(error.code, "E0300");
+    assert_eq!(
+        error.message,
+        "`s` is a set here but applied as a function here"
+    );
+    assert_eq!(
+        labels(&error),
+        vec![
+            (true, Span::new(20, 24), "applied as a function".to_string()),
+            (false, Span::new(7, 9), "a set here".to_string()),
+        ]
+    );
 }

@@ -29,7 +29,10 @@ pub(super) enum Shape {
     TupleOrSeq(Vec<Node>),
     /// A record. An open record is one only known to have these fields (from `r.f`); a closed
     /// one has exactly these fields.
-    Record { fields: BTreeMap<String, Node>, open: bool },
+    Record {
+        fields: BTreeMap<String, Node>,
+        open: bool,
+    },
 }
 
 impl Shape {
@@ -59,7 +62,10 @@ impl Shape {
             Shape::Tuple(items) | Shape::TupleOrSeq(items) => {
                 format!("a tuple of {} components", items.len())
             }
-            Shape::Record { fields, open: false } => format!("a record [{}]", field_list(fields)),
+            Shape::Record {
+                fields,
+                open: false,
+            } => format!("a record [{}]", field_list(fields)),
             Shape::Record { fields, open: true } => {
                 format!("a record with field {}", field_list(fields))
             }
@@ -69,7 +75,11 @@ impl Shape {
 
 /// `a, b, c`: the names of a record's fields.
 pub(super) fn field_list(fields: &BTreeMap<String, Node>) -> String {
-    fields.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+    fields
+        .keys()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One side of a clash: a class's shape and where it got it.
@@ -119,7 +129,11 @@ impl Table {
     /// A new class of this shape, which `origin` gave it.
     pub(super) fn node(&mut self, shape: Shape, origin: Loc) -> Node {
         let id = self.classes.len();
-        self.classes.push(Class { parent: id, shape, origin });
+        self.classes.push(Class {
+            parent: id,
+            shape,
+            origin,
+        });
         id
     }
 
@@ -167,23 +181,28 @@ impl Table {
 
     pub(super) fn side(&mut self, node: Node) -> Side {
         let root = self.find(node);
-        Side { shape: self.classes[root].shape.clone(), origin: self.classes[root].origin }
+        Side {
+            shape: self.classes[root].shape.clone(),
+            origin: self.classes[root].origin,
+        }
     }
 
     /// Makes `left` and `right` the same type. By convention `left` is what was known before
     /// and `right` the new use, which orders the two sides of a clash.
-    pub(super) fn unify(&mut self, left: Node, right: Node) -> Result<(), Clash> {
+    pub(super) fn unify(&mut self, left: Node, right: Node) -> Result<(), Box<Clash>> {
         let mut work = vec![(left, right, false)];
         while let Some((a, b, nested)) = work.pop() {
             let (ra, rb) = (self.find(a), self.find(b));
             if ra == rb {
                 continue;
             }
-            let merged = self.merge(ra, rb, &mut work).map_err(|kind| Clash {
-                kind,
-                left: self.side(ra),
-                right: self.side(rb),
-                nested,
+            let merged = self.merge(ra, rb, &mut work).map_err(|kind| {
+                Box::new(Clash {
+                    kind,
+                    left: self.side(ra),
+                    right: self.side(rb),
+                    nested,
+                })
             })?;
             self.link(ra, rb, merged);
         }
@@ -209,7 +228,10 @@ impl Table {
         work: &mut Vec<(Node, Node, bool)>,
     ) -> Result<Shape, ClashKind> {
         use Shape::*;
-        let (sa, sb) = (self.classes[ra].shape.clone(), self.classes[rb].shape.clone());
+        let (sa, sb) = (
+            self.classes[ra].shape.clone(),
+            self.classes[rb].shape.clone(),
+        );
         let mut parts: Vec<(Node, Node)> = Vec::new();
         let shape = match (sa, sb) {
             (Unknown, s) | (s, Unknown) => s,
@@ -272,9 +294,16 @@ impl Table {
                 Fn(d, r)
             }
             (Fn(..), Seq(_)) | (Seq(_), Fn(..)) => return Err(ClashKind::FunctionAsSequence),
-            (Record { fields: f1, open: o1 }, Record { fields: f2, open: o2 }) => {
-                merge_records(f1, o1, f2, o2, &mut parts)?
-            }
+            (
+                Record {
+                    fields: f1,
+                    open: o1,
+                },
+                Record {
+                    fields: f2,
+                    open: o2,
+                },
+            ) => merge_records(f1, o1, f2, o2, &mut parts)?,
             _ => return Err(ClashKind::Mismatch),
         };
         // Pushed in reverse so that parts are unified in order, the first clash reported first.
@@ -318,7 +347,10 @@ fn merge_records(
             }
         }
     }
-    Ok(Shape::Record { fields, open: left_open && right_open })
+    Ok(Shape::Record {
+        fields,
+        open: left_open && right_open,
+    })
 }
 
 #[cfg(test)]
@@ -329,11 +361,17 @@ mod tests {
     #[test]
     fn literals_of_different_lengths_become_a_sequence() {
         let mut table = Table::default();
-        let (a, b, c) = (table.node(Shape::Int, nowhere()), table.fresh(nowhere()), table.fresh(nowhere()));
+        let (a, b, c) = (
+            table.node(Shape::Int, nowhere()),
+            table.fresh(nowhere()),
+            table.fresh(nowhere()),
+        );
         let pair = table.node(Shape::TupleOrSeq(vec![a, b]), nowhere());
         let single = table.node(Shape::TupleOrSeq(vec![c]), nowhere());
         table.unify(pair, single).unwrap();
-        let Shape::Seq(element) = table.shape(pair) else { panic!("not a sequence") };
+        let Shape::Seq(element) = table.shape(pair) else {
+            panic!("not a sequence")
+        };
         assert_eq!(table.shape(element), Shape::Int);
         assert_eq!(table.shape(c), Shape::Int);
     }
@@ -343,12 +381,18 @@ mod tests {
         let mut table = Table::default();
         let int = table.node(Shape::Int, nowhere());
         let closed = table.node(
-            Shape::Record { fields: BTreeMap::from([("a".to_string(), int)]), open: false },
+            Shape::Record {
+                fields: BTreeMap::from([("a".to_string(), int)]),
+                open: false,
+            },
             nowhere(),
         );
         let used = table.fresh(nowhere());
         let open = table.node(
-            Shape::Record { fields: BTreeMap::from([("b".to_string(), used)]), open: true },
+            Shape::Record {
+                fields: BTreeMap::from([("b".to_string(), used)]),
+                open: true,
+            },
             nowhere(),
         );
         let clash = table.unify(closed, open).unwrap_err();

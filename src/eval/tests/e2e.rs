@@ -22,18 +22,31 @@ pub(super) fn lower_file(tla: &Path, cfg: Option<&Path>) -> Result<Spec, String>
             }
             None => None,
         };
-        sema::lower(&modules, config.as_ref().map(|(c, f)| (c, *f)), &Options::default())
+        sema::lower(
+            &modules,
+            config.as_ref().map(|(c, f)| (c, *f)),
+            &Options::default(),
+        )
     })();
-    result.map(|lowered| lowered.spec).map_err(|d| d.render(&sources, false))
+    result
+        .map(|lowered| lowered.spec)
+        .map_err(|d| d.render(&sources, false))
 }
 
 /// Writes `tla` and `cfg` to a fresh directory and lowers them.
 fn lower_text(name: &str, tla: &str, cfg: &str) -> Spec {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let unique = format!("smtcheck-eval-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+    let unique = format!(
+        "smtcheck-eval-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
     let dir: PathBuf = std::env::temp_dir().join(unique);
     std::fs::create_dir_all(&dir).unwrap();
-    let (tla_path, cfg_path) = (dir.join(format!("{name}.tla")), dir.join(format!("{name}.cfg")));
+    let (tla_path, cfg_path) = (
+        dir.join(format!("{name}.tla")),
+        dir.join(format!("{name}.cfg")),
+    );
     std::fs::write(&tla_path, tla).unwrap();
     std::fs::write(&cfg_path, cfg).unwrap();
     let spec = lower_file(&tla_path, Some(&cfg_path));
@@ -46,7 +59,8 @@ fn lower_text(name: &str, tla: &str, cfg: &str) -> Spec {
 
 /// Explores `spec` completely and replays the counterexample, if any.
 fn check(spec: &Spec) -> Exploration {
-    let result = explore(spec, Limits::default()).unwrap_or_else(|e| panic!("evaluation failed: {}", e.message));
+    let result = explore(spec, Limits::default())
+        .unwrap_or_else(|e| panic!("evaluation failed: {}", e.message));
     let claim = match &result.verdict {
         Verdict::InvariantViolated(name) => Some(Claim::InvariantViolated(name.clone())),
         Verdict::Deadlock => Some(Claim::Deadlock),
@@ -90,12 +104,22 @@ NotSolved == big /= 4
 
 #[test]
 fn die_hard_is_solved_in_six_steps() {
-    let spec = lower_text("DieHard", DIE_HARD, "INIT Init\nNEXT Next\nINVARIANTS TypeOK NotSolved\n");
+    let spec = lower_text(
+        "DieHard",
+        DIE_HARD,
+        "INIT Init\nNEXT Next\nINVARIANTS TypeOK NotSolved\n",
+    );
     let result = check(&spec);
-    assert_eq!(result.verdict, Verdict::InvariantViolated("NotSolved".into()));
+    assert_eq!(
+        result.verdict,
+        Verdict::InvariantViolated("NotSolved".into())
+    );
     let trace = result.trace.unwrap();
     assert_eq!(trace.len(), 7);
-    assert_eq!(trace.last().unwrap().state[spec.vars.iter().position(|v| v.name == "big").unwrap()], crate::value::Value::Int(4));
+    assert_eq!(
+        trace.last().unwrap().state[spec.vars.iter().position(|v| v.name == "big").unwrap()],
+        crate::value::Value::Int(4)
+    );
 }
 
 const MUTEX: &str = r#"
@@ -128,7 +152,11 @@ QueueOK == queue \in Seq(Proc) /\ Len(queue) <= 3
 
 #[test]
 fn a_queue_lock_keeps_mutual_exclusion() {
-    let spec = lower_text("Mutex", MUTEX, "CONSTANT Proc = {p1, p2, p3}\nINIT Init\nNEXT Next\nINVARIANT Exclusion QueueOK\n");
+    let spec = lower_text(
+        "Mutex",
+        MUTEX,
+        "CONSTANT Proc = {p1, p2, p3}\nINIT Init\nNEXT Next\nINVARIANT Exclusion QueueOK\n",
+    );
     let result = check(&spec);
     assert_eq!(result.verdict, Verdict::NoViolation { complete: true });
     // The queue is any arrangement of 0 to 3 processes, its head waiting or critical:

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs smtcheck over every model of the TLA+ Examples corpus (../shared/corpus) and prints
+# one row per model: its tier, TLC's verdict, and how far smtcheck got. Then totals per tier.
+#
+#   scripts/corpus.sh [typecheck|check] [filter]
+#
+# With `check`, each model is checked to the depth that covers TLC's answer: cex_steps for a
+# failure, else the model's diameter (capped at 30); "agrees" compares the verdict with TLC's.
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+corpus=${CORPUS:-$here/../shared/corpus/tla-examples}
+mode=${1:-typecheck}
+filter=${2:-}
+bin=${SMTCHECK:-$here/target/release/smtcheck}
+[ -d "$corpus" ] || { echo "no corpus at $corpus"; exit 0; }
+[ -n "${SMTCHECK:-}" ] || cargo build --release --quiet --manifest-path "$here/Cargo.toml" || exit 1
+timeout_s=${TIMEOUT:-60}
+
+printf '%s\t%s\t%s\t%s\t%s\t%s\n' tier model tlc exit seconds result
+# Fields may be empty: split on a non-whitespace separator so `read` keeps them apart.
+tail -n +2 "$corpus/MANIFEST.tsv" | tr '\t' '\037' | while IFS=$'\037' read -r module cfg mode_ expected tlc cex states diameter tier invs props features; do
+    [ -n "$filter" ] && [[ "$module" != *"$filter"* ]] && continue
+    args=("$mode" "$corpus/$module" --config "$corpus/$cfg")
+    if [ "$mode" = check ]; then
+        depth=$diameter
+        [ -n "$cex" ] && depth=$cex
+        [ -z "$depth" ] && depth=10
+        [ "$depth" -gt 30 ] && depth=30
+        args+=(--depth "$depth")
+    fi
+    start=$(date +%s.%N)
+    out=$(timeout "$timeout_s" "$bin" "${args[@]}" 2>&1)
+    code=$?
+    secs=$(echo "$(date +%s.%N) - $start" | bc)
+    result=ok
+    if [ "$mode" = check ]; then
+        want=0
+        case "$tlc" in
+            "safety failure") want=12 ;; "deadlock failure") want=11 ;; "liveness failure") want=13 ;;
+        esac
+        if [ "$code" = "$want" ]; then result=agrees
+        elif [ "$code" = 75 ] || [ "$code" = 124 ]; then result=unsupported
+        else result=DISAGREES; fi
+    elif [ "$code" != 0 ]; then
+        result=$(echo "$out" | grep -m1 -E '^error' | cut -c1-110)
+    fi
+    printf '%s\t%s\t%s\t%s\t%.2f\t%s\n' "$tier" "${cfg#specifications/}" "$tlc" "$code" "$secs" "$result"
+done | tee /tmp/corpus-$mode.tsv | column -t -s $'\t'
+echo
+echo "totals (tier: ok / models):"
+awk -F'\t' 'NR>1 { n[$1]++; if ($6 == "ok" || $6 == "agrees") k[$1]++ } END { for (t in n) printf "  %s: %d / %d\n", t, k[t], n[t] }' /tmp/corpus-$mode.tsv | sort

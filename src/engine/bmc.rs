@@ -1,0 +1,277 @@
+//! Bounded model checking: is an invariant violated, or a deadlock reached, within `depth`
+//! steps? One incremental solver holds `Init` and the transitions asserted so far; each
+//! depth's violations are checked under an assumption literal, so what the solver learns
+//! survives from depth to depth, and a violation found is a shortest one.
+//!
+//! **Constraints** (`CONSTRAINT`, `ACTION_CONSTRAINT`) follow TLC, as its `ModelChecker`
+//! (`DoInitFunctor.addElement` and `doNext`) implements them: every generated state, initial or
+//! successor, is checked against the invariants whether or not it satisfies the constraints; a
+//! state that violates a state constraint (or is reached by a step that violates an action
+//! constraint) is not explored further; and a state is deadlocked when it has no successor at
+//! all, counted before constraints filter successors. So here a behaviour's states before the
+//! last, and each of its steps, satisfy the constraints; the last state is checked against the
+//! invariants regardless; a deadlock is a state that satisfies the constraints (it was explored)
+//! and in which no action is enabled.
+//!
+//! **Deadlock**: `ENABLED A` is computed exactly by `Encoder::enabled` — A's next state and the
+//! Skolem constants of its body under a Z3 `exists`, its parameters expanded over finite sets
+//! (exists otherwise) — so it may be negated. Stuttering is not a step.
+
+use crate::diag::{Diagnostic, Kind};
+use crate::ir::Spec;
+use crate::smt::{Encoder, Transition};
+use crate::types::{Type, Types};
+use crate::value::Value;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use z3::ast::Bool;
+use z3::{Model, SatResult, Solver};
+
+/// How far and how long to search.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The most steps a behaviour may take.
+    pub depth: usize,
+    /// The wall-clock budget for the whole search; on running out, the verdict is `Unknown`.
+    pub timeout: Option<Duration>,
+}
+
+/// One state of a counterexample, with the action that led to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceStep {
+    /// The action's name and parameter values; `None` for the initial state.
+    pub action: Option<(String, Vec<(String, Value)>)>,
+    /// The value of each state variable, indexed like `Spec::vars`.
+    pub state: Vec<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// No violation in any behaviour of at most `depth` steps.
+    NoViolation { depth: usize },
+    InvariantViolated { name: String, trace: Vec<TraceStep> },
+    Deadlock { trace: Vec<TraceStep> },
+    /// The solver could not decide (a timeout, or incomplete quantifier reasoning) at `depth`.
+    Unknown { depth: usize, reason: String },
+}
+
+/// Searches for a violation of `spec`'s invariants (and, when `spec.check_deadlock`, for a
+/// deadlock) in behaviours of at most `options.depth` steps. `progress` is called as each
+/// depth begins, with the time spent so far.
+pub fn check(
+    spec: &Spec,
+    types: &Types,
+    options: &Options,
+    progress: &mut (dyn FnMut(usize, Duration) + Send),
+) -> Result<Outcome, Diagnostic> {
+    let progress = Mutex::new(progress);
+    z3::with_z3_config(&z3::Config::new(), || {
+        let mut search = Search::new(spec, types, options);
+        search.run(&mut |depth, elapsed| {
+            if let Ok(mut report) = progress.lock() {
+                report(depth, elapsed);
+            }
+        })
+    })
+}
+
+/// The state of one search: the solver, the encoder and what was asserted.
+struct Search<'a> {
+    spec: &'a Spec,
+    types: &'a Types,
+    options: &'a Options,
+    encoder: Encoder<'a>,
+    solver: Solver,
+    transitions: Vec<Transition>,
+    started: Instant,
+}
+
+/// What one satisfiability check found.
+enum Check {
+    Holds,
+    Violated(Model),
+    Unknown(String),
+}
+
+impl<'a> Search<'a> {
+    fn new(spec: &'a Spec, types: &'a Types, options: &'a Options) -> Search<'a> {
+        Search {
+            spec,
+            types,
+            options,
+            encoder: Encoder::new(spec, types),
+            solver: Solver::new(),
+            transitions: Vec::new(),
+            started: Instant::now(),
+        }
+    }
+
+    fn run(&mut self, progress: &mut dyn FnMut(usize, Duration)) -> Result<Outcome, Diagnostic> {
+        self.solver.assert(self.encoder.constants_constraint()?);
+        match self.check(&[]) {
+            Check::Holds => return Err(contradictory_assumptions(self.spec)),
+            Check::Unknown(reason) => return Ok(Outcome::Unknown { depth: 0, reason }),
+            Check::Violated(_) => {}
+        }
+        self.solver.assert(self.encoder.state_well_formed(0));
+        self.solver.assert(self.encoder.holds(&self.spec.init, 0)?);
+        for depth in 0..=self.options.depth {
+            progress(depth, self.started.elapsed());
+            if let Some(outcome) = self.check_invariants(depth)? {
+                return Ok(outcome);
+            }
+            if self.spec.check_deadlock {
+                if let Some(outcome) = self.check_deadlock(depth)? {
+                    return Ok(outcome);
+                }
+            }
+            if depth < self.options.depth {
+                self.unroll(depth)?;
+            }
+        }
+        Ok(Outcome::NoViolation { depth: self.options.depth })
+    }
+
+    /// Checks each invariant at `depth`; one that holds there is kept as a lemma.
+    fn check_invariants(&mut self, depth: usize) -> Result<Option<Outcome>, Diagnostic> {
+        for invariant in &self.spec.invariants {
+            let literal = Bool::new_const(format!("violates!{}@{depth}", invariant.name));
+            let violated = self.encoder.violated(&invariant.expr, depth)?;
+            self.solver.assert(literal.implies(&violated));
+            match self.check(&[literal.clone()]) {
+                Check::Violated(model) => {
+                    let trace = self.trace(&model, depth)?;
+                    return Ok(Some(Outcome::InvariantViolated { name: invariant.name.clone(), trace }));
+                }
+                Check::Unknown(reason) => return Ok(Some(Outcome::Unknown { depth, reason })),
+                Check::Holds => {
+                    // Every state reachable in `depth` steps satisfies it: telling the solver
+                    // so removes no behaviour and helps the next depths.
+                    self.solver.assert(literal.not());
+                    let lemma = self.encoder.holds(&invariant.expr, depth)?;
+                    self.solver.assert(lemma);
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Is the state at `depth` (explored, so within the constraints) without enabled actions?
+    fn check_deadlock(&mut self, depth: usize) -> Result<Option<Outcome>, Diagnostic> {
+        let literal = Bool::new_const(format!("deadlock@{depth}"));
+        let mut enabled = Vec::new();
+        for action in &self.spec.actions {
+            enabled.push(self.encoder.enabled(action, depth)?);
+        }
+        let mut deadlock = self.state_constraints(depth)?;
+        deadlock.push(Bool::or(&enabled).not());
+        self.solver.assert(literal.implies(Bool::and(&deadlock)));
+        match self.check(&[literal.clone()]) {
+            Check::Violated(model) => Ok(Some(Outcome::Deadlock { trace: self.trace(&model, depth)? })),
+            Check::Unknown(reason) => Ok(Some(Outcome::Unknown { depth, reason })),
+            Check::Holds => {
+                self.solver.assert(literal.not());
+                Ok(None)
+            }
+        }
+    }
+
+    /// Asserts the step from `depth` to `depth + 1`, taken only from a state within the state
+    /// constraints and only along a step within the action constraints.
+    fn unroll(&mut self, depth: usize) -> Result<(), Diagnostic> {
+        for constraint in self.state_constraints(depth)? {
+            self.solver.assert(constraint);
+        }
+        let transition = self.encoder.transition(depth)?;
+        self.solver.assert(&transition.formula);
+        self.solver.assert(self.encoder.state_well_formed(depth + 1));
+        for constraint in &self.spec.action_constraints {
+            let holds = self.encoder.holds(&constraint.expr, depth)?;
+            self.solver.assert(holds);
+        }
+        self.transitions.push(transition);
+        Ok(())
+    }
+
+    fn state_constraints(&mut self, depth: usize) -> Result<Vec<Bool>, Diagnostic> {
+        let spec = self.spec;
+        spec.constraints.iter().map(|c| self.encoder.holds(&c.expr, depth)).collect()
+    }
+
+    /// Runs the solver under `assumptions` within the remaining time budget.
+    fn check(&self, assumptions: &[Bool]) -> Check {
+        if let Some(budget) = self.options.timeout {
+            let remaining = budget.saturating_sub(self.started.elapsed());
+            if remaining.is_zero() {
+                return Check::Unknown("timeout".into());
+            }
+            let mut params = z3::Params::new();
+            params.set_u32("timeout", u32::try_from(remaining.as_millis()).unwrap_or(u32::MAX).max(1));
+            self.solver.set_params(&params);
+        }
+        match self.solver.check_assumptions(assumptions) {
+            SatResult::Unsat => Check::Holds,
+            SatResult::Sat => match self.solver.get_model() {
+                Some(model) => Check::Violated(model),
+                None => Check::Unknown("the solver gave no model".into()),
+            },
+            SatResult::Unknown => {
+                Check::Unknown(self.solver.get_reason_unknown().unwrap_or_else(|| "unknown".into()))
+            }
+        }
+    }
+
+    /// The behaviour of `depth` steps in `model`, with the action taken at each step.
+    fn trace(&mut self, model: &Model, depth: usize) -> Result<Vec<TraceStep>, Diagnostic> {
+        let mut trace = Vec::new();
+        for step in 0..=depth {
+            let state = self.encoder.decode_state(model, step).map_err(decode_error)?;
+            let action = if step == 0 { None } else { Some(self.taken_action(model, step - 1)?) };
+            trace.push(TraceStep { action, state });
+        }
+        Ok(trace)
+    }
+
+    /// The action the model selects for the step from `step`, with its parameter values.
+    fn taken_action(&mut self, model: &Model, step: usize) -> Result<(String, Vec<(String, Value)>), Diagnostic> {
+        let spec = self.spec;
+        let Some(transition) = self.transitions.get(step) else {
+            return Err(internal(format!("no transition for step {step}")));
+        };
+        let selected = transition.selectors.iter().position(|selector| {
+            model.eval(selector, true).and_then(|b| b.as_bool()) == Some(true)
+        });
+        let index = selected.ok_or_else(|| internal(format!("the model selects no action at step {step}")))?;
+        let action = &spec.actions[index];
+        let constants = transition.params[index].clone();
+        let mut params = Vec::new();
+        for (param, constant) in action.params.iter().zip(&constants) {
+            let ty = match self.types.exprs.get(param.binder.set.id.0) {
+                Some(Type::Set(elem)) => (**elem).clone(),
+                _ => return Err(internal(format!("parameter `{}` has no element type", param.name))),
+            };
+            let value = self.encoder.decode(model, constant, &ty).map_err(decode_error)?;
+            params.push((param.name.clone(), value));
+        }
+        Ok((action.name.clone(), params))
+    }
+}
+
+fn contradictory_assumptions(spec: &Spec) -> Diagnostic {
+    let mut diagnostic = Diagnostic::new(Kind::Assumption, "E0500", "the assumptions cannot all hold");
+    for assumption in &spec.assumptions {
+        diagnostic = diagnostic.also(assumption.loc.file, assumption.loc.span, "assumed here");
+    }
+    diagnostic
+}
+
+fn decode_error(message: String) -> Diagnostic {
+    internal(format!("reading the counterexample from the model: {message}"))
+}
+
+fn internal(message: String) -> Diagnostic {
+    Diagnostic::new(Kind::Other, "E0901", format!("internal error in bounded model checking: {message}"))
+}
+
+#[cfg(test)]
+mod tests;
