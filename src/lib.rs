@@ -6,9 +6,11 @@
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod engine;
 pub mod eval;
 pub mod ir;
 pub mod sema;
+pub mod smt;
 pub mod syntax;
 pub mod trace;
 pub mod types;

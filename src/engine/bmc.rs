@@ -19,7 +19,7 @@
 
 use crate::diag::{Diagnostic, Kind};
 use crate::ir::Spec;
-use crate::smt::{Encoder, Transition};
+use crate::smt::{all, any, Encoder, Transition};
 use crate::types::{Type, Types};
 use crate::value::Value;
 use std::sync::Mutex;
@@ -48,11 +48,21 @@ pub struct TraceStep {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     /// No violation in any behaviour of at most `depth` steps.
-    NoViolation { depth: usize },
-    InvariantViolated { name: String, trace: Vec<TraceStep> },
-    Deadlock { trace: Vec<TraceStep> },
+    NoViolation {
+        depth: usize,
+    },
+    InvariantViolated {
+        name: String,
+        trace: Vec<TraceStep>,
+    },
+    Deadlock {
+        trace: Vec<TraceStep>,
+    },
     /// The solver could not decide (a timeout, or incomplete quantifier reasoning) at `depth`.
-    Unknown { depth: usize, reason: String },
+    Unknown {
+        depth: usize,
+        reason: String,
+    },
 }
 
 /// Searches for a violation of `spec`'s invariants (and, when `spec.check_deadlock`, for a
@@ -129,7 +139,9 @@ impl<'a> Search<'a> {
                 self.unroll(depth)?;
             }
         }
-        Ok(Outcome::NoViolation { depth: self.options.depth })
+        Ok(Outcome::NoViolation {
+            depth: self.options.depth,
+        })
     }
 
     /// Checks each invariant at `depth`; one that holds there is kept as a lemma.
@@ -141,7 +153,10 @@ impl<'a> Search<'a> {
             match self.check(&[literal.clone()]) {
                 Check::Violated(model) => {
                     let trace = self.trace(&model, depth)?;
-                    return Ok(Some(Outcome::InvariantViolated { name: invariant.name.clone(), trace }));
+                    return Ok(Some(Outcome::InvariantViolated {
+                        name: invariant.name.clone(),
+                        trace,
+                    }));
                 }
                 Check::Unknown(reason) => return Ok(Some(Outcome::Unknown { depth, reason })),
                 Check::Holds => {
@@ -164,10 +179,12 @@ impl<'a> Search<'a> {
             enabled.push(self.encoder.enabled(action, depth)?);
         }
         let mut deadlock = self.state_constraints(depth)?;
-        deadlock.push(Bool::or(&enabled).not());
-        self.solver.assert(literal.implies(Bool::and(&deadlock)));
+        deadlock.push(any(&enabled).not());
+        self.solver.assert(literal.implies(all(&deadlock)));
         match self.check(&[literal.clone()]) {
-            Check::Violated(model) => Ok(Some(Outcome::Deadlock { trace: self.trace(&model, depth)? })),
+            Check::Violated(model) => Ok(Some(Outcome::Deadlock {
+                trace: self.trace(&model, depth)?,
+            })),
             Check::Unknown(reason) => Ok(Some(Outcome::Unknown { depth, reason })),
             Check::Holds => {
                 self.solver.assert(literal.not());
@@ -184,7 +201,8 @@ impl<'a> Search<'a> {
         }
         let transition = self.encoder.transition(depth)?;
         self.solver.assert(&transition.formula);
-        self.solver.assert(self.encoder.state_well_formed(depth + 1));
+        self.solver
+            .assert(self.encoder.state_well_formed(depth + 1));
         for constraint in &self.spec.action_constraints {
             let holds = self.encoder.holds(&constraint.expr, depth)?;
             self.solver.assert(holds);
@@ -195,7 +213,10 @@ impl<'a> Search<'a> {
 
     fn state_constraints(&mut self, depth: usize) -> Result<Vec<Bool>, Diagnostic> {
         let spec = self.spec;
-        spec.constraints.iter().map(|c| self.encoder.holds(&c.expr, depth)).collect()
+        spec.constraints
+            .iter()
+            .map(|c| self.encoder.holds(&c.expr, depth))
+            .collect()
     }
 
     /// Runs the solver under `assumptions` within the remaining time budget.
@@ -206,7 +227,12 @@ impl<'a> Search<'a> {
                 return Check::Unknown("timeout".into());
             }
             let mut params = z3::Params::new();
-            params.set_u32("timeout", u32::try_from(remaining.as_millis()).unwrap_or(u32::MAX).max(1));
+            params.set_u32(
+                "timeout",
+                u32::try_from(remaining.as_millis())
+                    .unwrap_or(u32::MAX)
+                    .max(1),
+            );
             self.solver.set_params(&params);
         }
         match self.solver.check_assumptions(assumptions) {
@@ -215,9 +241,11 @@ impl<'a> Search<'a> {
                 Some(model) => Check::Violated(model),
                 None => Check::Unknown("the solver gave no model".into()),
             },
-            SatResult::Unknown => {
-                Check::Unknown(self.solver.get_reason_unknown().unwrap_or_else(|| "unknown".into()))
-            }
+            SatResult::Unknown => Check::Unknown(
+                self.solver
+                    .get_reason_unknown()
+                    .unwrap_or_else(|| "unknown".into()),
+            ),
         }
     }
 
@@ -225,15 +253,26 @@ impl<'a> Search<'a> {
     fn trace(&mut self, model: &Model, depth: usize) -> Result<Vec<TraceStep>, Diagnostic> {
         let mut trace = Vec::new();
         for step in 0..=depth {
-            let state = self.encoder.decode_state(model, step).map_err(decode_error)?;
-            let action = if step == 0 { None } else { Some(self.taken_action(model, step - 1)?) };
+            let state = self
+                .encoder
+                .decode_state(model, step)
+                .map_err(decode_error)?;
+            let action = if step == 0 {
+                None
+            } else {
+                Some(self.taken_action(model, step - 1)?)
+            };
             trace.push(TraceStep { action, state });
         }
         Ok(trace)
     }
 
     /// The action the model selects for the step from `step`, with its parameter values.
-    fn taken_action(&mut self, model: &Model, step: usize) -> Result<(String, Vec<(String, Value)>), Diagnostic> {
+    fn taken_action(
+        &mut self,
+        model: &Model,
+        step: usize,
+    ) -> Result<(String, Vec<(String, Value)>), Diagnostic> {
         let spec = self.spec;
         let Some(transition) = self.transitions.get(step) else {
             return Err(internal(format!("no transition for step {step}")));
@@ -241,16 +280,25 @@ impl<'a> Search<'a> {
         let selected = transition.selectors.iter().position(|selector| {
             model.eval(selector, true).and_then(|b| b.as_bool()) == Some(true)
         });
-        let index = selected.ok_or_else(|| internal(format!("the model selects no action at step {step}")))?;
+        let index = selected
+            .ok_or_else(|| internal(format!("the model selects no action at step {step}")))?;
         let action = &spec.actions[index];
         let constants = transition.params[index].clone();
         let mut params = Vec::new();
         for (param, constant) in action.params.iter().zip(&constants) {
             let ty = match self.types.exprs.get(param.binder.set.id.0) {
                 Some(Type::Set(elem)) => (**elem).clone(),
-                _ => return Err(internal(format!("parameter `{}` has no element type", param.name))),
+                _ => {
+                    return Err(internal(format!(
+                        "parameter `{}` has no element type",
+                        param.name
+                    )))
+                }
             };
-            let value = self.encoder.decode(model, constant, &ty).map_err(decode_error)?;
+            let value = self
+                .encoder
+                .decode(model, constant, &ty)
+                .map_err(decode_error)?;
             params.push((param.name.clone(), value));
         }
         Ok((action.name.clone(), params))
@@ -258,7 +306,8 @@ impl<'a> Search<'a> {
 }
 
 fn contradictory_assumptions(spec: &Spec) -> Diagnostic {
-    let mut diagnostic = Diagnostic::new(Kind::Assumption, "E0500", "the assumptions cannot all hold");
+    let mut diagnostic =
+        Diagnostic::new(Kind::Assumption, "E0500", "the assumptions cannot all hold");
     for assumption in &spec.assumptions {
         diagnostic = diagnostic.also(assumption.loc.file, assumption.loc.span, "assumed here");
     }
@@ -266,11 +315,17 @@ fn contradictory_assumptions(spec: &Spec) -> Diagnostic {
 }
 
 fn decode_error(message: String) -> Diagnostic {
-    internal(format!("reading the counterexample from the model: {message}"))
+    internal(format!(
+        "reading the counterexample from the model: {message}"
+    ))
 }
 
 fn internal(message: String) -> Diagnostic {
-    Diagnostic::new(Kind::Other, "E0901", format!("internal error in bounded model checking: {message}"))
+    Diagnostic::new(
+        Kind::Other,
+        "E0901",
+        format!("internal error in bounded model checking: {message}"),
+    )
 }
 
 #[cfg(test)]

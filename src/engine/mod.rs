@@ -5,3 +5,6 @@
 pub mod bmc;
 
 pub use bmc::{check, Options, Outcome, TraceStep};
+
+#[cfg(test)]
+mod e2e_tests;

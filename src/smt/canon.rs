@@ -18,7 +18,11 @@ pub enum Free {
 /// of appearance) and its free variables.
 pub fn canonical(expr: &Expr) -> (String, Vec<Free>) {
     let mut copy = expr.clone();
-    let mut walk = Walk { numbers: HashMap::new(), binding: BTreeSet::new(), free: Vec::new() };
+    let mut walk = Walk {
+        numbers: HashMap::new(),
+        binding: BTreeSet::new(),
+        free: Vec::new(),
+    };
     walk.visit(&mut copy);
     (format!("{:?}", copy.kind), walk.free)
 }
@@ -70,10 +74,16 @@ impl Walk {
             ExprKind::Var(v) => self.note_free(Free::Var(*v)),
             ExprKind::Primed(v) => self.note_free(Free::Primed(*v)),
             ExprKind::Const(c) => self.note_free(Free::Const(*c)),
-            ExprKind::Quant(_, binders, _) | ExprKind::FnCons(binders, _) | ExprKind::SetMap(_, binders) => {
-                binders.iter_mut().for_each(|b| self.rename_pattern(&mut b.pattern));
+            ExprKind::Quant(_, binders, _)
+            | ExprKind::FnCons(binders, _)
+            | ExprKind::SetMap(_, binders) => {
+                binders
+                    .iter_mut()
+                    .for_each(|b| self.rename_pattern(&mut b.pattern));
             }
-            ExprKind::Choose(binder, _) | ExprKind::SetFilter(binder, _) => self.rename_pattern(&mut binder.pattern),
+            ExprKind::Choose(binder, _) | ExprKind::SetFilter(binder, _) => {
+                self.rename_pattern(&mut binder.pattern)
+            }
             _ => {}
         }
         expr.kind.for_each_child_mut(&mut |child| self.visit(child));

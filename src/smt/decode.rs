@@ -26,16 +26,34 @@ impl Encoder<'_> {
     pub fn decode_state(&mut self, model: &Model, step: usize) -> DecodeResult<Vec<Value>> {
         let state = self.state(step);
         let types = self.types.vars.clone();
-        state.iter().zip(&types).map(|(term, ty)| self.decode(model, term, ty)).collect()
+        state
+            .iter()
+            .zip(&types)
+            .map(|(term, ty)| self.decode(model, term, ty))
+            .collect()
     }
 
     /// The value of `term` (of type `ty`) in `model`.
     pub fn decode(&mut self, model: &Model, term: &Dynamic, ty: &Type) -> DecodeResult<Value> {
-        let value = model.eval(term, true).ok_or_else(|| format!("the model has no value for {term}"))?;
+        let value = model
+            .eval(term, true)
+            .ok_or_else(|| format!("the model has no value for {term}"))?;
         match ty {
-            Type::Bool => value.as_bool().and_then(|b| b.as_bool()).map(Value::Bool).ok_or_else(|| not_a("boolean", &value)),
-            Type::Int => value.as_int().and_then(|i| i.as_i64()).map(Value::Int).ok_or_else(|| not_a("64-bit integer", &value)),
-            Type::Str => value.as_string().and_then(|s| s.as_string()).map(Value::Str).ok_or_else(|| not_a("string", &value)),
+            Type::Bool => value
+                .as_bool()
+                .and_then(|b| b.as_bool())
+                .map(Value::Bool)
+                .ok_or_else(|| not_a("boolean", &value)),
+            Type::Int => value
+                .as_int()
+                .and_then(|i| i.as_i64())
+                .map(Value::Int)
+                .ok_or_else(|| not_a("64-bit integer", &value)),
+            Type::Str => value
+                .as_string()
+                .and_then(|s| s.as_string())
+                .map(Value::Str)
+                .ok_or_else(|| not_a("string", &value)),
             Type::ModelValue => self
                 .sorts
                 .model_values()
@@ -61,7 +79,10 @@ impl Encoder<'_> {
                 Ok(Value::Fn(function))
             }
             Type::Seq(elem) => {
-                let len = self.sorts.field(ty, &value, 0).ok_or_else(|| not_a("sequence", &value))?;
+                let len = self
+                    .sorts
+                    .field(ty, &value, 0)
+                    .ok_or_else(|| not_a("sequence", &value))?;
                 let len = self.decode(model, &len, &Type::Int)?;
                 let Value::Int(len) = len else {
                     return Err(not_a("sequence", &value));
@@ -80,7 +101,10 @@ impl Encoder<'_> {
             Type::Record(fields) => {
                 let mut record = Vec::new();
                 for (i, (name, field_ty)) in fields.iter().enumerate() {
-                    let field = self.sorts.field(ty, &value, i).ok_or_else(|| not_a("record", &value))?;
+                    let field = self
+                        .sorts
+                        .field(ty, &value, i)
+                        .ok_or_else(|| not_a("record", &value))?;
                     record.push((name.clone(), self.decode(model, &field, field_ty)?));
                 }
                 Ok(Value::record(record))
@@ -88,7 +112,10 @@ impl Encoder<'_> {
             Type::Tuple(items) => {
                 let mut tuple = Vec::new();
                 for (i, item_ty) in items.iter().enumerate() {
-                    let item = self.sorts.field(ty, &value, i).ok_or_else(|| not_a("tuple", &value))?;
+                    let item = self
+                        .sorts
+                        .field(ty, &value, i)
+                        .ok_or_else(|| not_a("tuple", &value))?;
                     tuple.push(self.decode(model, &item, item_ty)?);
                 }
                 Ok(Value::tuple(tuple))
@@ -103,11 +130,18 @@ impl Encoder<'_> {
     }
 
     /// The members of a set as model values (terms), deduplicated.
-    fn member_terms(&mut self, model: &Model, set: &Array, elem: &Type) -> DecodeResult<Vec<Dynamic>> {
+    fn member_terms(
+        &mut self,
+        model: &Model,
+        set: &Array,
+        elem: &Type,
+    ) -> DecodeResult<Vec<Dynamic>> {
         let candidates = match self.sorts.universe(elem, EXPANSION_LIMIT) {
             Some(universe) => universe,
             None => {
-                let evaluated = model.eval(set, true).ok_or_else(|| format!("the model has no value for {set}"))?;
+                let evaluated = model
+                    .eval(set, true)
+                    .ok_or_else(|| format!("the model has no value for {set}"))?;
                 if is_true_outside(model, &evaluated) {
                     return Err(format!("the set {evaluated} is infinite"));
                 }
@@ -125,7 +159,10 @@ impl Encoder<'_> {
         let mut seen = BTreeSet::new();
         let mut members = Vec::new();
         for candidate in candidates {
-            let inside = model.eval(&set.select(&candidate), true).and_then(|b| b.as_bool()).and_then(|b| b.as_bool());
+            let inside = model
+                .eval(&set.select(&candidate), true)
+                .and_then(|b| b.as_bool())
+                .and_then(|b| b.as_bool());
             if inside == Some(true) {
                 let value = model.eval(&candidate, true).unwrap_or(candidate);
                 if seen.insert(value.to_string()) {
@@ -163,7 +200,13 @@ fn is_true_outside(model: &Model, array: &Array) -> bool {
 
 /// Collects the ground value subterms of sort `sort` of an evaluated term (and of the
 /// interpretation of any `as-array` function in it).
-fn collect_values(model: &Model, term: &Dynamic, sort: &Sort, found: &mut Vec<Dynamic>, depth: usize) {
+fn collect_values(
+    model: &Model,
+    term: &Dynamic,
+    sort: &Sort,
+    found: &mut Vec<Dynamic>,
+    depth: usize,
+) {
     if depth > 64 || found.len() > EXPANSION_LIMIT {
         return;
     }

@@ -22,7 +22,9 @@
 use super::sorts::{z3_string, Sorts};
 use super::{internal, unsupported};
 use crate::diag::Diagnostic;
-use crate::ir::{Action, BoundId, ConstId, Expr, ExprKind, Loc, Op, Pattern, Quantifier, Spec, VarId};
+use crate::ir::{
+    Action, BoundId, ConstId, Expr, ExprKind, Loc, Op, Pattern, Quantifier, Spec, VarId,
+};
 use crate::types::{Type, Types};
 use crate::value::Value;
 use std::collections::{BTreeSet, HashMap};
@@ -118,9 +120,12 @@ impl<'a> Encoder<'a> {
     /// The well-formedness of the state variables at `step` (see `sorts`).
     pub fn state_well_formed(&mut self, step: usize) -> Bool {
         let state = self.state(step);
-        let parts: Vec<Bool> =
-            state.iter().zip(&self.types.vars).map(|(term, ty)| self.well_formed(term, &ty.clone())).collect();
-        Bool::and(&parts)
+        let parts: Vec<Bool> = state
+            .iter()
+            .zip(&self.types.vars)
+            .map(|(term, ty)| self.well_formed(term, &ty.clone()))
+            .collect();
+        all(&parts)
     }
 
     /// The constraints on the constants: well-formedness of symbolic ones and the assumptions.
@@ -136,7 +141,7 @@ impl<'a> Encoder<'a> {
         for assumption in &self.spec.assumptions {
             parts.push(self.holds(&assumption.expr, 0)?);
         }
-        Ok(Bool::and(&parts))
+        Ok(all(&parts))
     }
 
     /// `expr` holds at `step` (as an assertion: `\E` may be Skolemized).
@@ -159,86 +164,137 @@ impl<'a> Encoder<'a> {
                 let constant = me.fresh_skolem(&param.name, &elem_ty);
                 parts.push(me.member(&constant, &param.binder.set, Polarity::Pos)?);
                 parts.push(me.well_formed(&constant, &elem_ty));
-                me.bind(&param.binder.pattern, &constant, &elem_ty, param.binder.set.loc)?;
+                me.bind(
+                    &param.binder.pattern,
+                    &constant,
+                    &elem_ty,
+                    param.binder.set.loc,
+                )?;
                 params.push(constant);
             }
             parts.push(me.formula(&action.body, Polarity::Pos)?);
-            Ok(Bool::and(&parts))
+            Ok(all(&parts))
         });
         self.env.clear();
-        Ok(EncodedAction { formula: formula?, params })
+        Ok(EncodedAction {
+            formula: formula?,
+            params,
+        })
     }
 
-    /// `ENABLED action` at `step`: some parameters and next state make the action true. The
-    /// next state and every Skolem constant of the body are bound by a Z3 `exists`, so the
-    /// result may be negated (a deadlock check); parameters over finite sets are expanded.
+    /// `ENABLED action` at `step`: some parameters and next state make the action true.
+    /// Each top-level conjunct `x' = e` (with `e` unprimed) is solved by substituting `e` for
+    /// `x'`; the other primed variables and every Skolem constant of the body are bound by a
+    /// Z3 `exists`, so the result may be negated (a deadlock check). Parameters over finite
+    /// sets are expanded.
     pub fn enabled(&mut self, action: &Action, step: usize) -> Result<Bool> {
-        let result = self.at_top_level(step, |me| {
-            let next: Vec<Dynamic> = me
-                .types
-                .vars
-                .iter()
-                .zip(&me.spec.vars)
-                .map(|(ty, var)| {
-                    let sort = me.sorts.sort(ty);
-                    me.fresh_const(&format!("{}'", var.name), &sort)
-                })
-                .collect();
-            me.next_override = Some(next.clone());
-            let body = me.enabled_params(action, 0);
-            me.next_override = None;
-            let body = body?;
-            let mut wf = Vec::new();
-            for (term, ty) in next.iter().zip(me.types.vars.clone()) {
-                wf.push(me.well_formed(term, &ty));
-            }
-            wf.push(body);
-            let bound: Vec<&dyn Ast> = next.iter().map(|t| t as &dyn Ast).collect();
-            Ok(z3::ast::exists_const(&bound, &[], &Bool::and(&wf)))
-        });
+        let result = self.at_top_level(step, |me| me.enabled_params(action, 0));
         self.env.clear();
         result
     }
 
     fn enabled_params(&mut self, action: &Action, index: usize) -> Result<Bool> {
         let Some(param) = action.params.get(index) else {
-            let start = self.skolems.len();
-            self.sides.push(Vec::new());
-            let body = self.formula(&action.body, Polarity::Pos);
-            let sides = self.sides.pop().unwrap_or_default();
-            let body = body?;
-            let skolems: Vec<Dynamic> = self.skolems.drain(start..).collect();
-            let mut parts = sides;
-            parts.push(body);
-            let bound: Vec<&dyn Ast> = skolems.iter().map(|t| t as &dyn Ast).collect();
-            return Ok(z3::ast::exists_const(&bound, &[], &Bool::and(&parts)));
+            return self.enabled_body(action);
         };
         let elem_ty = self.elem_type(&param.binder.set)?;
         if let Some(elements) = self.finite_elements(&param.binder.set)? {
             let mut options = Vec::new();
             for (guard, element) in elements.items {
-                let mark = self.bind(&param.binder.pattern, &element, &elem_ty, param.binder.set.loc)?;
+                let mark = self.bind(
+                    &param.binder.pattern,
+                    &element,
+                    &elem_ty,
+                    param.binder.set.loc,
+                )?;
                 let rest = self.enabled_params(action, index + 1);
                 self.env.truncate(mark);
                 options.push(guard & rest?);
             }
-            return Ok(Bool::or(&options));
+            return Ok(any(&options));
         }
         let constant = self.fresh_skolem(&param.name, &elem_ty);
         let start = self.skolems.len() - 1;
         let member = self.member(&constant, &param.binder.set, Polarity::Pos)?;
         let wf = self.well_formed(&constant, &elem_ty);
-        let mark = self.bind(&param.binder.pattern, &constant, &elem_ty, param.binder.set.loc)?;
+        let mark = self.bind(
+            &param.binder.pattern,
+            &constant,
+            &elem_ty,
+            param.binder.set.loc,
+        )?;
         let rest = self.enabled_params(action, index + 1);
         self.env.truncate(mark);
         let skolems: Vec<Dynamic> = self.skolems.drain(start..).collect();
         let bound: Vec<&dyn Ast> = skolems.iter().map(|t| t as &dyn Ast).collect();
-        Ok(z3::ast::exists_const(&bound, &[], &Bool::and(&[member, wf, rest?])))
+        Ok(z3::ast::exists_const(
+            &bound,
+            &[],
+            &all(&[member, wf, rest?]),
+        ))
+    }
+
+    /// The existential closure of an action's body, its parameters bound.
+    fn enabled_body(&mut self, action: &Action) -> Result<Bool> {
+        let start = self.skolems.len();
+        self.sides.push(Vec::new());
+        let body = self.enabled_next_state(action).and_then(|unsolved| {
+            let body = self.formula(&action.body, Polarity::Pos)?;
+            let mut parts = Vec::new();
+            for (term, v) in &unsolved {
+                let ty = self.types.vars[*v].clone();
+                parts.push(self.well_formed(term, &ty));
+            }
+            parts.push(body);
+            Ok((all(&parts), unsolved))
+        });
+        self.next_override = None;
+        let sides = self.sides.pop().unwrap_or_default();
+        let (body, unsolved) = body?;
+        let mut bound: Vec<Dynamic> = unsolved.into_iter().map(|(term, _)| term).collect();
+        bound.extend(self.skolems.drain(start..));
+        let mut parts = sides;
+        parts.push(body);
+        let bound: Vec<&dyn Ast> = bound.iter().map(|t| t as &dyn Ast).collect();
+        Ok(z3::ast::exists_const(&bound, &[], &all(&parts)))
+    }
+
+    /// Sets what the primed variables stand for while encoding `ENABLED action`: the value
+    /// `e` of a top-level conjunct `x' = e`, else a fresh constant. Returns the fresh ones,
+    /// with their variables.
+    fn enabled_next_state(&mut self, action: &Action) -> Result<Vec<(Dynamic, usize)>> {
+        let mut next: Vec<Option<Dynamic>> = vec![None; self.spec.vars.len()];
+        for (v, value) in top_level_assignments(&action.body) {
+            if next.get(v).is_some_and(Option::is_none) && !mentions_primed(value) {
+                next[v] = Some(self.term(value)?);
+            }
+        }
+        let mut unsolved = Vec::new();
+        let mut terms = Vec::new();
+        for (v, solved) in next.into_iter().enumerate() {
+            let term = match solved {
+                Some(term) => term,
+                None => {
+                    let sort = self.sorts.sort(&self.types.vars[v]);
+                    let name = format!("{}'", self.spec.vars[v].name);
+                    let constant = self.fresh_const(&name, &sort);
+                    unsolved.push((constant.clone(), v));
+                    constant
+                }
+            };
+            terms.push(term);
+        }
+        self.next_override = Some(terms);
+        Ok(unsolved)
     }
 
     /// Runs `encode` for a formula asserted on its own: sets the step and conjoins the side
     /// conditions it produced.
-    fn at_top_level(&mut self, step: usize, encode: impl FnOnce(&mut Self) -> Result<Bool>) -> Result<Bool> {
+    fn at_top_level(
+        &mut self,
+        step: usize,
+        encode: impl FnOnce(&mut Self) -> Result<Bool>,
+    ) -> Result<Bool> {
         self.step = step;
         self.state(step + 1);
         self.sides = vec![Vec::new()];
@@ -246,7 +302,7 @@ impl<'a> Encoder<'a> {
         let formula = encode(self)?;
         let mut parts = std::mem::take(&mut self.sides[0]);
         parts.push(formula);
-        Ok(Bool::and(&parts))
+        Ok(all(&parts))
     }
 
     // ---- Fresh constants -------------------------------------------------------------------
@@ -265,7 +321,13 @@ impl<'a> Encoder<'a> {
     }
 
     /// Binds a pattern to a value; returns the environment mark to truncate back to.
-    pub(super) fn bind(&mut self, pattern: &Pattern, value: &Dynamic, ty: &Type, loc: Loc) -> Result<usize> {
+    pub(super) fn bind(
+        &mut self,
+        pattern: &Pattern,
+        value: &Dynamic,
+        ty: &Type,
+        loc: Loc,
+    ) -> Result<usize> {
         let mark = self.env.len();
         match pattern {
             Pattern::Var(id) => self.env.push((*id, value.clone())),
@@ -280,28 +342,47 @@ impl<'a> Encoder<'a> {
     }
 
     /// Component `i` (0-based) of a tuple or sequence value.
-    fn index_tuple_like(&mut self, value: &Dynamic, ty: &Type, i: usize, loc: Loc) -> Result<Dynamic> {
+    fn index_tuple_like(
+        &mut self,
+        value: &Dynamic,
+        ty: &Type,
+        i: usize,
+        loc: Loc,
+    ) -> Result<Dynamic> {
         match ty {
-            Type::Tuple(_) => self.sorts.field(ty, value, i).ok_or_else(|| internal(loc, "tuple pattern too long")),
+            Type::Tuple(_) => self
+                .sorts
+                .field(ty, value, i)
+                .ok_or_else(|| internal(loc, "tuple pattern too long")),
             Type::Seq(_) => {
                 let elems = self.field_array(ty, value, 1, loc)?;
                 Ok(elems.select(&Int::from_i64(i as i64 + 1)))
             }
-            other => Err(internal(loc, format!("a tuple pattern binds a value of type {other}"))),
+            other => Err(internal(
+                loc,
+                format!("a tuple pattern binds a value of type {other}"),
+            )),
         }
     }
 
     // ---- Types ---------------------------------------------------------------------------
 
     pub(super) fn ty(&self, expr: &Expr) -> Result<Type> {
-        self.types.exprs.get(expr.id.0).cloned().ok_or_else(|| internal(expr.loc, "expression without a type"))
+        self.types
+            .exprs
+            .get(expr.id.0)
+            .cloned()
+            .ok_or_else(|| internal(expr.loc, "expression without a type"))
     }
 
     /// The element type of a set-valued expression.
     pub(super) fn elem_type(&self, set: &Expr) -> Result<Type> {
         match self.ty(set)? {
             Type::Set(elem) => Ok(*elem),
-            other => Err(internal(set.loc, format!("expected a set, found type {other}"))),
+            other => Err(internal(
+                set.loc,
+                format!("expected a set, found type {other}"),
+            )),
         }
     }
 
@@ -312,18 +393,26 @@ impl<'a> Encoder<'a> {
         match &*expr.kind {
             ExprKind::Apply(op, args) => match (op, args.as_slice()) {
                 (Op::And, _) => {
-                    let parts = args.iter().map(|a| self.formula(a, pol)).collect::<Result<Vec<_>>>()?;
-                    Ok(Bool::and(&parts))
+                    let parts = args
+                        .iter()
+                        .map(|a| self.formula(a, pol))
+                        .collect::<Result<Vec<_>>>()?;
+                    Ok(all(&parts))
                 }
                 (Op::Or, _) => {
-                    let parts = args.iter().map(|a| self.formula(a, pol)).collect::<Result<Vec<_>>>()?;
-                    Ok(Bool::or(&parts))
+                    let parts = args
+                        .iter()
+                        .map(|a| self.formula(a, pol))
+                        .collect::<Result<Vec<_>>>()?;
+                    Ok(any(&parts))
                 }
                 (Op::Not, [a]) => Ok(self.formula(a, pol.flip())?.not()),
-                (Op::Implies, [a, b]) => Ok(self.formula(a, pol.flip())?.implies(self.formula(b, pol)?)),
-                (Op::Equiv, [a, b]) => {
-                    Ok(self.formula(a, Polarity::Mixed)?.iff(self.formula(b, Polarity::Mixed)?))
+                (Op::Implies, [a, b]) => {
+                    Ok(self.formula(a, pol.flip())?.implies(self.formula(b, pol)?))
                 }
+                (Op::Equiv, [a, b]) => Ok(self
+                    .formula(a, Polarity::Mixed)?
+                    .iff(self.formula(b, Polarity::Mixed)?)),
                 (Op::In, [x, set]) => {
                     let x = self.term(x)?;
                     self.member(&x, set, pol)
@@ -359,12 +448,14 @@ impl<'a> Encoder<'a> {
 
     fn term_bool(&mut self, expr: &Expr) -> Result<Bool> {
         let term = self.term(expr)?;
-        term.as_bool().ok_or_else(|| internal(expr.loc, "expected a boolean term"))
+        term.as_bool()
+            .ok_or_else(|| internal(expr.loc, "expected a boolean term"))
     }
 
     pub(super) fn term_int(&mut self, expr: &Expr) -> Result<Int> {
         let term = self.term(expr)?;
-        term.as_int().ok_or_else(|| internal(expr.loc, "expected an integer term"))
+        term.as_int()
+            .ok_or_else(|| internal(expr.loc, "expected an integer term"))
     }
 
     /// Runs `encode` with `variable` bound by a Z3 binder around its result: side conditions
@@ -377,7 +468,10 @@ impl<'a> Encoder<'a> {
         self.sides.push(Vec::new());
         let result = encode(self);
         let sides = self.sides.pop().unwrap_or_default();
-        let closed: Vec<Bool> = sides.iter().map(|s| z3::ast::forall_const(&[variable], &[], s)).collect();
+        let closed: Vec<Bool> = sides
+            .iter()
+            .map(|s| z3::ast::forall_const(&[variable], &[], s))
+            .collect();
         if let Some(frame) = self.sides.last_mut() {
             frame.extend(closed);
         }
@@ -385,7 +479,13 @@ impl<'a> Encoder<'a> {
     }
 
     pub(super) fn pattern_name(&self, pattern: &Pattern) -> String {
-        let name_of = |id: &BoundId| self.spec.bound_names.get(id.0).cloned().unwrap_or_else(|| "x".into());
+        let name_of = |id: &BoundId| {
+            self.spec
+                .bound_names
+                .get(id.0)
+                .cloned()
+                .unwrap_or_else(|| "x".into())
+        };
         match pattern {
             Pattern::Var(id) => name_of(id),
             Pattern::Tuple(ids) => ids.iter().map(name_of).collect::<Vec<_>>().join("_"),
@@ -404,14 +504,19 @@ impl<'a> Encoder<'a> {
             }
             ExprKind::Var(VarId(v)) => {
                 let state = self.state(self.step);
-                state.get(*v).cloned().ok_or_else(|| internal(loc, "unknown state variable"))
+                state
+                    .get(*v)
+                    .cloned()
+                    .ok_or_else(|| internal(loc, "unknown state variable"))
             }
             ExprKind::Primed(VarId(v)) => {
                 let next = match &self.next_override {
                     Some(next) => next.clone(),
                     None => self.state(self.step + 1),
                 };
-                next.get(*v).cloned().ok_or_else(|| internal(loc, "unknown state variable"))
+                next.get(*v)
+                    .cloned()
+                    .ok_or_else(|| internal(loc, "unknown state variable"))
             }
             ExprKind::Const(id) => self.constant(*id),
             ExprKind::Bound(id) => self
@@ -477,7 +582,10 @@ impl<'a> Encoder<'a> {
             }
             ExprKind::Tuple(items) => {
                 let ty = self.ty(expr)?;
-                let terms = items.iter().map(|i| self.term(i)).collect::<Result<Vec<_>>>()?;
+                let terms = items
+                    .iter()
+                    .map(|i| self.term(i))
+                    .collect::<Result<Vec<_>>>()?;
                 self.tuple_like(&ty, terms, loc)
             }
             ExprKind::Enabled(_) => Err(unsupported(loc, "`ENABLED` inside an expression")),
@@ -486,7 +594,10 @@ impl<'a> Encoder<'a> {
             | ExprKind::LeadsTo(..)
             | ExprKind::BoxAction(..)
             | ExprKind::AngleAction(..)
-            | ExprKind::Fair(..) => Err(unsupported(loc, "a temporal operator in a state or action formula")),
+            | ExprKind::Fair(..) => Err(unsupported(
+                loc,
+                "a temporal operator in a state or action formula",
+            )),
         }
     }
 
@@ -494,7 +605,12 @@ impl<'a> Encoder<'a> {
         let Some(constant) = self.spec.constants.get(id.0) else {
             return Err(internal(crate::ir::build::nowhere(), "unknown constant"));
         };
-        let ty = self.types.consts.get(id.0).cloned().ok_or_else(|| internal(constant.loc, "untyped constant"))?;
+        let ty = self
+            .types
+            .consts
+            .get(id.0)
+            .cloned()
+            .ok_or_else(|| internal(constant.loc, "untyped constant"))?;
         if let Some(value) = &constant.value {
             return self.value_term(value, &ty, constant.loc);
         }
@@ -516,7 +632,10 @@ impl<'a> Encoder<'a> {
                 for (i, item) in items.iter().enumerate() {
                     elems = elems.store(&Int::from_i64(i as i64 + 1), item);
                 }
-                Ok(self.sorts.construct(ty, &[Int::from_i64(items.len() as i64).into(), elems.into()]))
+                Ok(self.sorts.construct(
+                    ty,
+                    &[Int::from_i64(items.len() as i64).into(), elems.into()],
+                ))
             }
             Type::Fn(domain, range) if **domain == Type::Int => {
                 let mut dom = Array::const_array(&Sort::int(), &Bool::from_bool(false));
@@ -533,26 +652,45 @@ impl<'a> Encoder<'a> {
     }
 
     /// Field `index` of a function or sequence datatype, as an array.
-    pub(super) fn field_array(&mut self, ty: &Type, value: &Dynamic, index: usize, loc: Loc) -> Result<Array> {
+    pub(super) fn field_array(
+        &mut self,
+        ty: &Type,
+        value: &Dynamic,
+        index: usize,
+        loc: Loc,
+    ) -> Result<Array> {
         self.sorts
             .field(ty, value, index)
             .and_then(|f| f.as_array())
             .ok_or_else(|| internal(loc, format!("no array field {index} in type {ty}")))
     }
 
-    fn record_field(&mut self, record: &Dynamic, ty: &Type, name: &str, loc: Loc) -> Result<Dynamic> {
+    fn record_field(
+        &mut self,
+        record: &Dynamic,
+        ty: &Type,
+        name: &str,
+        loc: Loc,
+    ) -> Result<Dynamic> {
         match ty {
             Type::Record(fields) => {
                 let index = fields.keys().position(|f| f == name);
-                let index = index.ok_or_else(|| internal(loc, format!("record has no field `{name}`")))?;
-                self.sorts.field(ty, record, index).ok_or_else(|| internal(loc, "record field"))
+                let index =
+                    index.ok_or_else(|| internal(loc, format!("record has no field `{name}`")))?;
+                self.sorts
+                    .field(ty, record, index)
+                    .ok_or_else(|| internal(loc, "record field"))
             }
             Type::Fn(domain, _) if **domain == Type::Str => {
-                let key = z3_string(name).ok_or_else(|| unsupported(loc, "a field name with a NUL byte"))?;
+                let key = z3_string(name)
+                    .ok_or_else(|| unsupported(loc, "a field name with a NUL byte"))?;
                 let map = self.field_array(ty, record, 1, loc)?;
                 Ok(map.select(&key))
             }
-            other => Err(internal(loc, format!("field `.{name}` of a value of type {other}"))),
+            other => Err(internal(
+                loc,
+                format!("field `.{name}` of a value of type {other}"),
+            )),
         }
     }
 
@@ -568,19 +706,31 @@ impl<'a> Encoder<'a> {
             }
             Type::Tuple(items) => {
                 if let Some(k) = literal_int(arg) {
-                    return match usize::try_from(k).ok().filter(|k| (1..=items.len()).contains(k)) {
-                        Some(k) => self.sorts.field(&ty, &function, k - 1).ok_or_else(|| internal(loc, "tuple")),
+                    return match usize::try_from(k)
+                        .ok()
+                        .filter(|k| (1..=items.len()).contains(k))
+                    {
+                        Some(k) => self
+                            .sorts
+                            .field(&ty, &function, k - 1)
+                            .ok_or_else(|| internal(loc, "tuple")),
                         None => Err(unsupported(loc, format!("tuple index {k} out of range"))),
                     };
                 }
                 // A computed index: all components must have one type.
                 if items.windows(2).any(|w| w[0] != w[1]) || items.is_empty() {
-                    return Err(unsupported(loc, "a computed index into a tuple of mixed types"));
+                    return Err(unsupported(
+                        loc,
+                        "a computed index into a tuple of mixed types",
+                    ));
                 }
                 let index = self.term_int(arg)?;
                 let mut result = self.sorts.default_value(&items[0]);
                 for k in (0..items.len()).rev() {
-                    let item = self.sorts.field(&ty, &function, k).ok_or_else(|| internal(loc, "tuple"))?;
+                    let item = self
+                        .sorts
+                        .field(&ty, &function, k)
+                        .ok_or_else(|| internal(loc, "tuple"))?;
                     result = ite(&index.eq(Int::from_i64(k as i64 + 1)), &item, &result, loc)?;
                 }
                 Ok(result)
@@ -615,40 +765,67 @@ impl<'a> Encoder<'a> {
                 let new = self.update(&old, range, rest, value, loc)?;
                 // Outside the domain EXCEPT changes nothing (and the array stays normalised).
                 let stored = map.store(&index, &ite(&in_domain, &new, &old, loc)?);
-                let first = self.sorts.field(ty, base, 0).ok_or_else(|| internal(loc, "function"))?;
+                let first = self
+                    .sorts
+                    .field(ty, base, 0)
+                    .ok_or_else(|| internal(loc, "function"))?;
                 Ok(self.sorts.construct(ty, &[first, stored.into()]))
             }
             (PathStep::Index(index), Type::Tuple(items)) => {
                 let k = literal_int(index)
                     .and_then(|k| usize::try_from(k).ok())
                     .filter(|k| (1..=items.len()).contains(k))
-                    .ok_or_else(|| unsupported(loc, "EXCEPT on a tuple at a computed or out-of-range index"))?;
+                    .ok_or_else(|| {
+                        unsupported(loc, "EXCEPT on a tuple at a computed or out-of-range index")
+                    })?;
                 self.update_field(base, ty, k - 1, &items[k - 1], rest, value, loc)
             }
             (PathStep::Index(index), Type::Record(fields)) => match &*index.kind {
                 ExprKind::Lit(Value::Str(name)) => {
-                    let k = fields.keys().position(|f| f == name).ok_or_else(|| internal(loc, "no such field"))?;
-                    let field_ty = fields.values().nth(k).cloned().ok_or_else(|| internal(loc, "field"))?;
+                    let k = fields
+                        .keys()
+                        .position(|f| f == name)
+                        .ok_or_else(|| internal(loc, "no such field"))?;
+                    let field_ty = fields
+                        .values()
+                        .nth(k)
+                        .cloned()
+                        .ok_or_else(|| internal(loc, "field"))?;
                     self.update_field(base, ty, k, &field_ty, rest, value, loc)
                 }
                 _ => Err(unsupported(loc, "EXCEPT on a record at a computed field")),
             },
             (PathStep::Field(name), Type::Record(fields)) => {
-                let k = fields.keys().position(|f| f == name).ok_or_else(|| internal(loc, "no such field"))?;
-                let field_ty = fields.values().nth(k).cloned().ok_or_else(|| internal(loc, "field"))?;
+                let k = fields
+                    .keys()
+                    .position(|f| f == name)
+                    .ok_or_else(|| internal(loc, "no such field"))?;
+                let field_ty = fields
+                    .values()
+                    .nth(k)
+                    .cloned()
+                    .ok_or_else(|| internal(loc, "field"))?;
                 self.update_field(base, ty, k, &field_ty, rest, value, loc)
             }
             (PathStep::Field(name), Type::Fn(domain, range)) if **domain == Type::Str => {
-                let key: Dynamic = z3_string(name).ok_or_else(|| unsupported(loc, "a NUL in a field name"))?.into();
+                let key: Dynamic = z3_string(name)
+                    .ok_or_else(|| unsupported(loc, "a NUL in a field name"))?
+                    .into();
                 let in_domain = self.in_domain(base, ty, &key, loc)?;
                 let map = self.field_array(ty, base, 1, loc)?;
                 let old = map.select(&key);
                 let new = self.update(&old, range, rest, value, loc)?;
                 let stored = map.store(&key, &ite(&in_domain, &new, &old, loc)?);
-                let first = self.sorts.field(ty, base, 0).ok_or_else(|| internal(loc, "function"))?;
+                let first = self
+                    .sorts
+                    .field(ty, base, 0)
+                    .ok_or_else(|| internal(loc, "function"))?;
                 Ok(self.sorts.construct(ty, &[first, stored.into()]))
             }
-            (_, other) => Err(unsupported(loc, format!("EXCEPT on a value of type {other}"))),
+            (_, other) => Err(unsupported(
+                loc,
+                format!("EXCEPT on a value of type {other}"),
+            )),
         }
     }
 
@@ -670,23 +847,44 @@ impl<'a> Encoder<'a> {
         };
         let mut fields = Vec::new();
         for i in 0..count {
-            fields.push(self.sorts.field(ty, base, i).ok_or_else(|| internal(loc, "field"))?);
+            fields.push(
+                self.sorts
+                    .field(ty, base, i)
+                    .ok_or_else(|| internal(loc, "field"))?,
+            );
         }
-        let old = fields.get(k).cloned().ok_or_else(|| internal(loc, "field"))?;
+        let old = fields
+            .get(k)
+            .cloned()
+            .ok_or_else(|| internal(loc, "field"))?;
         fields[k] = self.update(&old, field_ty, rest, value, loc)?;
         Ok(self.sorts.construct(ty, &fields))
     }
 
     /// `index \in DOMAIN f` for a function or sequence term.
-    pub(super) fn in_domain(&mut self, f: &Dynamic, ty: &Type, index: &Dynamic, loc: Loc) -> Result<Bool> {
+    pub(super) fn in_domain(
+        &mut self,
+        f: &Dynamic,
+        ty: &Type,
+        index: &Dynamic,
+        loc: Loc,
+    ) -> Result<Bool> {
         match ty {
             Type::Fn(..) => {
                 let dom = self.field_array(ty, f, 0, loc)?;
-                select(&dom, index, loc)?.as_bool().ok_or_else(|| internal(loc, "domain"))
+                select(&dom, index, loc)?
+                    .as_bool()
+                    .ok_or_else(|| internal(loc, "domain"))
             }
             Type::Seq(_) => {
-                let len = self.sorts.field(ty, f, 0).and_then(|l| l.as_int()).ok_or_else(|| internal(loc, "len"))?;
-                let index = index.as_int().ok_or_else(|| internal(loc, "sequence index"))?;
+                let len = self
+                    .sorts
+                    .field(ty, f, 0)
+                    .and_then(|l| l.as_int())
+                    .ok_or_else(|| internal(loc, "len"))?;
+                let index = index
+                    .as_int()
+                    .ok_or_else(|| internal(loc, "sequence index"))?;
                 Ok(index.ge(Int::from_i64(1)) & index.le(&len))
             }
             other => Err(internal(loc, format!("domain of type {other}"))),
@@ -694,13 +892,23 @@ impl<'a> Encoder<'a> {
     }
 
     /// `[x \in S |-> body]` (several binders: a function of tuples).
-    fn fn_cons(&mut self, expr: &Expr, binders: &[crate::ir::Binder], body: &Expr) -> Result<Dynamic> {
+    fn fn_cons(
+        &mut self,
+        expr: &Expr,
+        binders: &[crate::ir::Binder],
+        body: &Expr,
+    ) -> Result<Dynamic> {
         let loc = expr.loc;
         let ty = self.ty(expr)?;
         let (domain_ty, range_ty) = match &ty {
             Type::Fn(a, b) => ((**a).clone(), (**b).clone()),
             Type::Seq(elem) => (Type::Int, (**elem).clone()),
-            other => return Err(internal(loc, format!("a function constructor of type {other}"))),
+            other => {
+                return Err(internal(
+                    loc,
+                    format!("a function constructor of type {other}"),
+                ))
+            }
         };
         if let Type::Seq(_) = ty {
             return self.seq_cons(&ty, binders, body, &range_ty, loc);
@@ -710,7 +918,8 @@ impl<'a> Encoder<'a> {
         if let [binder] = binders {
             if let Some(elements) = self.finite_elements(&binder.set)? {
                 if elements.unguarded() {
-                    let mut dom = Array::const_array(&self.sorts.sort(&domain_ty), &Bool::from_bool(false));
+                    let mut dom =
+                        Array::const_array(&self.sorts.sort(&domain_ty), &Bool::from_bool(false));
                     let mut map = Array::const_array(&self.sorts.sort(&domain_ty), &default);
                     for (_, element) in elements.items {
                         let mark = self.bind(&binder.pattern, &element, &domain_ty, loc)?;
@@ -734,7 +943,10 @@ impl<'a> Encoder<'a> {
                 me.bind(&binder.pattern, &x, &domain_ty, loc)?;
             } else {
                 for (i, binder) in binders.iter().enumerate() {
-                    let part = me.sorts.field(&domain_ty, &x, i).ok_or_else(|| internal(loc, "tuple domain"))?;
+                    let part = me
+                        .sorts
+                        .field(&domain_ty, &x, i)
+                        .ok_or_else(|| internal(loc, "tuple domain"))?;
                     member.push(me.member(&part, &binder.set, Polarity::Mixed)?);
                     let part_ty = match &domain_ty {
                         Type::Tuple(items) => items.get(i).cloned(),
@@ -746,7 +958,7 @@ impl<'a> Encoder<'a> {
             }
             let value = me.term(body);
             me.env.truncate(mark);
-            let member = Bool::and(&member);
+            let member = all(&member);
             let map = ite(&member, &value?, &default, loc)?;
             Ok((member, map))
         })?;
@@ -768,10 +980,16 @@ impl<'a> Encoder<'a> {
             return Err(unsupported(loc, "a sequence built over several binders"));
         };
         let ExprKind::Apply(Op::Range, bounds) = &*binder.set.kind else {
-            return Err(unsupported(loc, "a sequence built over a set other than `1..n`"));
+            return Err(unsupported(
+                loc,
+                "a sequence built over a set other than `1..n`",
+            ));
         };
         if bounds.len() != 2 || literal_int(&bounds[0]) != Some(1) {
-            return Err(unsupported(loc, "a sequence built over a set other than `1..n`"));
+            return Err(unsupported(
+                loc,
+                "a sequence built over a set other than `1..n`",
+            ));
         }
         let upper = self.term_int(&bounds[1])?;
         let len = upper.ge(Int::from_i64(0)).ite(&upper, &Int::from_i64(0));
@@ -825,9 +1043,12 @@ impl<'a> Encoder<'a> {
         let arg_refs: Vec<&dyn Ast> = args.iter().map(|a| a as &dyn Ast).collect();
         let chosen = function.apply(&arg_refs);
         // Axiom: (\E x \in S : P(x)) => chosen \in S /\ P(chosen).
-        let some = self.quantify(Quantifier::Exists, std::slice::from_ref(binder), Polarity::Mixed, &mut |me, _| {
-            me.formula(body, Polarity::Mixed)
-        })?;
+        let some = self.quantify(
+            Quantifier::Exists,
+            std::slice::from_ref(binder),
+            Polarity::Mixed,
+            &mut |me, _| me.formula(body, Polarity::Mixed),
+        )?;
         let member = self.member(&chosen, &binder.set, Polarity::Mixed)?;
         let mark = self.bind(&binder.pattern, &chosen, &ty, loc)?;
         let satisfies = self.formula(body, Polarity::Mixed);
@@ -847,10 +1068,12 @@ impl<'a> Encoder<'a> {
         match (value, ty) {
             (Value::Bool(b), Type::Bool) => Ok(Bool::from_bool(*b).into()),
             (Value::Int(n), Type::Int) => Ok(Int::from_i64(*n).into()),
-            (Value::Str(s), Type::Str) => {
-                z3_string(s).map(Dynamic::from).ok_or_else(|| unsupported(loc, "a string with a NUL byte"))
+            (Value::Str(s), Type::Str) => z3_string(s)
+                .map(Dynamic::from)
+                .ok_or_else(|| unsupported(loc, "a string with a NUL byte")),
+            (Value::ModelValue(name), Type::ModelValue) => {
+                self.sorts.model_value(name).ok_or_else(mismatch)
             }
-            (Value::ModelValue(name), Type::ModelValue) => self.sorts.model_value(name).ok_or_else(mismatch),
             (Value::Set(items), Type::Set(elem)) => {
                 let mut set = Array::const_array(&self.sorts.sort(elem), &Bool::from_bool(false));
                 for item in items {
@@ -860,7 +1083,8 @@ impl<'a> Encoder<'a> {
             }
             (Value::Fn(map), Type::Fn(a, b)) => {
                 let mut dom = Array::const_array(&self.sorts.sort(a), &Bool::from_bool(false));
-                let mut array = Array::const_array(&self.sorts.sort(a), &self.sorts.default_value(b));
+                let mut array =
+                    Array::const_array(&self.sorts.sort(a), &self.sorts.default_value(b));
                 for (key, item) in map {
                     let key = self.value_term(key, a, loc)?;
                     dom = dom.store(&key, &Bool::from_bool(true));
@@ -880,7 +1104,10 @@ impl<'a> Encoder<'a> {
                 Ok(self.sorts.construct(ty, &terms))
             }
             (Value::Fn(_), Type::Tuple(items_ty)) => {
-                let items = value.as_sequence().filter(|items| items.len() == items_ty.len()).ok_or_else(mismatch)?;
+                let items = value
+                    .as_sequence()
+                    .filter(|items| items.len() == items_ty.len())
+                    .ok_or_else(mismatch)?;
                 let mut terms = Vec::new();
                 for (item, item_ty) in items.iter().zip(items_ty) {
                     terms.push(self.value_term(item, item_ty, loc)?);
@@ -917,11 +1144,19 @@ impl<'a> Encoder<'a> {
                 let default = self.sorts.default_value(b);
                 let (a, b) = ((**a).clone(), (**b).clone());
                 self.for_all_of_type(&a, &mut |me, x| {
-                    let inside = dom.select(x).as_bool().unwrap_or_else(|| Bool::from_bool(false));
+                    let inside = dom
+                        .select(x)
+                        .as_bool()
+                        .unwrap_or_else(|| Bool::from_bool(false));
                     let value = map.select(x);
-                    let outside = value.safe_eq(&default).unwrap_or_else(|_| Bool::from_bool(false));
+                    let outside = value
+                        .safe_eq(&default)
+                        .unwrap_or_else(|_| Bool::from_bool(false));
                     let nested = me.well_formed(&value, &b);
-                    (inside.not().implies(outside) & inside.implies(nested), vec![value])
+                    (
+                        inside.not().implies(outside) & inside.implies(nested),
+                        vec![value],
+                    )
                 })
             }
             Type::Seq(t) => {
@@ -937,9 +1172,14 @@ impl<'a> Encoder<'a> {
                     let i = i.as_int().unwrap_or_else(|| Int::from_i64(0));
                     let inside = i.ge(Int::from_i64(1)) & i.le(&len);
                     let value = elems.select(&i);
-                    let outside = value.safe_eq(&default).unwrap_or_else(|_| Bool::from_bool(false));
+                    let outside = value
+                        .safe_eq(&default)
+                        .unwrap_or_else(|_| Bool::from_bool(false));
                     let nested = me.well_formed(&value, &t);
-                    (inside.not().implies(outside) & inside.implies(nested), vec![value])
+                    (
+                        inside.not().implies(outside) & inside.implies(nested),
+                        vec![value],
+                    )
                 });
                 len.ge(Int::from_i64(0)) & body
             }
@@ -949,8 +1189,14 @@ impl<'a> Encoder<'a> {
                 };
                 let elem = (**elem).clone();
                 self.for_all_of_type(&elem, &mut |me, x| {
-                    let inside = set.select(x).as_bool().unwrap_or_else(|| Bool::from_bool(false));
-                    (inside.implies(me.well_formed(x, &elem)), vec![set.select(x)])
+                    let inside = set
+                        .select(x)
+                        .as_bool()
+                        .unwrap_or_else(|| Bool::from_bool(false));
+                    (
+                        inside.implies(me.well_formed(x, &elem)),
+                        vec![set.select(x)],
+                    )
                 })
             }
             Type::Record(fields) => {
@@ -969,7 +1215,7 @@ impl<'a> Encoder<'a> {
                 parts.push(self.well_formed(&field, field_ty));
             }
         }
-        Bool::and(&parts)
+        all(&parts)
     }
 
     /// `\A x : body(x)` over all values of a type: a conjunction over a small universe, a Z3
@@ -981,7 +1227,7 @@ impl<'a> Encoder<'a> {
     ) -> Bool {
         if let Some(universe) = self.sorts.universe(ty, EXPANSION_LIMIT) {
             let parts: Vec<Bool> = universe.iter().map(|x| body(self, x).0).collect();
-            return Bool::and(&parts);
+            return all(&parts);
         }
         let sort = self.sorts.sort(ty);
         let x = self.fresh_const("w", &sort);
@@ -1006,21 +1252,36 @@ pub(super) fn needs_normalising(ty: &Type) -> bool {
 /// `IF cond THEN a ELSE b` for terms of one sort.
 pub(super) fn ite(cond: &Bool, a: &Dynamic, b: &Dynamic, loc: Loc) -> Result<Dynamic> {
     if a.get_sort() != b.get_sort() {
-        return Err(internal(loc, format!("branches of sorts {} and {}", a.get_sort(), b.get_sort())));
+        return Err(internal(
+            loc,
+            format!("branches of sorts {} and {}", a.get_sort(), b.get_sort()),
+        ));
     }
     Ok(cond.ite(a, b))
 }
 
 /// `a = b` for terms of one sort.
 pub(super) fn equal(a: &Dynamic, b: &Dynamic, loc: Loc) -> Result<Bool> {
-    a.safe_eq(b).map_err(|_| internal(loc, format!("comparing sorts {} and {}", a.get_sort(), b.get_sort())))
+    a.safe_eq(b).map_err(|_| {
+        internal(
+            loc,
+            format!("comparing sorts {} and {}", a.get_sort(), b.get_sort()),
+        )
+    })
 }
 
 /// `array[index]`, checking the index sort.
 pub(super) fn select(array: &Array, index: &Dynamic, loc: Loc) -> Result<Dynamic> {
     match array.get_sort().array_domain() {
         Some(domain) if domain == index.get_sort() => Ok(array.select(index)),
-        _ => Err(internal(loc, format!("indexing an array of sort {} with a {}", array.get_sort(), index.get_sort()))),
+        _ => Err(internal(
+            loc,
+            format!(
+                "indexing an array of sort {} with a {}",
+                array.get_sort(),
+                index.get_sort()
+            ),
+        )),
     }
 }
 
@@ -1032,7 +1293,11 @@ pub(super) fn literal_int(expr: &Expr) -> Option<i64> {
 }
 
 fn plain(kind: ExprKind, loc: Loc) -> Expr {
-    Expr { id: crate::ir::ExprId(usize::MAX), loc, kind: Box::new(kind) }
+    Expr {
+        id: crate::ir::ExprId(usize::MAX),
+        loc,
+        kind: Box::new(kind),
+    }
 }
 
 /// Every model value the spec mentions: in constants' values and in literals.
@@ -1069,7 +1334,8 @@ fn collect_in_expr(expr: &mut Expr, names: &mut BTreeSet<String>) {
     if let ExprKind::Lit(value) = &*expr.kind {
         collect_model_values(value, names);
     }
-    expr.kind.for_each_child_mut(&mut |child| collect_in_expr(child, names));
+    expr.kind
+        .for_each_child_mut(&mut |child| collect_in_expr(child, names));
 }
 
 fn collect_model_values(value: &Value, names: &mut BTreeSet<String>) {
@@ -1085,5 +1351,53 @@ fn collect_model_values(value: &Value, names: &mut BTreeSet<String>) {
             }
         }
         Value::Bool(_) | Value::Int(_) | Value::Str(_) => {}
+    }
+}
+
+/// The conjuncts `x' = e` at the top of an action's conjunction, as (variable, e).
+fn top_level_assignments(body: &Expr) -> Vec<(usize, &Expr)> {
+    match &*body.kind {
+        ExprKind::Apply(Op::And, conjuncts) => {
+            conjuncts.iter().flat_map(top_level_assignments).collect()
+        }
+        ExprKind::Apply(Op::Eq, sides) => match (sides.first().map(|s| &*s.kind), sides.get(1)) {
+            (Some(ExprKind::Primed(VarId(v))), Some(value)) => vec![(*v, value)],
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// Whether an expression mentions a primed variable.
+fn mentions_primed(expr: &Expr) -> bool {
+    fn walk(expr: &mut Expr, found: &mut bool) {
+        if matches!(&*expr.kind, ExprKind::Primed(_)) {
+            *found = true;
+        }
+        if !*found {
+            expr.kind
+                .for_each_child_mut(&mut |child| walk(child, found));
+        }
+    }
+    let mut found = false;
+    walk(&mut expr.clone(), &mut found);
+    found
+}
+
+/// The conjunction of `parts` (`TRUE` for none: Z3 prints an empty `and` as invalid SMT-LIB).
+pub fn all(parts: &[Bool]) -> Bool {
+    match parts {
+        [] => Bool::from_bool(true),
+        [one] => one.clone(),
+        _ => Bool::and(parts),
+    }
+}
+
+/// The disjunction of `parts` (`FALSE` for none).
+pub fn any(parts: &[Bool]) -> Bool {
+    match parts {
+        [] => Bool::from_bool(false),
+        [one] => one.clone(),
+        _ => Bool::or(parts),
     }
 }

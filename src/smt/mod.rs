@@ -20,7 +20,7 @@ mod sets;
 mod sorts;
 
 pub use decode::DecodeResult;
-pub use encode::{EncodedAction, Encoder, Polarity, Result};
+pub use encode::{all, any, EncodedAction, Encoder, Polarity, Result};
 
 use crate::diag::{Diagnostic, Kind};
 use crate::ir::{Loc, Spec};
@@ -50,8 +50,12 @@ impl Encoder<'_> {
             selectors.push(selector);
             params.push(encoded.params);
         }
-        implications.push(Bool::or(&selectors));
-        Ok(Transition { formula: Bool::and(&implications), selectors, params })
+        implications.push(any(&selectors));
+        Ok(Transition {
+            formula: all(&implications),
+            selectors,
+            params,
+        })
     }
 }
 
@@ -69,23 +73,34 @@ pub fn smtlib(spec: &Spec, types: &Types, depth: usize) -> std::result::Result<S
             solver.assert(encoder.transition(step)?.formula);
             solver.assert(encoder.state_well_formed(step + 1));
         }
-        let violations =
-            spec.invariants.iter().map(|inv| encoder.violated(&inv.expr, depth)).collect::<Result<Vec<_>>>()?;
-        solver.assert(Bool::or(&violations));
+        let violations = spec
+            .invariants
+            .iter()
+            .map(|inv| encoder.violated(&inv.expr, depth))
+            .collect::<Result<Vec<_>>>()?;
+        solver.assert(any(&violations));
         Ok(solver.to_smt2())
     })
 }
 
 /// A construct the encoding does not support (exit code 75).
 pub(crate) fn unsupported(loc: Loc, what: impl std::fmt::Display) -> Diagnostic {
-    Diagnostic::new(Kind::Unsupported, "E0400", format!("{what} is not supported by the SMT encoding"))
-        .at(loc.file, loc.span, "not supported")
+    Diagnostic::new(
+        Kind::Unsupported,
+        "E0400",
+        format!("{what} is not supported by the SMT encoding"),
+    )
+    .at(loc.file, loc.span, "not supported")
 }
 
 /// An inconsistency between the IR, its types and the encoding: a bug in smtcheck.
 pub(crate) fn internal(loc: Loc, what: impl std::fmt::Display) -> Diagnostic {
-    Diagnostic::new(Kind::Other, "E0900", format!("internal error in the SMT encoding: {what}"))
-        .at(loc.file, loc.span, "while encoding this")
+    Diagnostic::new(
+        Kind::Other,
+        "E0900",
+        format!("internal error in the SMT encoding: {what}"),
+    )
+    .at(loc.file, loc.span, "while encoding this")
 }
 
 #[cfg(test)]

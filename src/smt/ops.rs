@@ -11,9 +11,17 @@ impl Encoder<'_> {
     pub(super) fn apply(&mut self, op: Op, args: &[Expr], expr: &Expr) -> Result<Dynamic> {
         let loc = expr.loc;
         match (op, args) {
-            (Op::And | Op::Or | Op::Not | Op::Implies | Op::Equiv | Op::In | Op::NotIn | Op::Subseteq, _) => {
-                Ok(self.formula(expr, Polarity::Mixed)?.into())
-            }
+            (
+                Op::And
+                | Op::Or
+                | Op::Not
+                | Op::Implies
+                | Op::Equiv
+                | Op::In
+                | Op::NotIn
+                | Op::Subseteq,
+                _,
+            ) => Ok(self.formula(expr, Polarity::Mixed)?.into()),
             (Op::Eq, [a, b]) => {
                 let (a, b) = (self.term(a)?, self.term(b)?);
                 Ok(equal(&a, &b, loc)?.into())
@@ -24,7 +32,10 @@ impl Encoder<'_> {
             }
             (Op::Neg, [a]) => Ok(self.term_int(a)?.unary_minus().into()),
             (Op::Add | Op::Sub | Op::Mul, _) if !args.is_empty() => {
-                let terms = args.iter().map(|a| self.term_int(a)).collect::<Result<Vec<_>>>()?;
+                let terms = args
+                    .iter()
+                    .map(|a| self.term_int(a))
+                    .collect::<Result<Vec<_>>>()?;
                 Ok(match op {
                     Op::Add => Int::add(&terms),
                     Op::Sub => Int::sub(&terms),
@@ -34,10 +45,18 @@ impl Encoder<'_> {
             }
             (Op::Div | Op::Mod, [a, b]) => {
                 if literal_int(b).is_some_and(|d| d <= 0) {
-                    return Err(unsupported(b.loc, "`\\div` or `%` by a divisor that is not positive"));
+                    return Err(unsupported(
+                        b.loc,
+                        "`\\div` or `%` by a divisor that is not positive",
+                    ));
                 }
                 let (a, b) = (self.term_int(a)?, self.term_int(b)?);
-                Ok(if op == Op::Div { a.div(&b) } else { a.modulo(&b) }.into())
+                Ok(if op == Op::Div {
+                    a.div(&b)
+                } else {
+                    a.modulo(&b)
+                }
+                .into())
             }
             (Op::Pow, [base, exponent]) => self.power(base, exponent, loc),
             (Op::Lt | Op::Le | Op::Gt | Op::Ge, [a, b]) => {
@@ -50,14 +69,26 @@ impl Encoder<'_> {
                 }
                 .into())
             }
-            (Op::Range | Op::Union | Op::Intersect | Op::SetMinus | Op::Powerset | Op::BigUnion | Op::SeqSet, _)
+            (
+                Op::Range
+                | Op::Union
+                | Op::Intersect
+                | Op::SetMinus
+                | Op::Powerset
+                | Op::BigUnion
+                | Op::SeqSet,
+                _,
+            )
             | (Op::Domain, _) => Ok(self.set_term(expr)?.into()),
             (Op::Cardinality, [set]) => Ok(self.cardinality(set, loc)?.into()),
             (Op::IsFiniteSet, [set]) => Ok(self.is_finite_set(set, loc)?.into()),
             (Op::SingletonFn, [key, value]) => {
                 let ty = self.ty(expr)?;
                 let Type::Fn(a, b) = &ty else {
-                    return Err(unsupported(loc, format!("`:>` building a value of type {ty}")));
+                    return Err(unsupported(
+                        loc,
+                        format!("`:>` building a value of type {ty}"),
+                    ));
                 };
                 let (key, value) = (self.term(key)?, self.term(value)?);
                 let dom = Array::const_array(&self.sorts.sort(a), &Bool::from_bool(false));
@@ -69,7 +100,9 @@ impl Encoder<'_> {
             (Op::FnMerge, [f, g]) => self.merge(expr, f, g),
             (Op::Len, [s]) => {
                 let (ty, s) = self.sequence(s)?;
-                self.sorts.field(&ty, &s, 0).ok_or_else(|| internal(loc, "sequence length"))
+                self.sorts
+                    .field(&ty, &s, 0)
+                    .ok_or_else(|| internal(loc, "sequence length"))
             }
             (Op::Head, [s]) => {
                 let (ty, s) = self.sequence(s)?;
@@ -87,8 +120,12 @@ impl Encoder<'_> {
             (Op::Tail, [s]) => {
                 let (ty, s) = self.sequence(s)?;
                 let (len, elems) = self.seq_parts(&ty, &s, loc)?;
-                let new_len = len.gt(Int::from_i64(0)).ite(&(len.clone() - Int::from_i64(1)), &Int::from_i64(0));
-                self.seq_from(&ty, new_len, loc, &mut |i| Ok(elems.select(&(i.clone() + Int::from_i64(1)))))
+                let new_len = len
+                    .gt(Int::from_i64(0))
+                    .ite(&(len.clone() - Int::from_i64(1)), &Int::from_i64(0));
+                self.seq_from(&ty, new_len, loc, &mut |i| {
+                    Ok(elems.select(&(i.clone() + Int::from_i64(1))))
+                })
             }
             (Op::Concat, [s, t]) => {
                 let (ty, s) = self.sequence(s)?;
@@ -111,9 +148,14 @@ impl Encoder<'_> {
                 let size = n.clone() - m.clone() + Int::from_i64(1);
                 let new_len = n.ge(&m).ite(&size, &Int::from_i64(0));
                 let offset = m - Int::from_i64(1);
-                self.seq_from(&ty, new_len, loc, &mut |i| Ok(elems.select(&(i.clone() + offset.clone()))))
+                self.seq_from(&ty, new_len, loc, &mut |i| {
+                    Ok(elems.select(&(i.clone() + offset.clone())))
+                })
             }
-            _ => Err(internal(loc, format!("`{op:?}` applied to {} arguments", args.len()))),
+            _ => Err(internal(
+                loc,
+                format!("`{op:?}` applied to {} arguments", args.len()),
+            )),
         }
     }
 
@@ -129,7 +171,10 @@ impl Encoder<'_> {
                 }
                 Ok(Int::mul(&factors).into())
             }
-            _ => Err(unsupported(loc, "`^` with an exponent that is not a constant between 0 and 64")),
+            _ => Err(unsupported(
+                loc,
+                "`^` with an exponent that is not a constant between 0 and 64",
+            )),
         }
     }
 
@@ -138,15 +183,30 @@ impl Encoder<'_> {
         let loc = expr.loc;
         let ty = self.ty(expr)?;
         let Type::Fn(a, _) = &ty else {
-            return Err(unsupported(loc, format!("`@@` building a value of type {ty}")));
+            return Err(unsupported(
+                loc,
+                format!("`@@` building a value of type {ty}"),
+            ));
         };
         let (f, g) = (self.term(f)?, self.term(g)?);
-        let (f_dom, f_map) = (self.field_array(&ty, &f, 0, loc)?, self.field_array(&ty, &f, 1, loc)?);
-        let (g_dom, g_map) = (self.field_array(&ty, &g, 0, loc)?, self.field_array(&ty, &g, 1, loc)?);
+        let (f_dom, f_map) = (
+            self.field_array(&ty, &f, 0, loc)?,
+            self.field_array(&ty, &f, 1, loc)?,
+        );
+        let (g_dom, g_map) = (
+            self.field_array(&ty, &g, 0, loc)?,
+            self.field_array(&ty, &g, 1, loc)?,
+        );
         let sort = self.sorts.sort(a);
         let x = self.fresh_const("x", &sort);
-        let in_f = f_dom.select(&x).as_bool().ok_or_else(|| internal(loc, "domain"))?;
-        let in_g = g_dom.select(&x).as_bool().ok_or_else(|| internal(loc, "domain"))?;
+        let in_f = f_dom
+            .select(&x)
+            .as_bool()
+            .ok_or_else(|| internal(loc, "domain"))?;
+        let in_g = g_dom
+            .select(&x)
+            .as_bool()
+            .ok_or_else(|| internal(loc, "domain"))?;
         // Outside both domains `g`'s map already holds the default: the result stays normalised.
         let map = ite(&in_f, &f_map.select(&x), &g_map.select(&x), loc)?;
         let dom = z3::ast::lambda_const(&[&x], &Dynamic::from(in_f | in_g));
@@ -158,13 +218,20 @@ impl Encoder<'_> {
     fn sequence(&mut self, expr: &Expr) -> Result<(Type, Dynamic)> {
         let ty = self.ty(expr)?;
         if !matches!(ty, Type::Seq(_)) {
-            return Err(unsupported(expr.loc, format!("a sequence operator applied to a value of type {ty}")));
+            return Err(unsupported(
+                expr.loc,
+                format!("a sequence operator applied to a value of type {ty}"),
+            ));
         }
         Ok((ty, self.term(expr)?))
     }
 
     fn seq_parts(&mut self, ty: &Type, s: &Dynamic, loc: Loc) -> Result<(Int, Array)> {
-        let len = self.sorts.field(ty, s, 0).and_then(|l| l.as_int()).ok_or_else(|| internal(loc, "length"))?;
+        let len = self
+            .sorts
+            .field(ty, s, 0)
+            .and_then(|l| l.as_int())
+            .ok_or_else(|| internal(loc, "length"))?;
         Ok((len, self.field_array(ty, s, 1, loc)?))
     }
 

@@ -11,7 +11,9 @@
 //! * Quantifiers and `Cardinality` want the elements (`finite_elements`): a list of
 //!   (guard, element) pairs, meaning "element is in the set when guard holds".
 
-use super::encode::{equal, literal_int, select, Encoder, Polarity, Result, EXPANSION_LIMIT};
+use super::encode::{
+    all, any, equal, literal_int, select, Encoder, Polarity, Result, EXPANSION_LIMIT,
+};
 use super::{internal, unsupported};
 use crate::ir::{Binder, Expr, ExprKind, Loc, Op, Quantifier};
 use crate::types::Type;
@@ -29,7 +31,9 @@ pub(super) struct Elements {
 impl Elements {
     /// Whether every candidate is a member unconditionally.
     pub fn unguarded(&self) -> bool {
-        self.items.iter().all(|(guard, _)| guard.as_bool() == Some(true))
+        self.items
+            .iter()
+            .all(|(guard, _)| guard.as_bool() == Some(true))
     }
 }
 
@@ -58,12 +62,20 @@ impl Encoder<'_> {
         };
         let elem_ty = self.elem_type(&first.set)?;
         let name = self.pattern_name(&first.pattern);
-        self.over(q, Domain::Expr(&first.set), &elem_ty, &name, pol, first.set.loc, &mut |me, x, pol| {
-            let mark = me.bind(&first.pattern, x, &elem_ty, first.set.loc)?;
-            let inner = me.quantify(q, rest, pol, body);
-            me.env.truncate(mark);
-            inner
-        })
+        self.over(
+            q,
+            Domain::Expr(&first.set),
+            &elem_ty,
+            &name,
+            pol,
+            first.set.loc,
+            &mut |me, x, pol| {
+                let mark = me.bind(&first.pattern, x, &elem_ty, first.set.loc)?;
+                let inner = me.quantify(q, rest, pol, body);
+                me.env.truncate(mark);
+                inner
+            },
+        )
     }
 
     /// `\A x \in domain : body(x)` or `\E …`: Skolemized where the polarity allows, expanded
@@ -83,7 +95,10 @@ impl Encoder<'_> {
             Quantifier::Exists => guard & inner,
             Quantifier::Forall => guard.implies(inner),
         };
-        let skolemize = matches!((q, pol), (Quantifier::Exists, Polarity::Pos) | (Quantifier::Forall, Polarity::Neg));
+        let skolemize = matches!(
+            (q, pol),
+            (Quantifier::Exists, Polarity::Pos) | (Quantifier::Forall, Polarity::Neg)
+        );
         if skolemize {
             let constant = self.fresh_skolem(name, elem_ty);
             let member = self.contains(&domain, &constant, Polarity::Pos, loc)?;
@@ -96,8 +111,8 @@ impl Encoder<'_> {
                 parts.push(combine(guard, body(self, &element, pol)?));
             }
             return Ok(match q {
-                Quantifier::Exists => Bool::or(&parts),
-                Quantifier::Forall => Bool::and(&parts),
+                Quantifier::Exists => any(&parts),
+                Quantifier::Forall => all(&parts),
             });
         }
         let sort = self.sorts.sort(elem_ty);
@@ -113,18 +128,31 @@ impl Encoder<'_> {
         })
     }
 
-    fn contains(&mut self, domain: &Domain<'_>, x: &Dynamic, pol: Polarity, loc: Loc) -> Result<Bool> {
+    fn contains(
+        &mut self,
+        domain: &Domain<'_>,
+        x: &Dynamic,
+        pol: Polarity,
+        loc: Loc,
+    ) -> Result<Bool> {
         match domain {
             Domain::Expr(set) => self.member(x, set, pol),
             Domain::Term(array) => as_bool(select(array, x, loc)?, loc),
             Domain::Ints(lo, hi) => {
-                let x = x.as_int().ok_or_else(|| internal(loc, "an integer range over non-integers"))?;
+                let x = x
+                    .as_int()
+                    .ok_or_else(|| internal(loc, "an integer range over non-integers"))?;
                 Ok(x.ge(lo) & x.le(hi))
             }
         }
     }
 
-    fn domain_elements(&mut self, domain: &Domain<'_>, elem_ty: &Type, loc: Loc) -> Result<Option<Elements>> {
+    fn domain_elements(
+        &mut self,
+        domain: &Domain<'_>,
+        elem_ty: &Type,
+        loc: Loc,
+    ) -> Result<Option<Elements>> {
         match domain {
             Domain::Expr(set) => self.finite_elements(set),
             Domain::Term(array) => self.universe_elements(array, elem_ty, loc),
@@ -133,7 +161,12 @@ impl Encoder<'_> {
     }
 
     /// The members of an array-valued set, when its element type has a small universe.
-    fn universe_elements(&mut self, array: &Array, elem_ty: &Type, loc: Loc) -> Result<Option<Elements>> {
+    fn universe_elements(
+        &mut self,
+        array: &Array,
+        elem_ty: &Type,
+        loc: Loc,
+    ) -> Result<Option<Elements>> {
         let Some(universe) = self.sorts.universe(elem_ty, EXPANSION_LIMIT) else {
             return Ok(None);
         };
@@ -141,7 +174,10 @@ impl Encoder<'_> {
         for element in universe {
             items.push((as_bool(select(array, &element, loc)?, loc)?, element));
         }
-        Ok(Some(Elements { items, distinct: true }))
+        Ok(Some(Elements {
+            items,
+            distinct: true,
+        }))
     }
 
     // ---- Membership ----------------------------------------------------------------------
@@ -156,7 +192,7 @@ impl Encoder<'_> {
                     let item = self.term(item)?;
                     options.push(equal(x, &item, loc)?);
                 }
-                Ok(Bool::or(&options))
+                Ok(any(&options))
             }
             ExprKind::Lit(Value::Set(items)) if items.len() <= EXPANSION_LIMIT => {
                 let elem_ty = self.elem_type(set)?;
@@ -165,9 +201,11 @@ impl Encoder<'_> {
                     let item = self.value_term(item, &elem_ty, loc)?;
                     options.push(equal(x, &item, loc)?);
                 }
-                Ok(Bool::or(&options))
+                Ok(any(&options))
             }
-            ExprKind::InfiniteSet(crate::ir::InfiniteSet::Nat) => Ok(as_int(x, loc)?.ge(Int::from_i64(0))),
+            ExprKind::InfiniteSet(crate::ir::InfiniteSet::Nat) => {
+                Ok(as_int(x, loc)?.ge(Int::from_i64(0)))
+            }
             ExprKind::InfiniteSet(_) => Ok(Bool::from_bool(true)),
             ExprKind::SetFilter(binder, predicate) => {
                 let elem_ty = self.elem_type(&binder.set)?;
@@ -192,11 +230,15 @@ impl Encoder<'_> {
                 let mut parts = Vec::new();
                 for (name, field_set) in fields {
                     let index = field_types.keys().position(|f| f == name);
-                    let index = index.ok_or_else(|| internal(loc, format!("record has no field `{name}`")))?;
-                    let field = self.sorts.field(&ty, x, index).ok_or_else(|| internal(loc, "field"))?;
+                    let index = index
+                        .ok_or_else(|| internal(loc, format!("record has no field `{name}`")))?;
+                    let field = self
+                        .sorts
+                        .field(&ty, x, index)
+                        .ok_or_else(|| internal(loc, "field"))?;
                     parts.push(self.member(&field, field_set, pol)?);
                 }
-                Ok(Bool::and(&parts))
+                Ok(all(&parts))
             }
             ExprKind::Times(sets) => {
                 let ty = self.elem_type(set)?;
@@ -210,7 +252,8 @@ impl Encoder<'_> {
                         }
                         _ => None,
                     };
-                    let item = item.ok_or_else(|| internal(loc, format!("a product of type {ty}")))?;
+                    let item =
+                        item.ok_or_else(|| internal(loc, format!("a product of type {ty}")))?;
                     parts.push(self.member(&item, component, pol)?);
                 }
                 if let Type::Seq(_) = &ty {
@@ -218,7 +261,7 @@ impl Encoder<'_> {
                     let len = len.ok_or_else(|| internal(loc, "sequence length"))?;
                     parts.push(len.eq(Int::from_i64(sets.len() as i64)));
                 }
-                Ok(Bool::and(&parts))
+                Ok(all(&parts))
             }
             ExprKind::Apply(op, args) => match (op, args.as_slice()) {
                 (Op::Range, [lo, hi]) => {
@@ -226,27 +269,53 @@ impl Encoder<'_> {
                     Ok(x.ge(self.term_int(lo)?) & x.le(self.term_int(hi)?))
                 }
                 (Op::Union, _) => {
-                    let parts = args.iter().map(|a| self.member(x, a, pol)).collect::<Result<Vec<_>>>()?;
-                    Ok(Bool::or(&parts))
+                    let parts = args
+                        .iter()
+                        .map(|a| self.member(x, a, pol))
+                        .collect::<Result<Vec<_>>>()?;
+                    Ok(any(&parts))
                 }
                 (Op::Intersect, _) => {
-                    let parts = args.iter().map(|a| self.member(x, a, pol)).collect::<Result<Vec<_>>>()?;
-                    Ok(Bool::and(&parts))
+                    let parts = args
+                        .iter()
+                        .map(|a| self.member(x, a, pol))
+                        .collect::<Result<Vec<_>>>()?;
+                    Ok(all(&parts))
                 }
-                (Op::SetMinus, [a, b]) => Ok(self.member(x, a, pol)? & self.member(x, b, pol.flip())?.not()),
+                (Op::SetMinus, [a, b]) => {
+                    Ok(self.member(x, a, pol)? & self.member(x, b, pol.flip())?.not())
+                }
                 (Op::Powerset, [base]) => {
                     let elem_ty = self.elem_type(base)?;
-                    let subset = x.as_array().ok_or_else(|| internal(loc, "SUBSET of a non-set"))?;
-                    self.over(Quantifier::Forall, Domain::Term(subset), &elem_ty, "s", pol, loc, &mut |me, y, pol| {
-                        me.member(y, base, pol)
-                    })
+                    let subset = x
+                        .as_array()
+                        .ok_or_else(|| internal(loc, "SUBSET of a non-set"))?;
+                    self.over(
+                        Quantifier::Forall,
+                        Domain::Term(subset),
+                        &elem_ty,
+                        "s",
+                        pol,
+                        loc,
+                        &mut |me, y, pol| me.member(y, base, pol),
+                    )
                 }
                 (Op::BigUnion, [family]) => {
                     let inner_ty = self.elem_type(family)?;
-                    self.over(Quantifier::Exists, Domain::Expr(family), &inner_ty, "s", pol, loc, &mut |_, s, _| {
-                        let s = s.as_array().ok_or_else(|| internal(loc, "UNION of a non-set"))?;
-                        as_bool(select(&s, x, loc)?, loc)
-                    })
+                    self.over(
+                        Quantifier::Exists,
+                        Domain::Expr(family),
+                        &inner_ty,
+                        "s",
+                        pol,
+                        loc,
+                        &mut |_, s, _| {
+                            let s = s
+                                .as_array()
+                                .ok_or_else(|| internal(loc, "UNION of a non-set"))?;
+                            as_bool(select(&s, x, loc)?, loc)
+                        },
+                    )
                 }
                 (Op::SeqSet, [base]) => {
                     let ty = self.elem_type(set)?;
@@ -254,9 +323,15 @@ impl Encoder<'_> {
                     let len = len.ok_or_else(|| internal(loc, "Seq(S) of a non-sequence"))?;
                     let elems = self.field_array(&ty, x, 1, loc)?;
                     let domain = Domain::Ints(Int::from_i64(1), len);
-                    self.over(Quantifier::Forall, domain, &Type::Int, "i", pol, loc, &mut |me, i, pol| {
-                        me.member(&elems.select(i), base, pol)
-                    })
+                    self.over(
+                        Quantifier::Forall,
+                        domain,
+                        &Type::Int,
+                        "i",
+                        pol,
+                        loc,
+                        &mut |me, i, pol| me.member(&elems.select(i), base, pol),
+                    )
                 }
                 (Op::Domain, [f]) => {
                     let ty = self.ty(f)?;
@@ -280,7 +355,14 @@ impl Encoder<'_> {
     }
 
     /// `f \in [S -> T]`: `DOMAIN f = S /\ \A x \in S : f[x] \in T`.
-    fn member_fn_set(&mut self, f: &Dynamic, set: &Expr, domain: &Expr, range: &Expr, pol: Polarity) -> Result<Bool> {
+    fn member_fn_set(
+        &mut self,
+        f: &Dynamic,
+        set: &Expr,
+        domain: &Expr,
+        range: &Expr,
+        pol: Polarity,
+    ) -> Result<Bool> {
         let loc = set.loc;
         let ty = self.elem_type(set)?;
         match &ty {
@@ -290,30 +372,51 @@ impl Encoder<'_> {
                 let map = self.field_array(&ty, f, 1, loc)?;
                 let domain_term = self.set_term(domain)?;
                 let same_domain = equal(&dom.clone().into(), &domain_term.into(), loc)?;
-                let values = self.over(Quantifier::Forall, Domain::Expr(domain), &a, "x", pol, loc, &mut |me, x, pol| {
-                    me.member(&map.select(x), range, pol)
-                })?;
+                let values = self.over(
+                    Quantifier::Forall,
+                    Domain::Expr(domain),
+                    &a,
+                    "x",
+                    pol,
+                    loc,
+                    &mut |me, x, pol| me.member(&map.select(x), range, pol),
+                )?;
                 Ok(same_domain & values)
             }
             Type::Seq(_) => {
                 // `[1..n -> T]` holds sequences of length n.
                 let ExprKind::Apply(Op::Range, bounds) = &*domain.kind else {
-                    return Err(unsupported(loc, "a set of sequences over a domain other than `1..n`"));
+                    return Err(unsupported(
+                        loc,
+                        "a set of sequences over a domain other than `1..n`",
+                    ));
                 };
                 if bounds.len() != 2 || literal_int(&bounds[0]) != Some(1) {
-                    return Err(unsupported(loc, "a set of sequences over a domain other than `1..n`"));
+                    return Err(unsupported(
+                        loc,
+                        "a set of sequences over a domain other than `1..n`",
+                    ));
                 }
                 let n = self.term_int(&bounds[1])?;
                 let len = self.sorts.field(&ty, f, 0).and_then(|l| l.as_int());
                 let len = len.ok_or_else(|| internal(loc, "sequence length"))?;
                 let elems = self.field_array(&ty, f, 1, loc)?;
-                let values = self.over(Quantifier::Forall, Domain::Expr(domain), &Type::Int, "i", pol, loc, &mut |me, i, pol| {
-                    me.member(&elems.select(i), range, pol)
-                })?;
+                let values = self.over(
+                    Quantifier::Forall,
+                    Domain::Expr(domain),
+                    &Type::Int,
+                    "i",
+                    pol,
+                    loc,
+                    &mut |me, i, pol| me.member(&elems.select(i), range, pol),
+                )?;
                 let n_or_zero = n.ge(Int::from_i64(0)).ite(&n, &Int::from_i64(0));
                 Ok(len.eq(&n_or_zero) & values)
             }
-            other => Err(unsupported(loc, format!("a function set whose elements have type {other}"))),
+            other => Err(unsupported(
+                loc,
+                format!("a function set whose elements have type {other}"),
+            )),
         }
     }
 
@@ -321,9 +424,15 @@ impl Encoder<'_> {
     pub(super) fn subset(&mut self, a: &Expr, b: &Expr, pol: Polarity) -> Result<Bool> {
         let elem_ty = self.elem_type(a)?;
         if self.finite_elements(a)?.is_some() || !is_plain_set(b) {
-            return self.over(Quantifier::Forall, Domain::Expr(a), &elem_ty, "x", pol, a.loc, &mut |me, x, pol| {
-                me.member(x, b, pol)
-            });
+            return self.over(
+                Quantifier::Forall,
+                Domain::Expr(a),
+                &elem_ty,
+                "x",
+                pol,
+                a.loc,
+                &mut |me, x, pol| me.member(x, b, pol),
+            );
         }
         let (a_set, b_set) = (self.set_term(a)?, self.set_term(b)?);
         let (a_set, b_set) = (to_set(&a_set, a.loc)?, to_set(&b_set, b.loc)?);
@@ -338,7 +447,8 @@ impl Encoder<'_> {
         match &*set.kind {
             ExprKind::SetEnum(items) => {
                 let elem_ty = self.elem_type(set)?;
-                let mut array = Array::const_array(&self.sorts.sort(&elem_ty), &Bool::from_bool(false));
+                let mut array =
+                    Array::const_array(&self.sorts.sort(&elem_ty), &Bool::from_bool(false));
                 for item in items {
                     let item = self.term(item)?;
                     array = array.store(&item, &Bool::from_bool(true));
@@ -351,12 +461,22 @@ impl Encoder<'_> {
                     None => self.lambda_set(set),
                 },
                 (Op::Union | Op::Intersect, _) => {
-                    let sets = args.iter().map(|a| to_set(&self.set_term(a)?, loc)).collect::<Result<Vec<_>>>()?;
-                    let combined = if *op == Op::Union { Set::set_union(&sets) } else { Set::intersect(&sets) };
+                    let sets = args
+                        .iter()
+                        .map(|a| to_set(&self.set_term(a)?, loc))
+                        .collect::<Result<Vec<_>>>()?;
+                    let combined = if *op == Op::Union {
+                        Set::set_union(&sets)
+                    } else {
+                        Set::intersect(&sets)
+                    };
                     array_of(&combined, loc)
                 }
                 (Op::SetMinus, [a, b]) => {
-                    let (a, b) = (to_set(&self.set_term(a)?, loc)?, to_set(&self.set_term(b)?, loc)?);
+                    let (a, b) = (
+                        to_set(&self.set_term(a)?, loc)?,
+                        to_set(&self.set_term(b)?, loc)?,
+                    );
                     array_of(&a.difference(&b), loc)
                 }
                 (Op::Domain, [f]) => self.domain_term(f, loc),
@@ -382,7 +502,11 @@ impl Encoder<'_> {
         let mut array = Array::const_array(&self.sorts.sort(&elem_ty), &Bool::from_bool(false));
         for (guard, element) in elements.items {
             let old = as_bool(array.select(&element), set.loc)?;
-            let member = if guard.as_bool() == Some(true) { Bool::from_bool(true) } else { guard | old };
+            let member = if guard.as_bool() == Some(true) {
+                Bool::from_bool(true)
+            } else {
+                guard | old
+            };
             array = array.store(&element, &member);
         }
         Ok(array)
@@ -421,7 +545,8 @@ impl Encoder<'_> {
             Type::Record(fields) => {
                 let mut array = Array::const_array(&Sort::string(), &Bool::from_bool(false));
                 for name in fields.keys() {
-                    let key = super::sorts::z3_string(name).ok_or_else(|| unsupported(loc, "a NUL in a field name"))?;
+                    let key = super::sorts::z3_string(name)
+                        .ok_or_else(|| unsupported(loc, "a NUL in a field name"))?;
                     array = array.store(&key, &Bool::from_bool(true));
                 }
                 Ok(array)
@@ -445,14 +570,18 @@ impl Encoder<'_> {
                     })
                     .collect();
                 let distinct = literal.is_some_and(|values| {
-                    let unique: std::collections::BTreeSet<&Value> = values.iter().copied().collect();
+                    let unique: std::collections::BTreeSet<&Value> =
+                        values.iter().copied().collect();
                     unique.len() == values.len()
                 });
                 let mut out = Vec::new();
                 for item in items {
                     out.push((Bool::from_bool(true), self.term(item)?));
                 }
-                Ok(Some(Elements { items: out, distinct }))
+                Ok(Some(Elements {
+                    items: out,
+                    distinct,
+                }))
             }
             ExprKind::Lit(Value::Set(items)) if items.len() <= EXPANSION_LIMIT => {
                 let elem_ty = self.elem_type(set)?;
@@ -460,7 +589,10 @@ impl Encoder<'_> {
                 for item in items {
                     out.push((Bool::from_bool(true), self.value_term(item, &elem_ty, loc)?));
                 }
-                Ok(Some(Elements { items: out, distinct: true }))
+                Ok(Some(Elements {
+                    items: out,
+                    distinct: true,
+                }))
             }
             ExprKind::Apply(Op::Range, args) if args.len() == 2 => {
                 let (lo, hi) = (self.term_int(&args[0])?, self.term_int(&args[1])?);
@@ -478,15 +610,22 @@ impl Encoder<'_> {
                     self.env.truncate(mark);
                     out.push((guard & holds?, element));
                 }
-                Ok(Some(Elements { items: out, distinct: inner.distinct }))
+                Ok(Some(Elements {
+                    items: out,
+                    distinct: inner.distinct,
+                }))
             }
             ExprKind::SetMap(body, binders) => {
                 let mut out = Vec::new();
-                let finite = self.expand_bindings(binders, Bool::from_bool(true), &mut |me, guard| {
-                    out.push((guard.clone(), me.term(body)?));
-                    Ok(())
-                })?;
-                Ok(finite.then_some(Elements { items: out, distinct: false }))
+                let finite =
+                    self.expand_bindings(binders, Bool::from_bool(true), &mut |me, guard| {
+                        out.push((guard.clone(), me.term(body)?));
+                        Ok(())
+                    })?;
+                Ok(finite.then_some(Elements {
+                    items: out,
+                    distinct: false,
+                }))
             }
             ExprKind::Times(sets) => {
                 let ty = self.elem_type(set)?;
@@ -510,7 +649,10 @@ impl Encoder<'_> {
                     };
                     out.extend(part.items);
                 }
-                Ok(Some(Elements { items: out, distinct: false }))
+                Ok(Some(Elements {
+                    items: out,
+                    distinct: false,
+                }))
             }
             ExprKind::Apply(op @ (Op::Intersect | Op::SetMinus), args) if args.len() == 2 => {
                 let Some(left) = self.finite_elements(&args[0])? else {
@@ -519,10 +661,17 @@ impl Encoder<'_> {
                 let mut out = Vec::new();
                 for (guard, element) in left.items {
                     let inside = self.member(&element, &args[1], Polarity::Mixed)?;
-                    let keep = if *op == Op::Intersect { inside } else { inside.not() };
+                    let keep = if *op == Op::Intersect {
+                        inside
+                    } else {
+                        inside.not()
+                    };
                     out.push((guard & keep, element));
                 }
-                Ok(Some(Elements { items: out, distinct: left.distinct }))
+                Ok(Some(Elements {
+                    items: out,
+                    distinct: left.distinct,
+                }))
             }
             ExprKind::Apply(Op::Powerset, args) if args.len() == 1 => {
                 let Some(base) = self.finite_elements(&args[0])? else {
@@ -543,12 +692,18 @@ impl Encoder<'_> {
                     }
                     out.push((Bool::from_bool(true), subset.into()));
                 }
-                Ok(Some(Elements { items: out, distinct: true }))
+                Ok(Some(Elements {
+                    items: out,
+                    distinct: true,
+                }))
             }
             ExprKind::Apply(Op::Domain, args) if args.len() == 1 => {
                 let ty = self.ty(&args[0])?;
                 match &ty {
-                    Type::Tuple(items) => Ok(int_range(&Int::from_i64(1), &Int::from_i64(items.len() as i64))),
+                    Type::Tuple(items) => Ok(int_range(
+                        &Int::from_i64(1),
+                        &Int::from_i64(items.len() as i64),
+                    )),
                     _ => self.type_universe_elements(set),
                 }
             }
@@ -589,7 +744,10 @@ impl Encoder<'_> {
             }
             combos = next;
         }
-        let items = combos.into_iter().map(|(guard, fields)| (guard, self.sorts.construct(ty, &fields))).collect();
+        let items = combos
+            .into_iter()
+            .map(|(guard, fields)| (guard, self.sorts.construct(ty, &fields)))
+            .collect();
         Ok(Some(Elements { items, distinct }))
     }
 
@@ -640,10 +798,15 @@ impl Encoder<'_> {
 
     /// Whether `IsFiniteSet(set)` can be decided now (it holds for every supported finite set).
     pub(super) fn is_finite_set(&mut self, set: &Expr, loc: Loc) -> Result<Bool> {
-        if self.finite_elements(set)?.is_some() || matches!(&*set.kind, ExprKind::Apply(Op::Range, _)) {
+        if self.finite_elements(set)?.is_some()
+            || matches!(&*set.kind, ExprKind::Apply(Op::Range, _))
+        {
             return Ok(Bool::from_bool(true));
         }
-        Err(unsupported(loc, "`IsFiniteSet` of a set without a finite structure known before solving"))
+        Err(unsupported(
+            loc,
+            "`IsFiniteSet` of a set without a finite structure known before solving",
+        ))
     }
 }
 
@@ -652,7 +815,10 @@ fn count(elements: &Elements, loc: Loc) -> Result<Int> {
     let one = Int::from_i64(1);
     let zero = Int::from_i64(0);
     if !elements.distinct && elements.items.len() > 256 {
-        return Err(unsupported(loc, "`Cardinality` of a set of more than 256 candidate elements that may repeat"));
+        return Err(unsupported(
+            loc,
+            "`Cardinality` of a set of more than 256 candidate elements that may repeat",
+        ));
     }
     let mut terms = Vec::new();
     for (i, (guard, element)) in elements.items.iter().enumerate() {
@@ -662,7 +828,7 @@ fn count(elements: &Elements, loc: Loc) -> Result<Int> {
                 counted.push((earlier_guard.clone() & equal(earlier, element, loc)?).not());
             }
         }
-        terms.push(Bool::and(&counted).ite(&one, &zero));
+        terms.push(all(&counted).ite(&one, &zero));
     }
     if terms.is_empty() {
         return Ok(zero);
@@ -677,8 +843,13 @@ fn int_range(lo: &Int, hi: &Int) -> Option<Elements> {
     if size > EXPANSION_LIMIT as i64 {
         return None;
     }
-    let items = (lo..=hi).map(|n| (Bool::from_bool(true), Int::from_i64(n).into())).collect();
-    Some(Elements { items, distinct: true })
+    let items = (lo..=hi)
+        .map(|n| (Bool::from_bool(true), Int::from_i64(n).into()))
+        .collect();
+    Some(Elements {
+        items,
+        distinct: true,
+    })
 }
 
 /// Whether a set expression is an ordinary value (becomes an array without a lambda).
@@ -695,21 +866,40 @@ fn is_plain_set(set: &Expr) -> bool {
 }
 
 pub(super) fn as_bool(term: Dynamic, loc: Loc) -> Result<Bool> {
-    term.as_bool().ok_or_else(|| internal(loc, format!("expected a boolean, found sort {}", term.get_sort())))
+    term.as_bool().ok_or_else(|| {
+        internal(
+            loc,
+            format!("expected a boolean, found sort {}", term.get_sort()),
+        )
+    })
 }
 
 fn as_int(term: &Dynamic, loc: Loc) -> Result<Int> {
-    term.as_int().ok_or_else(|| internal(loc, format!("expected an integer, found sort {}", term.get_sort())))
+    term.as_int().ok_or_else(|| {
+        internal(
+            loc,
+            format!("expected an integer, found sort {}", term.get_sort()),
+        )
+    })
 }
 
 fn as_array(term: Dynamic, loc: Loc) -> Result<Array> {
-    term.as_array().ok_or_else(|| internal(loc, format!("expected a set, found sort {}", term.get_sort())))
+    term.as_array().ok_or_else(|| {
+        internal(
+            loc,
+            format!("expected a set, found sort {}", term.get_sort()),
+        )
+    })
 }
 
 fn to_set(array: &Array, loc: Loc) -> Result<Set> {
-    Dynamic::from_ast(array).as_set().ok_or_else(|| internal(loc, "expected a set"))
+    Dynamic::from_ast(array)
+        .as_set()
+        .ok_or_else(|| internal(loc, "expected a set"))
 }
 
 fn array_of(set: &Set, loc: Loc) -> Result<Array> {
-    Dynamic::from_ast(set).as_array().ok_or_else(|| internal(loc, "expected a set"))
+    Dynamic::from_ast(set)
+        .as_array()
+        .ok_or_else(|| internal(loc, "expected a set"))
 }

@@ -42,7 +42,8 @@ impl Sorts {
             names.push(NO_MODEL_VALUE.to_string());
         }
         let symbols: Vec<Symbol> = names.iter().map(|n| Symbol::String(n.clone())).collect();
-        let (sort, consts, _testers) = Sort::enumeration(Symbol::String("ModelValue".into()), &symbols);
+        let (sort, consts, _testers) =
+            Sort::enumeration(Symbol::String("ModelValue".into()), &symbols);
         let model_value_consts = consts.iter().map(|c| c.apply(&[])).collect();
         Sorts {
             model_values: names,
@@ -61,7 +62,10 @@ impl Sorts {
 
     /// The model values with their terms, for decoding.
     pub fn model_values(&self) -> impl Iterator<Item = (&str, &Dynamic)> {
-        self.model_values.iter().map(String::as_str).zip(self.model_value_consts.iter())
+        self.model_values
+            .iter()
+            .map(String::as_str)
+            .zip(self.model_value_consts.iter())
     }
 
     pub fn sort(&mut self, ty: &Type) -> Sort {
@@ -74,7 +78,9 @@ impl Sorts {
                 let elem = self.sort(elem);
                 Sort::array(&elem, &Sort::bool())
             }
-            Type::Fn(..) | Type::Seq(_) | Type::Record(_) | Type::Tuple(_) => self.datatype(ty).sort.clone(),
+            Type::Fn(..) | Type::Seq(_) | Type::Record(_) | Type::Tuple(_) => {
+                self.datatype(ty).sort.clone()
+            }
         }
     }
 
@@ -99,19 +105,27 @@ impl Sorts {
             Type::Seq(t) => {
                 let t = self.sort(t);
                 let name = format!("Seq{n}");
-                let fields =
-                    vec![(format!("{name}.len"), Sort::int()), (format!("{name}.elems"), Sort::array(&Sort::int(), &t))];
+                let fields = vec![
+                    (format!("{name}.len"), Sort::int()),
+                    (format!("{name}.elems"), Sort::array(&Sort::int(), &t)),
+                ];
                 (name, fields)
             }
             Type::Record(map) => {
                 let name = format!("Rec{n}");
-                let fields = map.iter().map(|(field, t)| (format!("{name}.{field}"), self.sort(t))).collect();
+                let fields = map
+                    .iter()
+                    .map(|(field, t)| (format!("{name}.{field}"), self.sort(t)))
+                    .collect();
                 (name, fields)
             }
             Type::Tuple(items) => {
                 let name = format!("Tup{n}");
-                let fields =
-                    items.iter().enumerate().map(|(i, t)| (format!("{name}._{}", i + 1), self.sort(t))).collect();
+                let fields = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (format!("{name}._{}", i + 1), self.sort(t)))
+                    .collect();
                 (name, fields)
             }
             // Not datatypes: callers only ask for the four kinds above. An empty record keeps
@@ -119,8 +133,13 @@ impl Sorts {
             _ => (format!("Rec{n}"), Vec::new()),
         };
         let constructor = format!("mk-{name}");
-        let accessors = fields.iter().map(|(f, s)| (f.as_str(), DatatypeAccessor::Sort(s.clone()))).collect();
-        let datatype = DatatypeBuilder::new(name.as_str()).variant(&constructor, accessors).finish();
+        let accessors = fields
+            .iter()
+            .map(|(f, s)| (f.as_str(), DatatypeAccessor::Sort(s.clone())))
+            .collect();
+        let datatype = DatatypeBuilder::new(name.as_str())
+            .variant(&constructor, accessors)
+            .finish();
         let datatype = Rc::new(datatype);
         self.datatypes.insert(ty.clone(), datatype.clone());
         datatype
@@ -175,8 +194,13 @@ impl Sorts {
     /// Every value of `ty`, when there are at most `limit` of them.
     pub fn universe(&mut self, ty: &Type, limit: usize) -> Option<Vec<Dynamic>> {
         match ty {
-            Type::Bool => Some(vec![Bool::from_bool(false).into(), Bool::from_bool(true).into()]),
-            Type::ModelValue => (self.model_value_consts.len() <= limit).then(|| self.model_value_consts.clone()),
+            Type::Bool => Some(vec![
+                Bool::from_bool(false).into(),
+                Bool::from_bool(true).into(),
+            ]),
+            Type::ModelValue => {
+                (self.model_value_consts.len() <= limit).then(|| self.model_value_consts.clone())
+            }
             Type::Tuple(items) => {
                 let parts: Vec<&Type> = items.iter().collect();
                 self.product_universe(ty, &parts, limit)
@@ -209,7 +233,12 @@ impl Sorts {
         }
     }
 
-    fn product_universe(&mut self, ty: &Type, parts: &[&Type], limit: usize) -> Option<Vec<Dynamic>> {
+    fn product_universe(
+        &mut self,
+        ty: &Type,
+        parts: &[&Type],
+        limit: usize,
+    ) -> Option<Vec<Dynamic>> {
         let mut combos: Vec<Vec<Dynamic>> = vec![Vec::new()];
         for part in parts {
             let values = self.universe(part, limit)?;
@@ -227,7 +256,12 @@ impl Sorts {
                 })
                 .collect();
         }
-        Some(combos.iter().map(|fields| self.construct(ty, fields)).collect())
+        Some(
+            combos
+                .iter()
+                .map(|fields| self.construct(ty, fields))
+                .collect(),
+        )
     }
 }
 

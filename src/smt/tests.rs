@@ -4,7 +4,8 @@
 use super::Encoder;
 use crate::ir::build::{nowhere, Builder};
 use crate::ir::{
-    Action, Binder, BoundId, Expr, ExprKind, Named, Op, Param, Pattern, PathStep, Quantifier, Spec, Variable,
+    Action, Binder, BoundId, Expr, ExprKind, Named, Op, Param, PathStep, Pattern, Quantifier, Spec,
+    Variable,
 };
 use crate::types::{Type, Types};
 use crate::value::Value;
@@ -20,7 +21,11 @@ pub(crate) struct Ir {
 
 impl Ir {
     pub fn new() -> Ir {
-        Ir { builder: Builder::new(), exprs: Vec::new(), bounds: Vec::new() }
+        Ir {
+            builder: Builder::new(),
+            exprs: Vec::new(),
+            bounds: Vec::new(),
+        }
     }
 
     pub fn mk(&mut self, kind: ExprKind, ty: Type) -> Expr {
@@ -41,7 +46,10 @@ impl Ir {
     }
 
     pub fn mv(&mut self, name: &str) -> Expr {
-        self.mk(ExprKind::Lit(Value::ModelValue(name.into())), Type::ModelValue)
+        self.mk(
+            ExprKind::Lit(Value::ModelValue(name.into())),
+            Type::ModelValue,
+        )
     }
 
     pub fn string(&mut self, text: &str) -> Expr {
@@ -94,18 +102,36 @@ impl Ir {
     }
 
     pub fn binder(id: BoundId, set: Expr) -> Binder {
-        Binder { pattern: Pattern::Var(id), set }
+        Binder {
+            pattern: Pattern::Var(id),
+            set,
+        }
     }
 
     /// A spec with the given variables, `Init`, actions and invariants.
-    pub fn spec(self, vars: &[(&str, Type)], init: Expr, actions: Vec<Action>, invariants: Vec<(&str, Expr)>) -> (Spec, Types) {
+    pub fn spec(
+        self,
+        vars: &[(&str, Type)],
+        init: Expr,
+        actions: Vec<Action>,
+        invariants: Vec<(&str, Expr)>,
+    ) -> (Spec, Types) {
         let spec = Spec {
             module: "Test".into(),
             constants: Vec::new(),
-            vars: vars.iter().map(|(name, _)| Variable { name: name.to_string(), loc: nowhere() }).collect(),
+            vars: vars
+                .iter()
+                .map(|(name, _)| Variable {
+                    name: name.to_string(),
+                    loc: nowhere(),
+                })
+                .collect(),
             init,
             actions,
-            invariants: invariants.into_iter().map(|(name, expr)| named(name, expr)).collect(),
+            invariants: invariants
+                .into_iter()
+                .map(|(name, expr)| named(name, expr))
+                .collect(),
             properties: Vec::new(),
             fairness: Vec::new(),
             constraints: Vec::new(),
@@ -126,11 +152,20 @@ impl Ir {
 }
 
 pub(crate) fn named(name: &str, expr: Expr) -> Named {
-    Named { name: name.into(), expr, loc: nowhere() }
+    Named {
+        name: name.into(),
+        expr,
+        loc: nowhere(),
+    }
 }
 
 pub(crate) fn action(name: &str, params: Vec<Param>, body: Expr) -> Action {
-    Action { name: name.into(), params, body, loc: nowhere() }
+    Action {
+        name: name.into(),
+        params,
+        body,
+        loc: nowhere(),
+    }
 }
 
 pub(crate) fn set_of(ty: Type) -> Type {
@@ -202,7 +237,10 @@ fn set_union_filter_and_subset() {
     let modulo = ir.op(Op::Mod, vec![xv, two], Type::Int);
     let even = ir.eq(modulo, zero);
     let range = ir.range(1, 6);
-    let filter = ir.mk(ExprKind::SetFilter(Ir::binder(x, range), even), set_of(Type::Int));
+    let filter = ir.mk(
+        ExprKind::SetFilter(Ir::binder(x, range), even),
+        set_of(Type::Int),
+    );
     let evens = ir.ints(&[2, 4, 6]);
     let filtered = ir.eq(filter, evens);
     // {1, 3} \subseteq 1..3 /\ 4 \notin 1..3
@@ -229,7 +267,10 @@ fn sets_of_integers_decode_to_their_members() {
     let mut ir = Ir::new();
     let (a, b) = (ir.ints(&[5, 1]), ir.range(7, 8));
     let union = ir.op(Op::Union, vec![a, b], set_of(Type::Int));
-    assert_eq!(value_of(ir, union, set_of(Type::Int)), int_set(&[1, 5, 7, 8]));
+    assert_eq!(
+        value_of(ir, union, set_of(Type::Int)),
+        int_set(&[1, 5, 7, 8])
+    );
 }
 
 #[test]
@@ -241,10 +282,16 @@ fn functions_apply_update_and_compare_by_value() {
     let (iv, ten) = (ir.bvar(i), ir.int(10));
     let body = ir.op(Op::Mul, vec![iv, ten], Type::Int);
     let dom = ir.ints(&[1, 2]);
-    let f = ir.mk(ExprKind::FnCons(vec![Ir::binder(i, dom)], body), f_ty.clone());
+    let f = ir.mk(
+        ExprKind::FnCons(vec![Ir::binder(i, dom)], body),
+        f_ty.clone(),
+    );
     // [f EXCEPT ![2] = 7] = (1 :> 10 @@ 2 :> 7)
     let (two, seven) = (ir.int(2), ir.int(7));
-    let updated = ir.mk(ExprKind::Except(f.clone(), vec![(vec![PathStep::Index(two)], seven)]), f_ty.clone());
+    let updated = ir.mk(
+        ExprKind::Except(f.clone(), vec![(vec![PathStep::Index(two)], seven)]),
+        f_ty.clone(),
+    );
     let (k1, v1, k2, v2) = (ir.int(1), ir.int(10), ir.int(2), ir.int(7));
     let one = ir.op(Op::SingletonFn, vec![k1, v1], f_ty.clone());
     let other = ir.op(Op::SingletonFn, vec![k2, v2], f_ty.clone());
@@ -260,7 +307,10 @@ fn functions_apply_update_and_compare_by_value() {
     let dom_ok = ir.eq(domain, expected);
     // EXCEPT outside the domain changes nothing: [f EXCEPT ![3] = 0] = f
     let (three, zero) = (ir.int(3), ir.int(0));
-    let outside = ir.mk(ExprKind::Except(f.clone(), vec![(vec![PathStep::Index(three)], zero)]), f_ty);
+    let outside = ir.mk(
+        ExprKind::Except(f.clone(), vec![(vec![PathStep::Index(three)], zero)]),
+        f_ty,
+    );
     let unchanged = ir.eq(outside, f);
     let all = ir.and(vec![same, at_two, dom_ok, unchanged]);
     assert!(valid(ir, all));
@@ -275,7 +325,10 @@ fn functions_over_model_values_decode() {
     let body = ir.eq(nv, n1);
     let (a, b) = (ir.mv("n1"), ir.mv("n2"));
     let nodes = ir.set(vec![a, b], Type::ModelValue);
-    let f = ir.mk(ExprKind::FnCons(vec![Ir::binder(n, nodes)], body), f_ty.clone());
+    let f = ir.mk(
+        ExprKind::FnCons(vec![Ir::binder(n, nodes)], body),
+        f_ty.clone(),
+    );
     let expected = Value::Fn(BTreeMap::from([
         (Value::ModelValue("n1".into()), Value::Bool(true)),
         (Value::ModelValue("n2".into()), Value::Bool(false)),
@@ -286,11 +339,20 @@ fn functions_over_model_values_decode() {
 #[test]
 fn records_build_read_update_and_decode() {
     let mut ir = Ir::new();
-    let rec_ty = Type::Record(BTreeMap::from([("a".to_string(), Type::Int), ("b".to_string(), Type::Str)]));
+    let rec_ty = Type::Record(BTreeMap::from([
+        ("a".to_string(), Type::Int),
+        ("b".to_string(), Type::Str),
+    ]));
     let (one, text) = (ir.int(1), ir.string("hi"));
-    let record = ir.mk(ExprKind::Record(vec![("b".into(), text), ("a".into(), one)]), rec_ty.clone());
+    let record = ir.mk(
+        ExprKind::Record(vec![("b".into(), text), ("a".into(), one)]),
+        rec_ty.clone(),
+    );
     let seven = ir.int(7);
-    let updated = ir.mk(ExprKind::Except(record, vec![(vec![PathStep::Field("a".into())], seven)]), rec_ty.clone());
+    let updated = ir.mk(
+        ExprKind::Except(record, vec![(vec![PathStep::Field("a".into())], seven)]),
+        rec_ty.clone(),
+    );
     let expected = Value::record([("a", Value::Int(7)), ("b", Value::Str("hi".into()))]);
     assert_eq!(value_of(ir, updated, rec_ty), expected);
 }
@@ -298,12 +360,21 @@ fn records_build_read_update_and_decode() {
 #[test]
 fn record_sets_constrain_each_field() {
     let mut ir = Ir::new();
-    let rec_ty = Type::Record(BTreeMap::from([("a".to_string(), Type::Int), ("b".to_string(), Type::Bool)]));
+    let rec_ty = Type::Record(BTreeMap::from([
+        ("a".to_string(), Type::Int),
+        ("b".to_string(), Type::Bool),
+    ]));
     let (one, t) = (ir.int(3), ir.boolean(true));
-    let record = ir.mk(ExprKind::Record(vec![("a".into(), one), ("b".into(), t)]), rec_ty.clone());
+    let record = ir.mk(
+        ExprKind::Record(vec![("a".into(), one), ("b".into(), t)]),
+        rec_ty.clone(),
+    );
     let (range, f, t) = (ir.range(1, 2), ir.boolean(false), ir.boolean(true));
     let bools = ir.set(vec![f, t], Type::Bool);
-    let records = ir.mk(ExprKind::RecordSet(vec![("a".into(), range), ("b".into(), bools)]), set_of(rec_ty));
+    let records = ir.mk(
+        ExprKind::RecordSet(vec![("a".into(), range), ("b".into(), bools)]),
+        set_of(rec_ty),
+    );
     let member = ir.op(Op::In, vec![record, records], Type::Bool);
     let not_member = ir.op(Op::Not, vec![member], Type::Bool);
     assert!(valid(ir, not_member));
@@ -321,7 +392,10 @@ fn tuples_index_and_decode() {
     let mut ir = Ir::new();
     let (one, t) = (ir.int(4), ir.boolean(true));
     let tuple = ir.mk(ExprKind::Tuple(vec![one, t]), tuple_ty.clone());
-    assert_eq!(value_of(ir, tuple, tuple_ty), Value::tuple([Value::Int(4), Value::Bool(true)]));
+    assert_eq!(
+        value_of(ir, tuple, tuple_ty),
+        Value::tuple([Value::Int(4), Value::Bool(true)])
+    );
 }
 
 #[test]
@@ -350,7 +424,10 @@ fn sequences_append_tail_and_decode() {
     let s = ir.mk(ExprKind::Tuple(vec![a, b]), seq_ty.clone());
     let t = ir.mk(ExprKind::Tuple(vec![]), seq_ty.clone());
     let concat = ir.op(Op::Concat, vec![t, s], seq_ty.clone());
-    assert_eq!(value_of(ir, concat, seq_ty), Value::tuple([Value::Int(5), Value::Int(6)]));
+    assert_eq!(
+        value_of(ir, concat, seq_ty),
+        Value::tuple([Value::Int(5), Value::Int(6)])
+    );
 }
 
 #[test]
@@ -392,7 +469,10 @@ fn cardinality_counts_distinct_elements() {
     let modulo = ir.op(Op::Mod, vec![xv, three], Type::Int);
     let divisible = ir.eq(modulo, zero);
     let range = ir.range(1, 10);
-    let filter = ir.mk(ExprKind::SetFilter(Ir::binder(x, range), divisible), set_of(Type::Int));
+    let filter = ir.mk(
+        ExprKind::SetFilter(Ir::binder(x, range), divisible),
+        set_of(Type::Int),
+    );
     let card = ir.op(Op::Cardinality, vec![filter], Type::Int);
     let three = ir.int(3);
     let second = ir.eq(card, three);
@@ -410,7 +490,13 @@ fn cardinality_of_an_unstructured_integer_set_is_unsupported() {
     let diagnostic = encode_error(ir, formula);
     assert_eq!(diagnostic.code, "E0400");
     assert_eq!(diagnostic.kind, crate::diag::Kind::Unsupported);
-    assert!(diagnostic.message.starts_with("`Cardinality` of a set without a finite structure"), "{}", diagnostic.message);
+    assert!(
+        diagnostic
+            .message
+            .starts_with("`Cardinality` of a set without a finite structure"),
+        "{}",
+        diagnostic.message
+    );
 }
 
 #[test]
@@ -422,16 +508,28 @@ fn quantifiers_over_literal_sets_and_symbolic_ranges() {
     let sum = ir.op(Op::Add, vec![yv, one], Type::Int);
     let body = ir.eq(sum, xv);
     let ys = ir.ints(&[0, 1, 2]);
-    let inner = ir.mk(ExprKind::Quant(Quantifier::Exists, vec![Ir::binder(y, ys)], body), Type::Bool);
+    let inner = ir.mk(
+        ExprKind::Quant(Quantifier::Exists, vec![Ir::binder(y, ys)], body),
+        Type::Bool,
+    );
     let xs = ir.range(1, 3);
-    let outer = ir.mk(ExprKind::Quant(Quantifier::Forall, vec![Ir::binder(x, xs)], inner), Type::Bool);
+    let outer = ir.mk(
+        ExprKind::Quant(Quantifier::Forall, vec![Ir::binder(x, xs)], inner),
+        Type::Bool,
+    );
     // \A z \in Nat : z + 1 > 0 (a Z3 quantifier)
     let z = ir.bound("z", Type::Int);
     let (zv, one, zero) = (ir.bvar(z), ir.int(1), ir.int(0));
     let sum = ir.op(Op::Add, vec![zv, one], Type::Int);
     let positive = ir.op(Op::Gt, vec![sum, zero], Type::Bool);
-    let nat = ir.mk(ExprKind::InfiniteSet(crate::ir::InfiniteSet::Nat), set_of(Type::Int));
-    let naturals = ir.mk(ExprKind::Quant(Quantifier::Forall, vec![Ir::binder(z, nat)], positive), Type::Bool);
+    let nat = ir.mk(
+        ExprKind::InfiniteSet(crate::ir::InfiniteSet::Nat),
+        set_of(Type::Int),
+    );
+    let naturals = ir.mk(
+        ExprKind::Quant(Quantifier::Forall, vec![Ir::binder(z, nat)], positive),
+        Type::Bool,
+    );
     let all = ir.and(vec![outer, naturals]);
     assert!(valid(ir, all));
 }
@@ -449,8 +547,16 @@ fn actions_skolemize_their_parameters() {
     let x0 = ir.var(0, Type::ModelValue);
     let n3 = ir.mv("n3");
     let init = ir.op(Op::Ne, vec![x0, n3], Type::Bool);
-    let param = Param { name: "n".into(), binder: Ir::binder(n, nodes) };
-    let (spec, types) = ir.spec(&[("x", Type::ModelValue)], init, vec![action("Move", vec![param], body)], Vec::new());
+    let param = Param {
+        name: "n".into(),
+        binder: Ir::binder(n, nodes),
+    };
+    let (spec, types) = ir.spec(
+        &[("x", Type::ModelValue)],
+        init,
+        vec![action("Move", vec![param], body)],
+        Vec::new(),
+    );
     let text = super::smtlib(&spec, &types, 1).expect("encodes");
     assert_eq!(text.matches("(declare-fun n@0!").count(), 1, "{text}");
     let (model_x, chosen) = z3::with_z3_config(&z3::Config::new(), || {
@@ -464,7 +570,9 @@ fn actions_skolemize_their_parameters() {
         assert_eq!(solver.check(), SatResult::Sat);
         let model = solver.get_model().expect("model");
         let x = encoder.decode_state(&model, 1).expect("decodes");
-        let n = encoder.decode(&model, &transition.params[0][0], &Type::ModelValue).expect("decodes");
+        let n = encoder
+            .decode(&model, &transition.params[0][0], &Type::ModelValue)
+            .expect("decodes");
         (x, n)
     });
     assert_eq!(model_x, vec![Value::ModelValue("n3".into())]);
@@ -502,7 +610,12 @@ fn smtlib_text_is_deterministic() {
         let body = ir.eq(x1, sum);
         let (x, three) = (ir.var(0, Type::Int), ir.int(3));
         let inv = ir.op(Op::Lt, vec![x, three], Type::Bool);
-        ir.spec(&[("x", Type::Int)], init, vec![action("Inc", Vec::new(), body)], vec![("Small", inv)])
+        ir.spec(
+            &[("x", Type::Int)],
+            init,
+            vec![action("Inc", Vec::new(), body)],
+            vec![("Small", inv)],
+        )
     };
     let (spec, types) = build();
     let first = super::smtlib(&spec, &types, 2).expect("encodes");

@@ -7,8 +7,9 @@ use crate::types::{Type, Types};
 use crate::value::Value;
 use std::time::Duration;
 
-/// `x = 0`, `Inc: x' = x + 1`, invariant `x < limit`.
-fn counter(limit: i64) -> (Spec, Types) {
+/// `x = 0`, `Inc: x' = x + 1`, invariant `x < limit`; with `CONSTRAINT x < c` for
+/// `Some(c)`, and `ASSUME FALSE` if `contradiction`.
+fn counter_with(limit: i64, constraint: Option<i64>, contradiction: bool) -> (Spec, Types) {
     let mut ir = Ir::new();
     let (x, zero) = (ir.var(0, Type::Int), ir.int(0));
     let init = ir.eq(x, zero);
@@ -17,11 +18,34 @@ fn counter(limit: i64) -> (Spec, Types) {
     let body = ir.eq(x1, sum);
     let (x, limit) = (ir.var(0, Type::Int), ir.int(limit));
     let inv = ir.op(Op::Lt, vec![x, limit], Type::Bool);
-    ir.spec(&[("x", Type::Int)], init, vec![action("Inc", Vec::new(), body)], vec![("Bounded", inv)])
+    let constraint = constraint.map(|c| {
+        let (x, c) = (ir.var(0, Type::Int), ir.int(c));
+        ir.op(Op::Lt, vec![x, c], Type::Bool)
+    });
+    let falsity = ir.boolean(false);
+    let (mut spec, types) = ir.spec(
+        &[("x", Type::Int)],
+        init,
+        vec![action("Inc", Vec::new(), body)],
+        vec![("Bounded", inv)],
+    );
+    spec.constraints
+        .extend(constraint.map(|c| named("Small", c)));
+    if contradiction {
+        spec.assumptions.push(named("Contradiction", falsity));
+    }
+    (spec, types)
+}
+
+fn counter(limit: i64) -> (Spec, Types) {
+    counter_with(limit, None, false)
 }
 
 fn run(spec: &Spec, types: &Types, depth: usize) -> Outcome {
-    let options = Options { depth, timeout: None };
+    let options = Options {
+        depth,
+        timeout: None,
+    };
     check(spec, types, &options, &mut |_, _| {}).expect("checks")
 }
 
@@ -54,8 +78,12 @@ fn counter_violates_its_bound_at_exactly_depth_five() {
 fn progress_is_reported_for_every_depth() {
     let (spec, types) = counter(100);
     let mut depths = Vec::new();
-    let options = Options { depth: 3, timeout: None };
-    let outcome = check(&spec, &types, &options, &mut |depth, _| depths.push(depth)).expect("checks");
+    let options = Options {
+        depth: 3,
+        timeout: None,
+    };
+    let outcome =
+        check(&spec, &types, &options, &mut |depth, _| depths.push(depth)).expect("checks");
     assert_eq!(outcome, Outcome::NoViolation { depth: 3 });
     assert_eq!(depths, vec![0, 1, 2, 3]);
 }
@@ -71,7 +99,12 @@ fn bounded_counter() -> (Spec, Types) {
     let sum = ir.op(Op::Add, vec![x0, one], Type::Int);
     let step = ir.eq(x1, sum);
     let body = ir.and(vec![guard, step]);
-    ir.spec(&[("x", Type::Int)], init, vec![action("Inc", Vec::new(), body)], Vec::new())
+    ir.spec(
+        &[("x", Type::Int)],
+        init,
+        vec![action("Inc", Vec::new(), body)],
+        Vec::new(),
+    )
 }
 
 #[test]
@@ -98,36 +131,31 @@ fn deadlock_counts_parameterised_actions() {
     let step = ir.eq(x1, nv);
     let body = ir.and(vec![guard, step]);
     let set = ir.ints(&[1, 2]);
-    let param = crate::ir::Param { name: "n".into(), binder: Ir::binder(n, set) };
-    let (mut spec, types) = ir.spec(&[("x", Type::Int)], init, vec![action("Pick", vec![param], body)], Vec::new());
+    let param = crate::ir::Param {
+        name: "n".into(),
+        binder: Ir::binder(n, set),
+    };
+    let (mut spec, types) = ir.spec(
+        &[("x", Type::Int)],
+        init,
+        vec![action("Pick", vec![param], body)],
+        Vec::new(),
+    );
     spec.check_deadlock = true;
     let Outcome::Deadlock { trace } = run(&spec, &types, 5) else {
         panic!("expected a deadlock");
     };
     assert_eq!(xs(&trace), vec![0, 2]);
-    assert_eq!(trace[1].action, Some(("Pick".to_string(), vec![("n".to_string(), Value::Int(2))])));
+    assert_eq!(
+        trace[1].action,
+        Some(("Pick".to_string(), vec![("n".to_string(), Value::Int(2))]))
+    );
 }
 
 #[test]
 fn constraints_stop_exploration_but_not_invariant_checks() {
     // CONSTRAINT x < 2: the state x = 2 is generated (and checked) but not explored.
-    let with_constraint = |limit: i64| {
-        let (mut spec, mut types) = counter(limit);
-        let mut ir = Ir::new();
-        // Fresh ids past the spec's: give the constraint's nodes their types.
-        for _ in 0..spec.expr_count {
-            ir.int(0);
-        }
-        let (x, two) = (ir.var(0, Type::Int), ir.int(2));
-        let constraint = ir.op(Op::Lt, vec![x, two], Type::Bool);
-        let (_, extra) = ir.spec(&[], constraint.clone(), Vec::new(), Vec::new());
-        for (id, ty) in extra.exprs.iter().enumerate().skip(spec.expr_count) {
-            types.exprs.resize(types.exprs.len().max(id + 1), Type::Bool);
-            types.exprs[id] = ty.clone();
-        }
-        spec.constraints.push(named("Small", constraint));
-        (spec, types)
-    };
+    let with_constraint = |limit| counter_with(limit, Some(2), false);
     let (spec, types) = with_constraint(3);
     assert_eq!(run(&spec, &types, 6), Outcome::NoViolation { depth: 6 });
     let (spec, types) = with_constraint(2);
@@ -146,7 +174,7 @@ fn a_timeout_is_unknown_never_success() {
         let (x, one) = (ir.var(v, Type::Int), ir.int(1));
         parts.push(ir.op(Op::Gt, vec![x, one], Type::Bool));
     }
-    let mut cube = |ir: &mut Ir, v: usize| {
+    let cube = |ir: &mut Ir, v: usize| {
         let factors = (0..3).map(|_| ir.var(v, Type::Int)).collect();
         ir.op(Op::Mul, factors, Type::Int)
     };
@@ -157,22 +185,24 @@ fn a_timeout_is_unknown_never_success() {
     let inv = ir.boolean(false);
     let vars = [("x", Type::Int), ("y", Type::Int), ("z", Type::Int)];
     let (spec, types) = ir.spec(&vars, init, Vec::new(), vec![("Never", inv)]);
-    let options = Options { depth: 0, timeout: Some(Duration::from_millis(50)) };
+    let options = Options {
+        depth: 0,
+        timeout: Some(Duration::from_millis(50)),
+    };
     let outcome = check(&spec, &types, &options, &mut |_, _| {}).expect("checks");
-    assert!(matches!(outcome, Outcome::Unknown { depth: 0, .. }), "{outcome:?}");
+    assert!(
+        matches!(outcome, Outcome::Unknown { depth: 0, .. }),
+        "{outcome:?}"
+    );
 }
 
 #[test]
 fn contradictory_assumptions_are_an_assumption_error() {
-    let (mut spec, types) = counter(5);
-    let mut ir = Ir::new();
-    let _ = &mut ir;
-    let falsity = spec.init.clone();
-    // ASSUME x = 0 talks about no state: make it `FALSE` via a literal already typed Bool.
-    let mut assumption = falsity;
-    *assumption.kind = crate::ir::ExprKind::Lit(Value::Bool(false));
-    spec.assumptions.push(named("False", assumption));
-    let options = Options { depth: 1, timeout: None };
+    let (spec, types) = counter_with(5, None, true);
+    let options = Options {
+        depth: 1,
+        timeout: None,
+    };
     let error = check(&spec, &types, &options, &mut |_, _| {}).expect_err("fails");
     assert_eq!(error.kind, crate::diag::Kind::Assumption);
     assert_eq!(error.code, "E0500");

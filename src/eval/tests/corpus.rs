@@ -34,16 +34,16 @@ fn rows(manifest: &str) -> Vec<Row> {
     manifest
         .lines()
         .skip(1)
-        .filter_map(|line| {
+        .map(|line| {
             let cols: Vec<&str> = line.split('\t').collect();
             let col = |i: usize| cols.get(i).copied().unwrap_or("");
-            Some(Row {
+            Row {
                 module: col(0).to_string(),
                 cfg: col(1).to_string(),
                 tlc_full: col(4).to_string(),
                 cex_steps: col(5).parse().ok(),
                 distinct_states: col(6).parse().ok(),
-            })
+            }
         })
         .collect()
 }

@@ -1,0 +1,230 @@
+//! End-to-end: TLA+ text through the front end, checked by `bmc`, every counterexample
+//! replayed by `eval`.
+
+use super::bmc::{check, Options, Outcome, TraceStep};
+use crate::config::parse_config;
+use crate::diag::Sources;
+use crate::eval::{replay, Claim, Step};
+use crate::ir::Spec;
+use crate::sema;
+use crate::syntax::loader::{load_modules, read_source};
+use crate::types::{self, Types};
+use crate::value::Value;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Lowers and types the module `tla` with the model `cfg` (written to a fresh directory).
+fn front_end(name: &str, tla: &str, cfg: &str) -> (Spec, Types) {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let unique = format!(
+        "smtcheck-bmc-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    let dir: PathBuf = std::env::temp_dir().join(unique);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (tla_path, cfg_path) = (
+        dir.join(format!("{name}.tla")),
+        dir.join(format!("{name}.cfg")),
+    );
+    std::fs::write(&tla_path, tla).expect("write");
+    std::fs::write(&cfg_path, cfg).expect("write");
+    let mut sources = Sources::new();
+    let result = (|| {
+        let modules = load_modules(&tla_path, &mut sources)?;
+        let file = read_source(&cfg_path, &mut sources)?;
+        let config = parse_config(file, sources.text(file))?;
+        let lowered = sema::lower(&modules, Some((&config, file)), &sema::Options::default())?;
+        let types = types::infer(&lowered.spec)?;
+        Ok::<_, crate::diag::Diagnostic>((lowered.spec, types))
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result.unwrap_or_else(|d| {
+        panic!(
+            "the front end rejected the test spec:\n{}",
+            d.render(&sources, false)
+        )
+    })
+}
+
+/// Runs BMC to `depth` and replays any counterexample with `eval`.
+fn bmc(spec: &Spec, types: &Types, depth: usize) -> Outcome {
+    let options = Options {
+        depth,
+        timeout: None,
+    };
+    let outcome =
+        check(spec, types, &options, &mut |_, _| {}).unwrap_or_else(|d| panic!("{}", d.message));
+    let replayed = match &outcome {
+        Outcome::InvariantViolated { name, trace } => {
+            Some((Claim::InvariantViolated(name.clone()), trace))
+        }
+        Outcome::Deadlock { trace } => Some((Claim::Deadlock, trace)),
+        _ => None,
+    };
+    if let Some((claim, trace)) = replayed {
+        let steps: Vec<Step> = trace.iter().map(to_eval_step).collect();
+        if let Err(error) = replay(spec, &steps, claim) {
+            panic!("the counterexample does not replay: {error}\n{trace:?}");
+        }
+    }
+    outcome
+}
+
+fn to_eval_step(step: &TraceStep) -> Step {
+    let (action, params) = match &step.action {
+        Some((name, params)) => (
+            name.clone(),
+            params.iter().map(|(_, v)| v.clone()).collect(),
+        ),
+        None => (String::new(), Vec::new()),
+    };
+    Step {
+        action,
+        params,
+        state: step.state.clone(),
+    }
+}
+
+fn var(spec: &Spec, name: &str) -> usize {
+    spec.vars
+        .iter()
+        .position(|v| v.name == name)
+        .expect("a variable")
+}
+
+const DIE_HARD: &str = r#"
+---- MODULE DieHard ----
+EXTENDS Naturals
+VARIABLES small, big
+
+TypeOK == small \in 0..3 /\ big \in 0..5
+
+Init == /\ big = 0
+        /\ small = 0
+
+FillSmall == small' = 3 /\ big' = big
+FillBig == big' = 5 /\ small' = small
+EmptySmall == small' = 0 /\ big' = big
+EmptyBig == big' = 0 /\ small' = small
+
+Min(m, n) == IF m < n THEN m ELSE n
+
+SmallToBig == /\ big' = Min(big + small, 5)
+              /\ small' = small - (big' - big)
+
+BigToSmall == /\ small' = Min(big + small, 3)
+              /\ big' = big - (small' - small)
+
+Next == \/ FillSmall \/ FillBig \/ EmptySmall \/ EmptyBig
+        \/ SmallToBig \/ BigToSmall
+
+NotSolved == big /= 4
+====
+"#;
+
+#[test]
+fn die_hard_is_solved_in_exactly_six_steps() {
+    let (spec, types) = front_end(
+        "DieHard",
+        DIE_HARD,
+        "INIT Init\nNEXT Next\nINVARIANTS TypeOK NotSolved\n",
+    );
+    assert_eq!(bmc(&spec, &types, 5), Outcome::NoViolation { depth: 5 });
+    let Outcome::InvariantViolated { name, trace } = bmc(&spec, &types, 6) else {
+        panic!("expected a violation");
+    };
+    assert_eq!(name, "NotSolved");
+    assert_eq!(trace.len(), 7);
+    assert_eq!(trace[6].state[var(&spec, "big")], Value::Int(4));
+}
+
+const LOCK: &str = r#"
+---- MODULE Lock ----
+EXTENDS Naturals, FiniteSets
+CONSTANTS Node
+VARIABLES holder, pc
+
+Init == holder = {} /\ pc = [n \in Node |-> "idle"]
+
+\* The bug: the check and the take are separate steps.
+Check(n) == /\ pc[n] = "idle"
+            /\ holder = {}
+            /\ pc' = [pc EXCEPT ![n] = "checked"]
+            /\ UNCHANGED holder
+
+Take(n) == /\ pc[n] = "checked"
+           /\ holder' = holder \cup {n}
+           /\ pc' = [pc EXCEPT ![n] = "critical"]
+
+Release(n) == /\ pc[n] = "critical"
+              /\ holder' = holder \ {n}
+              /\ pc' = [pc EXCEPT ![n] = "idle"]
+
+Next == \E n \in Node : Check(n) \/ Take(n) \/ Release(n)
+
+Mutex == Cardinality(holder) <= 1
+AtMostOneCritical == \A a, b \in Node : pc[a] = "critical" /\ pc[b] = "critical" => a = b
+====
+"#;
+
+#[test]
+fn lock_race_is_found_with_the_nodes_that_race() {
+    let cfg = "CONSTANT Node = {n1, n2, n3}\nINIT Init\nNEXT Next\nINVARIANT Mutex\n";
+    let (spec, types) = front_end("Lock", LOCK, cfg);
+    let Outcome::InvariantViolated { name, trace } = bmc(&spec, &types, 6) else {
+        panic!("expected a violation");
+    };
+    assert_eq!(name, "Mutex");
+    // Two checks, then two takes.
+    assert_eq!(trace.len(), 5);
+    let actions: Vec<&str> = trace[1..]
+        .iter()
+        .map(|s| s.action.as_ref().map_or("", |(a, _)| a.as_str()))
+        .collect();
+    assert_eq!(
+        actions.iter().filter(|a| **a == "Check").count(),
+        2,
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions.iter().filter(|a| **a == "Take").count(),
+        2,
+        "{actions:?}"
+    );
+    let Value::Set(holders) = &trace[4].state[var(&spec, "holder")] else {
+        panic!("holder is a set");
+    };
+    assert_eq!(holders.len(), 2);
+}
+
+#[test]
+fn lock_universal_invariant_is_checked_with_skolem_constants() {
+    let cfg = "CONSTANT Node = {n1, n2}\nINIT Init\nNEXT Next\nINVARIANT AtMostOneCritical\n";
+    let (spec, types) = front_end("Lock", LOCK, cfg);
+    let Outcome::InvariantViolated { trace, .. } = bmc(&spec, &types, 6) else {
+        panic!("expected a violation");
+    };
+    assert_eq!(trace.len(), 5);
+}
+
+const STUCK: &str = r#"
+---- MODULE Stuck ----
+EXTENDS Naturals
+VARIABLES x
+Init == x \in {0, 1}
+Next == \/ x < 3 /\ x' = x + 1
+        \/ x = 10 /\ x' = 0
+====
+"#;
+
+#[test]
+fn deadlock_from_text() {
+    let (spec, types) = front_end("Stuck", STUCK, "INIT Init\nNEXT Next\n");
+    assert!(spec.check_deadlock);
+    let Outcome::Deadlock { trace } = bmc(&spec, &types, 5) else {
+        panic!("expected a deadlock");
+    };
+    assert_eq!(trace.len(), 3);
+    assert_eq!(trace[2].state, vec![Value::Int(3)]);
+}
