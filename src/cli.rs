@@ -56,8 +56,11 @@ pub fn frontend(file: &Path, config: Option<&Path>, options: &Options) -> Result
         for warning in &lowered.warnings {
             eprintln!("warning: {warning}");
         }
-        let types = types::infer(&lowered.spec)?;
-        Ok::<_, Diagnostic>((lowered.spec, types))
+        let mut spec = lowered.spec;
+        let types = types::infer(&spec)?;
+        // After typing, so each folded literal keeps its node's inferred type.
+        crate::eval::fold::fold_constants(&mut spec);
+        Ok::<_, Diagnostic>((spec, types))
     })();
     match result {
         Ok((spec, types)) => Ok(Frontend {
@@ -190,4 +193,207 @@ fn config_summary(model: &ModelConfig) -> String {
         model.invariants.len(),
         model.properties.len()
     )
+}
+
+/// What `smtcheck check` was asked to do, beyond choosing the behaviour.
+#[derive(Clone, Debug)]
+pub struct CheckRequest {
+    pub depth: usize,
+    pub timeout: Option<std::time::Duration>,
+    /// Write the counterexample as ITF JSON to this file.
+    pub trace_out: Option<std::path::PathBuf>,
+    /// Print only the variables that change from state to state.
+    pub diff: bool,
+    /// Print one progress line per depth on stderr even when it is not a terminal.
+    pub verbose: bool,
+    pub json: bool,
+}
+
+/// Exit code for a solver `unknown`: neither a violation nor a proof of absence.
+pub const EXIT_UNKNOWN: u8 = 14;
+
+/// `smtcheck check FILE [--config F] [--depth K] …`
+pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &CheckRequest) -> u8 {
+    use crate::engine::{self, Outcome};
+    let front = match frontend(file, config, options) {
+        Ok(front) => front,
+        Err(code) => return code,
+    };
+    if let Some(code) = check_assumptions(&front) {
+        return code;
+    }
+    let show_progress = request.verbose || std::io::stderr().is_terminal();
+    let mut progress = |depth: usize, elapsed: std::time::Duration| {
+        if show_progress {
+            eprintln!("depth {depth:>3}  {:>8.3} s", elapsed.as_secs_f64());
+        }
+    };
+    let engine_options = engine::Options {
+        depth: request.depth,
+        timeout: request.timeout,
+    };
+    let outcome = match engine::check(&front.spec, &front.types, &engine_options, &mut progress) {
+        Ok(outcome) => outcome,
+        Err(diagnostic) => return report(&diagnostic, &front.sources),
+    };
+    let (claim, trace, headline, code) = match outcome {
+        Outcome::NoViolation { depth } => {
+            let what = if front.spec.check_deadlock {
+                "invariant violation or deadlock"
+            } else {
+                "invariant violation"
+            };
+            println!("No {what} in any behaviour of up to {depth} steps.");
+            return 0;
+        }
+        Outcome::Unknown { depth, reason } => {
+            println!("Unknown: the solver could not decide at depth {depth} ({reason}).");
+            println!("Behaviours of fewer than {depth} steps have no violation.");
+            return EXIT_UNKNOWN;
+        }
+        Outcome::InvariantViolated { name, trace } => {
+            let steps = trace.len().saturating_sub(1);
+            let headline = format!("Invariant {name} is violated by a behaviour of {steps} steps.");
+            (
+                crate::eval::Claim::InvariantViolated(name),
+                trace,
+                headline,
+                12,
+            )
+        }
+        Outcome::Deadlock { trace } => {
+            let steps = trace.len().saturating_sub(1);
+            let headline = format!("Deadlock reached after {steps} steps: no action is enabled.");
+            (crate::eval::Claim::Deadlock, trace, headline, 11)
+        }
+    };
+    let behaviour = behaviour_of(&front.spec, &trace);
+    if let Err(failure) = certify(&front.spec, &behaviour, claim) {
+        eprintln!("internal error: the solver's counterexample does not replay: {failure}");
+        eprintln!("This is a bug in smtcheck's encoding, not in the spec. The trace was:");
+        let listing =
+            crate::trace::text(&front.spec, &front.sources, &behaviour, Default::default());
+        eprint!("{listing}");
+        return 255;
+    }
+    if let Some(path) = &request.trace_out {
+        let itf = crate::trace::itf(&front.spec, &front.types, &behaviour);
+        let text = serde_json::to_string_pretty(&itf).unwrap_or_default();
+        if let Err(error) = std::fs::write(path, text + "\n") {
+            eprintln!("error: cannot write `{}`: {error}", path.display());
+            return 255;
+        }
+    }
+    if request.json {
+        let itf = crate::trace::itf(&front.spec, &front.types, &behaviour);
+        let summary = serde_json::json!({ "verdict": headline, "exit": code, "trace": itf });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&summary).unwrap_or_default()
+        );
+    } else {
+        println!("{headline}\n");
+        let options = crate::trace::TextOptions { diff: request.diff };
+        print!(
+            "{}",
+            crate::trace::text(&front.spec, &front.sources, &behaviour, options)
+        );
+    }
+    code
+}
+
+/// Evaluates the spec's `ASSUME`s (when every constant is fixed); a false one is exit 10.
+fn check_assumptions(front: &Frontend) -> Option<u8> {
+    if front.spec.constants.iter().any(|c| c.value.is_none()) {
+        return None;
+    }
+    let no_state: Vec<crate::value::Value> = Vec::new();
+    let ctx = crate::eval::Ctx::new(&front.spec, &no_state);
+    for assumption in &front.spec.assumptions {
+        match crate::eval::eval::eval_bool(&assumption.expr, &ctx) {
+            Ok(true) => {}
+            Ok(false) => {
+                let diagnostic = Diagnostic::new(
+                    crate::diag::Kind::Assumption,
+                    "E0600",
+                    "an assumption is false",
+                )
+                .at(
+                    assumption.loc.file,
+                    assumption.loc.span,
+                    "false for the configured constants",
+                );
+                return Some(report(&diagnostic, &front.sources));
+            }
+            Err(error) => return Some(report(&Diagnostic::from(error), &front.sources)),
+        }
+    }
+    None
+}
+
+/// The engine's trace as a behaviour, naming each step's action by its index in the spec.
+fn behaviour_of(spec: &Spec, trace: &[crate::engine::TraceStep]) -> crate::ir::Behaviour {
+    let steps = trace
+        .iter()
+        .map(|step| crate::ir::Step {
+            action: step
+                .action
+                .as_ref()
+                .map(|(name, params)| crate::ir::ActionInstance {
+                    action: spec
+                        .actions
+                        .iter()
+                        .position(|a| &a.name == name)
+                        .unwrap_or(usize::MAX),
+                    params: params.iter().map(|(_, value)| value.clone()).collect(),
+                }),
+            state: step.state.clone(),
+        })
+        .collect();
+    crate::ir::Behaviour {
+        steps,
+        loop_start: None,
+    }
+}
+
+/// Replays a counterexample with the independent evaluator.
+fn certify(
+    spec: &Spec,
+    behaviour: &crate::ir::Behaviour,
+    claim: crate::eval::Claim,
+) -> Result<(), String> {
+    let steps: Vec<crate::eval::Step> = behaviour
+        .steps
+        .iter()
+        .map(|step| crate::eval::Step {
+            action: step
+                .action
+                .as_ref()
+                .and_then(|a| spec.actions.get(a.action))
+                .map_or_else(|| "Init".to_string(), |a| a.name.clone()),
+            params: step
+                .action
+                .as_ref()
+                .map_or_else(Vec::new, |a| a.params.clone()),
+            state: step.state.clone(),
+        })
+        .collect();
+    crate::eval::replay(spec, &steps, claim)
+        .map_err(|e| format!("state {}: {}", e.state, e.message))
+}
+
+/// `smtcheck encode FILE [--depth K]`: the SMT-LIB 2 text of Init, K steps and the negated
+/// invariants, for review and for other solvers.
+pub fn encode(file: &Path, config: Option<&Path>, options: &Options, depth: usize) -> u8 {
+    let front = match frontend(file, config, options) {
+        Ok(front) => front,
+        Err(code) => return code,
+    };
+    match crate::smt::smtlib(&front.spec, &front.types, depth) {
+        Ok(text) => {
+            print!("{text}");
+            0
+        }
+        Err(diagnostic) => report(&diagnostic, &front.sources),
+    }
 }

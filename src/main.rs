@@ -30,6 +30,46 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Bounded model checking: find the shortest behaviour that breaks an invariant or
+    /// deadlocks, up to a depth.
+    Check {
+        file: PathBuf,
+        /// The TLC model file (default: the `.cfg` beside the module, if any).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The most steps a behaviour may take.
+        #[arg(long, default_value_t = 10)]
+        depth: usize,
+        /// Give up after this many seconds (the verdict is then `unknown`, exit 14).
+        #[arg(long)]
+        timeout: Option<f64>,
+        /// Write the counterexample to this file as ITF JSON.
+        #[arg(long)]
+        trace_out: Option<PathBuf>,
+        /// Print only the variables that change from state to state.
+        #[arg(long)]
+        diff: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Print progress on stderr even when it is not a terminal.
+        #[arg(short, long)]
+        verbose: bool,
+        #[command(flatten)]
+        select: Select,
+    },
+    /// Print the SMT-LIB 2 encoding: Init, `depth` steps, and the negated invariants.
+    Encode {
+        file: PathBuf,
+        /// The TLC model file (default: the `.cfg` beside the module, if any).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// How many steps to unroll.
+        #[arg(long, default_value_t = 1)]
+        depth: usize,
+        #[command(flatten)]
+        select: Select,
+    },
     /// Resolve names, build the transition system and infer types; print what will be checked.
     Typecheck {
         file: PathBuf,
@@ -39,6 +79,12 @@ enum Command {
         #[command(flatten)]
         select: Select,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 /// Choosing the behaviour and the invariants over what the config says.
@@ -73,6 +119,33 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let code = match args.command {
         Command::Parse { file, ast, config } => cli::parse(&file, config.as_deref(), ast),
+        Command::Check {
+            file,
+            config,
+            depth,
+            timeout,
+            trace_out,
+            diff,
+            format,
+            verbose,
+            select,
+        } => {
+            let request = cli::CheckRequest {
+                depth,
+                timeout: timeout.map(std::time::Duration::from_secs_f64),
+                trace_out,
+                diff,
+                verbose,
+                json: matches!(format, Format::Json),
+            };
+            cli::check(&file, config.as_deref(), &select.options(), &request)
+        }
+        Command::Encode {
+            file,
+            config,
+            depth,
+            select,
+        } => cli::encode(&file, config.as_deref(), &select.options(), depth),
         Command::Typecheck {
             file,
             config,

@@ -150,7 +150,7 @@ impl<'a> Search<'a> {
             let literal = Bool::new_const(format!("violates!{}@{depth}", invariant.name));
             let violated = self.encoder.violated(&invariant.expr, depth)?;
             self.solver.assert(literal.implies(&violated));
-            match self.check(&[literal.clone()]) {
+            match self.check(std::slice::from_ref(&literal)) {
                 Check::Violated(model) => {
                     let trace = self.trace(&model, depth)?;
                     return Ok(Some(Outcome::InvariantViolated {
@@ -181,7 +181,7 @@ impl<'a> Search<'a> {
         let mut deadlock = self.state_constraints(depth)?;
         deadlock.push(any(&enabled).not());
         self.solver.assert(literal.implies(all(&deadlock)));
-        match self.check(&[literal.clone()]) {
+        match self.check(std::slice::from_ref(&literal)) {
             Check::Violated(model) => Ok(Some(Outcome::Deadlock {
                 trace: self.trace(&model, depth)?,
             })),
@@ -219,8 +219,17 @@ impl<'a> Search<'a> {
             .collect()
     }
 
-    /// Runs the solver under `assumptions` within the remaining time budget.
-    fn check(&self, assumptions: &[Bool]) -> Check {
+    /// Asserts the axioms of everything encoded so far (they hold unconditionally).
+    fn assert_axioms(&mut self) {
+        for axiom in self.encoder.take_axioms() {
+            self.solver.assert(axiom);
+        }
+    }
+
+    /// Runs the solver under `assumptions` within the remaining time budget, after asserting
+    /// the axioms of what was encoded.
+    fn check(&mut self, assumptions: &[Bool]) -> Check {
+        self.assert_axioms();
         if let Some(budget) = self.options.timeout {
             let remaining = budget.saturating_sub(self.started.elapsed());
             if remaining.is_zero() {

@@ -71,7 +71,7 @@ fn bmc(spec: &Spec, types: &Types, depth: usize) -> Outcome {
     outcome
 }
 
-fn to_eval_step(step: &TraceStep) -> Step {
+pub(super) fn to_eval_step(step: &TraceStep) -> Step {
     let (action, params) = match &step.action {
         Some((name, params)) => (
             name.clone(),
@@ -227,4 +227,28 @@ fn deadlock_from_text() {
     };
     assert_eq!(trace.len(), 3);
     assert_eq!(trace[2].state, vec![Value::Int(3)]);
+}
+
+const CHOICE: &str = r#"
+---- MODULE Choice ----
+EXTENDS Naturals
+VARIABLES x, y
+Init == x = 0 /\ y = 0
+Pick == /\ x < 2
+        /\ x' = x + 1
+        /\ y' \in {CHOOSE v \in 1..3 : v > x, 7}
+Next == Pick
+====
+"#;
+
+#[test]
+fn enabled_with_choose_and_a_chosen_next_value_is_exact() {
+    // CHOOSE axioms stay outside the negated ENABLED; `y' \in S` is expanded over S.
+    let (spec, types) = front_end("Choice", CHOICE, "INIT Init\nNEXT Next\n");
+    assert_eq!(bmc(&spec, &types, 1), Outcome::NoViolation { depth: 1 });
+    let Outcome::Deadlock { trace } = bmc(&spec, &types, 4) else {
+        panic!("expected a deadlock");
+    };
+    assert_eq!(trace.len(), 3);
+    assert_eq!(trace[2].state[var(&spec, "x")], Value::Int(2));
 }

@@ -7,4 +7,7 @@ pub mod bmc;
 pub use bmc::{check, Options, Outcome, TraceStep};
 
 #[cfg(test)]
-mod e2e_tests;
+pub(crate) mod e2e_tests;
+
+#[cfg(test)]
+mod corpus_tests;

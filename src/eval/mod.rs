@@ -15,6 +15,7 @@ pub mod action;
 #[allow(clippy::module_inception)]
 pub mod eval;
 pub mod explore;
+pub mod fold;
 pub mod replay;
 mod sets;
 

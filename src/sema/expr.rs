@@ -419,6 +419,9 @@ impl<'a> Lowerer<'a> {
         if let Some(global) = self.context(env.ctx).names.get(&name.name).cloned() {
             return self.apply_global(&global, name, args, env, span);
         }
+        if let Some(global) = self.overrides.get(&name.name).cloned() {
+            return self.apply_global(&global, name, args, env, span);
+        }
         if let Some(builtin) = builtins::lookup(&name.name, args.len()) {
             return self.apply_builtin(builtin, name, args, env, span);
         }
@@ -632,7 +635,12 @@ impl<'a> Lowerer<'a> {
                 if let Some(Local::Op(op)) = env.scope.lookup(&name.name) {
                     return Ok(op.clone());
                 }
-                if let Some(global) = self.context(env.ctx).names.get(&name.name) {
+                if let Some(global) = self
+                    .context(env.ctx)
+                    .names
+                    .get(&name.name)
+                    .or(self.overrides.get(&name.name))
+                {
                     return Ok(OpArg::Global(global.clone()));
                 }
                 if builtins::is_builtin_name(&name.name) {
@@ -800,7 +808,8 @@ impl<'a> Lowerer<'a> {
         span: Span,
     ) -> Result<ir::Expr> {
         let user_defined = env.scope.lookup(&op.name).is_some()
-            || self.context(env.ctx).names.contains_key(&op.name);
+            || self.context(env.ctx).names.contains_key(&op.name)
+            || self.overrides.contains_key(&op.name);
         if user_defined {
             return self.resolve(op, &[lhs, rhs], env, span);
         }

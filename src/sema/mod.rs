@@ -68,6 +68,9 @@ pub(crate) struct Lowerer<'a> {
     assumptions: Vec<(&'a ast::Assume, CtxId, FileId)>,
     /// Definitions being expanded right now, innermost last, to catch recursion.
     expanding: Vec<*const ast::OpDef>,
+    /// Standard operators the config replaces (`Seq <- BoundedSeq`, `Nat <- 0..5`): as in
+    /// TLC, the replacement holds in every module, instantiated ones included.
+    overrides: HashMap<String, Global<'a>>,
     /// Things worth telling the user that do not stop the run.
     warnings: Vec<String>,
     /// Instantiations without parameters are built once.
@@ -85,6 +88,7 @@ impl<'a> Lowerer<'a> {
             assumptions: Vec::new(),
             expanding: Vec::new(),
             warnings: Vec::new(),
+            overrides: HashMap::new(),
             instance_cache: HashMap::new(),
         }
     }
@@ -297,7 +301,9 @@ impl<'a> Lowerer<'a> {
                 Some(Global::Def { .. }) | Some(Global::FunDef { .. }) => {
                     self.define(root, name, global)
                 }
-                None if builtins::is_builtin_name(name) => self.define(root, name, global),
+                None if builtins::is_builtin_name(name) => {
+                    self.overrides.insert(name.clone(), global);
+                }
                 // TLC accepts `r1 = r1` for a name the spec does not declare: it only
                 // introduces the model value, which the config can then use anywhere.
                 None if matches!(&global, Global::Value(Value::ModelValue(v)) if v == name) => {

@@ -36,6 +36,9 @@ pub type Result<T> = std::result::Result<T, Diagnostic>;
 /// The most elements a quantifier or set is expanded into; larger sets use Z3 quantifiers.
 pub(super) const EXPANSION_LIMIT: usize = 4096;
 
+/// The most combinations of next-state values `ENABLED` enumerates (see `enabled_body`).
+const ENABLED_CHOICES: usize = 64;
+
 /// Where a boolean sub-formula sits: under an even (`Pos`) or odd (`Neg`) number of negations,
 /// or under both or under a binder (`Mixed`), where nothing may be Skolemized.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,6 +83,10 @@ pub struct Encoder<'a> {
     pub(super) skolems: Vec<Dynamic>,
     /// Side conditions (CHOOSE axioms), one frame per enclosing Z3 binder.
     pub(super) sides: Vec<Vec<Bool>>,
+    /// Side conditions of the formulas encoded so far, for the caller to assert (`take_axioms`).
+    axioms: Vec<Bool>,
+    /// The constants bound by the `exists` of the `ENABLED` being encoded.
+    enabled_bound: Vec<Dynamic>,
     chooses: HashMap<String, std::rc::Rc<FuncDecl>>,
     fresh_names: usize,
 }
@@ -97,6 +104,8 @@ impl<'a> Encoder<'a> {
             env: Vec::new(),
             skolems: Vec::new(),
             sides: vec![Vec::new()],
+            axioms: Vec::new(),
+            enabled_bound: Vec::new(),
             chooses: HashMap::new(),
             fresh_names: 0,
         }
@@ -188,7 +197,21 @@ impl<'a> Encoder<'a> {
     /// Z3 `exists`, so the result may be negated (a deadlock check). Parameters over finite
     /// sets are expanded.
     pub fn enabled(&mut self, action: &Action, step: usize) -> Result<Bool> {
-        let result = self.at_top_level(step, |me| me.enabled_params(action, 0));
+        let result = self.at_top_level(step, |me| {
+            me.sides.push(Vec::new());
+            me.enabled_bound.clear();
+            let enabled = me.enabled_params(action, 0);
+            // Axioms are asserted, not assumed: they must stay outside the `exists` (which
+            // a deadlock check negates), closed over the constants it binds.
+            let sides = me.sides.pop().unwrap_or_default();
+            let bound = std::mem::take(&mut me.enabled_bound);
+            let bound: Vec<&dyn Ast> = bound.iter().map(|t| t as &dyn Ast).collect();
+            let closed = sides.iter().map(|s| z3::ast::forall_const(&bound, &[], s));
+            if let Some(frame) = me.sides.last_mut() {
+                frame.extend(closed);
+            }
+            enabled
+        });
         self.env.clear();
         result
     }
@@ -226,6 +249,7 @@ impl<'a> Encoder<'a> {
         let rest = self.enabled_params(action, index + 1);
         self.env.truncate(mark);
         let skolems: Vec<Dynamic> = self.skolems.drain(start..).collect();
+        self.enabled_bound.extend(skolems.iter().cloned());
         let bound: Vec<&dyn Ast> = skolems.iter().map(|t| t as &dyn Ast).collect();
         Ok(z3::ast::exists_const(
             &bound,
@@ -234,46 +258,63 @@ impl<'a> Encoder<'a> {
         ))
     }
 
-    /// The existential closure of an action's body, its parameters bound.
+    /// The existential closure of an action's body, its parameters bound. Primed variables
+    /// are eliminated where the body's top-level conjuncts allow: `x' = e` by substituting
+    /// `e`, and `x' \in S` over a small finite `S` by a disjunction over `S`'s elements.
     fn enabled_body(&mut self, action: &Action) -> Result<Bool> {
-        let start = self.skolems.len();
-        self.sides.push(Vec::new());
-        let body = self.enabled_next_state(action).and_then(|unsolved| {
-            let body = self.formula(&action.body, Polarity::Pos)?;
-            let mut parts = Vec::new();
-            for (term, v) in &unsolved {
-                let ty = self.types.vars[*v].clone();
-                parts.push(self.well_formed(term, &ty));
-            }
-            parts.push(body);
-            Ok((all(&parts), unsolved))
-        });
-        self.next_override = None;
-        let sides = self.sides.pop().unwrap_or_default();
-        let (body, unsolved) = body?;
-        let mut bound: Vec<Dynamic> = unsolved.into_iter().map(|(term, _)| term).collect();
-        bound.extend(self.skolems.drain(start..));
-        let mut parts = sides;
-        parts.push(body);
-        let bound: Vec<&dyn Ast> = bound.iter().map(|t| t as &dyn Ast).collect();
-        Ok(z3::ast::exists_const(&bound, &[], &all(&parts)))
-    }
-
-    /// Sets what the primed variables stand for while encoding `ENABLED action`: the value
-    /// `e` of a top-level conjunct `x' = e`, else a fresh constant. Returns the fresh ones,
-    /// with their variables.
-    fn enabled_next_state(&mut self, action: &Action) -> Result<Vec<(Dynamic, usize)>> {
         let mut next: Vec<Option<Dynamic>> = vec![None; self.spec.vars.len()];
-        for (v, value) in top_level_assignments(&action.body) {
-            if next.get(v).is_some_and(Option::is_none) && !mentions_primed(value) {
-                next[v] = Some(self.term(value)?);
+        let mut choices: Vec<(usize, Vec<(Bool, Dynamic)>)> = Vec::new();
+        let mut combinations = 1usize;
+        for (v, conjunct) in top_level_assignments(&action.body) {
+            if next.get(v).is_none_or(Option::is_some) || choices.iter().any(|(c, _)| *c == v) {
+                continue;
+            }
+            match conjunct {
+                Assignment::Equal(value) if !mentions_primed(value) => {
+                    next[v] = Some(self.term(value)?)
+                }
+                Assignment::Member(set) if !mentions_primed(set) => {
+                    if let Some(elements) = self.finite_elements(set)? {
+                        if combinations.saturating_mul(elements.items.len()) <= ENABLED_CHOICES {
+                            combinations *= elements.items.len().max(1);
+                            choices.push((v, elements.items));
+                        }
+                    }
+                }
+                _ => {}
             }
         }
+        self.enabled_choices(action, &mut next, &choices)
+    }
+
+    /// `\/` over the values of the next-state variables chosen from finite sets.
+    fn enabled_choices(
+        &mut self,
+        action: &Action,
+        next: &mut Vec<Option<Dynamic>>,
+        choices: &[(usize, Vec<(Bool, Dynamic)>)],
+    ) -> Result<Bool> {
+        let Some(((v, elements), rest)) = choices.split_first() else {
+            return self.enabled_leaf(action, next);
+        };
+        let mut options = Vec::new();
+        for (guard, element) in elements {
+            next[*v] = Some(element.clone());
+            let inner = self.enabled_choices(action, next, rest);
+            next[*v] = None;
+            options.push(guard.clone() & inner?);
+        }
+        Ok(any(&options))
+    }
+
+    /// `\E` the remaining next-state variables and Skolem constants: the body.
+    fn enabled_leaf(&mut self, action: &Action, next: &[Option<Dynamic>]) -> Result<Bool> {
+        let start = self.skolems.len();
         let mut unsolved = Vec::new();
         let mut terms = Vec::new();
-        for (v, solved) in next.into_iter().enumerate() {
+        for (v, solved) in next.iter().enumerate() {
             let term = match solved {
-                Some(term) => term,
+                Some(term) => term.clone(),
                 None => {
                     let sort = self.sorts.sort(&self.types.vars[v]);
                     let name = format!("{}'", self.spec.vars[v].name);
@@ -285,11 +326,23 @@ impl<'a> Encoder<'a> {
             terms.push(term);
         }
         self.next_override = Some(terms);
-        Ok(unsolved)
+        let body = self.formula(&action.body, Polarity::Pos);
+        self.next_override = None;
+        let mut parts = Vec::new();
+        for (term, v) in &unsolved {
+            let ty = self.types.vars[*v].clone();
+            parts.push(self.well_formed(term, &ty));
+        }
+        parts.push(body?);
+        let mut bound: Vec<Dynamic> = unsolved.into_iter().map(|(term, _)| term).collect();
+        bound.extend(self.skolems.drain(start..));
+        self.enabled_bound.extend(bound.iter().cloned());
+        let bound: Vec<&dyn Ast> = bound.iter().map(|t| t as &dyn Ast).collect();
+        Ok(z3::ast::exists_const(&bound, &[], &all(&parts)))
     }
 
-    /// Runs `encode` for a formula asserted on its own: sets the step and conjoins the side
-    /// conditions it produced.
+    /// Runs `encode` for a formula used on its own: sets the step, and keeps the side
+    /// conditions it produced for `take_axioms`.
     fn at_top_level(
         &mut self,
         step: usize,
@@ -300,9 +353,16 @@ impl<'a> Encoder<'a> {
         self.sides = vec![Vec::new()];
         self.skolems.clear();
         let formula = encode(self)?;
-        let mut parts = std::mem::take(&mut self.sides[0]);
-        parts.push(formula);
-        Ok(all(&parts))
+        let sides = std::mem::take(&mut self.sides[0]);
+        self.axioms.extend(sides);
+        Ok(formula)
+    }
+
+    /// The axioms (`CHOOSE` definitions) of the formulas encoded since the last call. They
+    /// are valid, and must be asserted unconditionally — not under an assumption literal, and
+    /// never negated — for those formulas to mean what they say.
+    pub fn take_axioms(&mut self) -> Vec<Bool> {
+        std::mem::take(&mut self.axioms)
     }
 
     // ---- Fresh constants -------------------------------------------------------------------
@@ -1220,11 +1280,7 @@ impl<'a> Encoder<'a> {
 
     /// `\A x : body(x)` over all values of a type: a conjunction over a small universe, a Z3
     /// quantifier (with the terms `body` returns as its trigger) otherwise.
-    fn for_all_of_type(
-        &mut self,
-        ty: &Type,
-        body: &mut dyn FnMut(&mut Self, &Dynamic) -> (Bool, Vec<Dynamic>),
-    ) -> Bool {
+    fn for_all_of_type(&mut self, ty: &Type, body: &mut WellFormedBody<'_, Self>) -> Bool {
         if let Some(universe) = self.sorts.universe(ty, EXPANSION_LIMIT) {
             let parts: Vec<Bool> = universe.iter().map(|x| body(self, x).0).collect();
             return all(&parts);
@@ -1237,6 +1293,9 @@ impl<'a> Encoder<'a> {
         z3::ast::forall_const(&[&x], &[&pattern], &formula)
     }
 }
+
+/// A constraint on one value, with the terms to trigger its quantified form on.
+type WellFormedBody<'b, E> = dyn FnMut(&mut E, &Dynamic) -> (Bool, Vec<Dynamic>) + 'b;
 
 /// Whether fresh terms of this type need the normalisation constraint.
 pub(super) fn needs_normalising(ty: &Type) -> bool {
@@ -1354,15 +1413,31 @@ fn collect_model_values(value: &Value, names: &mut BTreeSet<String>) {
     }
 }
 
-/// The conjuncts `x' = e` at the top of an action's conjunction, as (variable, e).
-fn top_level_assignments(body: &Expr) -> Vec<(usize, &Expr)> {
+/// A top-level conjunct of an action that determines a primed variable.
+enum Assignment<'e> {
+    /// `x' = e`
+    Equal(&'e Expr),
+    /// `x' \in S`
+    Member(&'e Expr),
+}
+
+/// The conjuncts `x' = e` and `x' \in S` at the top of an action's conjunction.
+fn top_level_assignments(body: &Expr) -> Vec<(usize, Assignment<'_>)> {
+    let primed = |e: &Expr| match &*e.kind {
+        ExprKind::Primed(VarId(v)) => Some(*v),
+        _ => None,
+    };
     match &*body.kind {
         ExprKind::Apply(Op::And, conjuncts) => {
             conjuncts.iter().flat_map(top_level_assignments).collect()
         }
-        ExprKind::Apply(Op::Eq, sides) => match (sides.first().map(|s| &*s.kind), sides.get(1)) {
-            (Some(ExprKind::Primed(VarId(v))), Some(value)) => vec![(*v, value)],
-            _ => Vec::new(),
+        ExprKind::Apply(Op::Eq, args) if args.len() == 2 => match primed(&args[0]) {
+            Some(v) => vec![(v, Assignment::Equal(&args[1]))],
+            None => Vec::new(),
+        },
+        ExprKind::Apply(Op::In, args) if args.len() == 2 => match primed(&args[0]) {
+            Some(v) => vec![(v, Assignment::Member(&args[1]))],
+            None => Vec::new(),
         },
         _ => Vec::new(),
     }

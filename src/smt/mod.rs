@@ -60,7 +60,8 @@ impl Encoder<'_> {
 }
 
 /// The encoding as SMT-LIB 2 text, for `smtcheck encode`: the constants' constraints, `Init` at
-/// step 0, `depth` transitions, and the disjunction of the negated invariants at step `depth`.
+/// step 0, `depth` transitions, the disjunction of the negated invariants at step `depth`, and
+/// the axioms of `CHOOSE`.
 /// Deterministic: names come from the spec and counters, in encoding order.
 pub fn smtlib(spec: &Spec, types: &Types, depth: usize) -> std::result::Result<String, Diagnostic> {
     z3::with_z3_config(&z3::Config::new(), || {
@@ -79,6 +80,9 @@ pub fn smtlib(spec: &Spec, types: &Types, depth: usize) -> std::result::Result<S
             .map(|inv| encoder.violated(&inv.expr, depth))
             .collect::<Result<Vec<_>>>()?;
         solver.assert(any(&violations));
+        for axiom in encoder.take_axioms() {
+            solver.assert(axiom);
+        }
         Ok(solver.to_smt2())
     })
 }

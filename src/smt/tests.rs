@@ -183,6 +183,9 @@ fn valid(ir: Ir, formula: Expr) -> bool {
         let mut encoder = Encoder::new(&spec, &types);
         let solver = z3::Solver::new();
         solver.assert(encoder.violated(&formula, 0).expect("encodes"));
+        for axiom in encoder.take_axioms() {
+            solver.assert(axiom);
+        }
         match solver.check() {
             SatResult::Unsat => true,
             SatResult::Sat => false,
@@ -202,6 +205,9 @@ fn value_of(ir: Ir, expr: Expr, ty: Type) -> Value {
         let solver = z3::Solver::new();
         solver.assert(encoder.state_well_formed(0));
         solver.assert(encoder.holds(&init, 0).expect("encodes"));
+        for axiom in encoder.take_axioms() {
+            solver.assert(axiom);
+        }
         assert_eq!(solver.check(), SatResult::Sat);
         let model = solver.get_model().expect("a model");
         encoder.decode_state(&model, 0).expect("decodes").remove(0)

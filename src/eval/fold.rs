@@ -1,0 +1,220 @@
+//! Constant folding: every sub-expression that depends on no state variable, no symbolic
+//! constant and no enclosing bound variable is computed once, here, and replaced by its value.
+//!
+//! TLC evaluates constant definitions once too. It matters: a config that replaces a constant
+//! by `CHOOSE g \in [Node -> SUBSET Node] : …` would otherwise be recomputed at every use by the
+//! explorer, and encoded as a search problem by the solver. Folding trusts this evaluator for
+//! constant expressions only; everything that depends on the state is still computed by each
+//! engine on its own. An expression whose evaluation fails (a `CHOOSE` with no witness in a
+//! branch never taken, say) is left as it is, for the engines to treat in context.
+
+use super::{eval, Ctx};
+use crate::ir::{Binder, BoundId, Expr, ExprKind, Op, Pattern, Spec};
+use crate::value::Value;
+use std::collections::BTreeSet;
+
+/// Values with more elements than this stay unfolded: a huge literal would cost the encoder
+/// more than the expression it replaces.
+const MAX_FOLDED_SIZE: usize = 10_000;
+
+/// Replaces the constant sub-expressions of every formula of `spec` by their values.
+pub fn fold_constants(spec: &mut Spec) {
+    let (vars, constants) = (spec.vars.clone(), spec.constants.clone());
+    let no_state: Vec<Value> = Vec::new();
+    let ctx = Ctx::from_parts(&vars, &constants, &no_state);
+    let folder = Folder { ctx };
+    folder.fold_root(&mut spec.init);
+    for action in &mut spec.actions {
+        for param in &mut action.params {
+            folder.fold_root(&mut param.binder.set);
+        }
+        folder.fold_root(&mut action.body);
+    }
+    for named in spec
+        .invariants
+        .iter_mut()
+        .chain(&mut spec.properties)
+        .chain(&mut spec.constraints)
+        .chain(&mut spec.action_constraints)
+        .chain(&mut spec.assumptions)
+    {
+        folder.fold_root(&mut named.expr);
+    }
+    for fairness in &mut spec.fairness {
+        for binder in &mut fairness.binders {
+            folder.fold_root(&mut binder.set);
+        }
+        folder.fold_root(&mut fairness.vars);
+        folder.fold_root(&mut fairness.action);
+    }
+}
+
+/// What a sub-expression depends on.
+#[derive(Default)]
+struct Dependencies {
+    /// State variables, symbolic constants, or temporal/`ENABLED` structure.
+    dynamic: bool,
+    /// Bound variables used but not bound inside the sub-expression.
+    free: BTreeSet<BoundId>,
+}
+
+impl Dependencies {
+    fn constant(&self) -> bool {
+        !self.dynamic && self.free.is_empty()
+    }
+
+    fn add(&mut self, other: Dependencies) {
+        self.dynamic |= other.dynamic;
+        self.free.extend(other.free);
+    }
+}
+
+struct Folder<'a> {
+    ctx: Ctx<'a>,
+}
+
+impl Folder<'_> {
+    fn fold_root(&self, expr: &mut Expr) {
+        if self.fold(expr).constant() {
+            self.replace(expr);
+        }
+    }
+
+    /// Folds the maximal constant sub-expressions strictly inside `expr` and returns what
+    /// `expr` itself depends on; the caller folds `expr` when it is constant and its own
+    /// parent is not.
+    fn fold(&self, expr: &mut Expr) -> Dependencies {
+        use ExprKind::*;
+        match &mut *expr.kind {
+            Lit(_) | InfiniteSet(_) => Dependencies::default(),
+            Bound(id) => Dependencies {
+                dynamic: false,
+                free: BTreeSet::from([*id]),
+            },
+            Var(_) | Primed(_) | Const(_) => Dependencies {
+                dynamic: true,
+                free: BTreeSet::new(),
+            },
+            Quant(_, binders, body) | FnCons(binders, body) | SetMap(body, binders) => {
+                self.fold_binding(binders, std::slice::from_mut(body))
+            }
+            Choose(binder, body) | SetFilter(binder, body) => {
+                self.fold_binding(std::slice::from_mut(binder), std::slice::from_mut(body))
+            }
+            kind => {
+                let temporal = matches!(
+                    kind,
+                    Enabled(_)
+                        | Always(_)
+                        | Eventually(_)
+                        | LeadsTo(..)
+                        | BoxAction(..)
+                        | AngleAction(..)
+                        | Fair(..)
+                );
+                let mut children = Vec::new();
+                kind.for_each_child_mut(&mut |child| children.push(self.fold(child)));
+                let all_constant = !temporal && children.iter().all(Dependencies::constant);
+                if !all_constant {
+                    // A second walk, in the same order, replaces the constant children.
+                    let mut index = 0;
+                    kind.for_each_child_mut(&mut |child| {
+                        if children[index].constant() {
+                            self.replace(child);
+                        }
+                        index += 1;
+                    });
+                }
+                let mut deps = Dependencies {
+                    dynamic: temporal,
+                    free: BTreeSet::new(),
+                };
+                for child in children {
+                    deps.add(child);
+                }
+                deps
+            }
+        }
+    }
+
+    /// A binding construct: its binder sets and body; the variables it binds are not free in
+    /// it.
+    fn fold_binding(&self, binders: &mut [Binder], bodies: &mut [Expr]) -> Dependencies {
+        let mut parts: Vec<(Dependencies, &mut Expr)> = Vec::new();
+        let mut bound = BTreeSet::new();
+        for binder in binders.iter_mut() {
+            match &binder.pattern {
+                Pattern::Var(id) => {
+                    bound.insert(*id);
+                }
+                Pattern::Tuple(ids) => bound.extend(ids.iter().copied()),
+            }
+            let deps = self.fold(&mut binder.set);
+            parts.push((deps, &mut binder.set));
+        }
+        for body in bodies.iter_mut() {
+            let deps = self.fold(body);
+            parts.push((deps, body));
+        }
+        let mut deps = Dependencies::default();
+        for (part, _) in &parts {
+            deps.dynamic |= part.dynamic;
+            deps.free
+                .extend(part.free.iter().filter(|id| !bound.contains(id)));
+        }
+        if !deps.constant() {
+            for (part, expr) in parts {
+                if part.constant() {
+                    self.replace(expr);
+                }
+            }
+        }
+        deps
+    }
+
+    /// Replaces a constant expression by its value, when it evaluates and is not too big.
+    ///
+    /// Sets that describe a shape — `[S -> T]`, `[a : S]`, `S \X T`, `SUBSET S`, `Seq(S)` —
+    /// stay as written: the encoder turns `x \in [S -> T]` into a few constraints on `x`,
+    /// where the enumerated set would be a disjunction over every function (measured: it made
+    /// a two-client lock's `TypeOK` cost seconds per depth instead of microseconds).
+    fn replace(&self, expr: &mut Expr) {
+        use ExprKind::*;
+        match &*expr.kind {
+            Lit(_) | InfiniteSet(_) | FnSet(..) | RecordSet(_) | Times(_) => return,
+            Apply(Op::Powerset | Op::SeqSet, _) => return,
+            _ => {}
+        }
+        if let Ok(value) = eval(expr, &self.ctx) {
+            if size(&value, MAX_FOLDED_SIZE + 1) <= MAX_FOLDED_SIZE {
+                *expr.kind = ExprKind::Lit(value);
+            }
+        }
+    }
+}
+
+/// The number of values inside `value` (itself included), counted up to `limit`.
+fn size(value: &Value, limit: usize) -> usize {
+    let mut count = 1;
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        if count >= limit {
+            break;
+        }
+        match v {
+            Value::Set(items) => {
+                count += items.len();
+                stack.extend(items);
+            }
+            Value::Fn(map) => {
+                count += 2 * map.len();
+                for (k, x) in map {
+                    stack.push(k);
+                    stack.push(x);
+                }
+            }
+            _ => {}
+        }
+    }
+    count
+}
