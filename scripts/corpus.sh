@@ -38,9 +38,16 @@ tail -n +2 "$corpus/MANIFEST.tsv" | tr '\t' '\037' | while IFS=$'\037' read -r m
         case "$tlc" in
             "safety failure") want=12 ;; "deadlock failure") want=11 ;; "liveness failure") want=13 ;;
         esac
-        if [ "$code" = "$want" ]; then result=agrees
-        elif [ "$code" = 75 ] || [ "$code" = 124 ]; then result=unsupported
-        else result=DISAGREES; fi
+        case "$code" in
+            "$want") result=agrees ;;
+            75) result=unsupported ;;
+            14|124) result=unknown/timeout ;;
+            120|150|151) result=front-end-error ;;
+            0|10|11|12|13) result=DISAGREES ;;
+            *) result=INTERNAL-ERROR ;;
+        esac
+        # TLC gave no verdict for these: nothing to agree with.
+        case "$tlc" in "not run"|timeout) [ "$result" = DISAGREES ] && result=no-tlc-verdict ;; esac
     elif [ "$code" != 0 ]; then
         result=$(echo "$out" | grep -m1 -E '^error' | cut -c1-110)
     fi
@@ -49,3 +56,6 @@ done | tee /tmp/corpus-$mode.tsv | column -t -s $'\t'
 echo
 echo "totals (tier: ok / models):"
 awk -F'\t' 'NR>1 { n[$1]++; if ($6 == "ok" || $6 == "agrees") k[$1]++ } END { for (t in n) printf "  %s: %d / %d\n", t, k[t], n[t] }' /tmp/corpus-$mode.tsv | sort
+echo
+echo "results:"
+cut -f6 /tmp/corpus-$mode.tsv | tail -n +2 | sed 's/^error.*/front-end-error/' | sort | uniq -c | sort -rn

@@ -252,7 +252,7 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
             return EXIT_UNKNOWN;
         }
         Outcome::InvariantViolated { name, trace } => {
-            let steps = trace.len().saturating_sub(1);
+            let steps = trace.steps.len().saturating_sub(1);
             let headline = format!("Invariant {name} is violated by a behaviour of {steps} steps.");
             (
                 crate::eval::Claim::InvariantViolated(name),
@@ -262,12 +262,12 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
             )
         }
         Outcome::Deadlock { trace } => {
-            let steps = trace.len().saturating_sub(1);
+            let steps = trace.steps.len().saturating_sub(1);
             let headline = format!("Deadlock reached after {steps} steps: no action is enabled.");
             (crate::eval::Claim::Deadlock, trace, headline, 11)
         }
     };
-    let behaviour = behaviour_of(&front.spec, &trace);
+    let behaviour = trace;
     if let Err(failure) = certify(&front.spec, &behaviour, claim) {
         eprintln!("internal error: the solver's counterexample does not replay: {failure}");
         eprintln!("This is a bug in smtcheck's encoding, not in the spec. The trace was:");
@@ -331,54 +331,13 @@ fn check_assumptions(front: &Frontend) -> Option<u8> {
     None
 }
 
-/// The engine's trace as a behaviour, naming each step's action by its index in the spec.
-fn behaviour_of(spec: &Spec, trace: &[crate::engine::TraceStep]) -> crate::ir::Behaviour {
-    let steps = trace
-        .iter()
-        .map(|step| crate::ir::Step {
-            action: step
-                .action
-                .as_ref()
-                .map(|(name, params)| crate::ir::ActionInstance {
-                    action: spec
-                        .actions
-                        .iter()
-                        .position(|a| &a.name == name)
-                        .unwrap_or(usize::MAX),
-                    params: params.iter().map(|(_, value)| value.clone()).collect(),
-                }),
-            state: step.state.clone(),
-        })
-        .collect();
-    crate::ir::Behaviour {
-        steps,
-        loop_start: None,
-    }
-}
-
 /// Replays a counterexample with the independent evaluator.
 fn certify(
     spec: &Spec,
     behaviour: &crate::ir::Behaviour,
     claim: crate::eval::Claim,
 ) -> Result<(), String> {
-    let steps: Vec<crate::eval::Step> = behaviour
-        .steps
-        .iter()
-        .map(|step| crate::eval::Step {
-            action: step
-                .action
-                .as_ref()
-                .and_then(|a| spec.actions.get(a.action))
-                .map_or_else(|| "Init".to_string(), |a| a.name.clone()),
-            params: step
-                .action
-                .as_ref()
-                .map_or_else(Vec::new, |a| a.params.clone()),
-            state: step.state.clone(),
-        })
-        .collect();
-    crate::eval::replay(spec, &steps, claim)
+    crate::eval::replay(spec, &behaviour.steps, claim)
         .map_err(|e| format!("state {}: {}", e.state, e.message))
 }
 

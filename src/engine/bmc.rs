@@ -18,10 +18,9 @@
 //! (exists otherwise) — so it may be negated. Stuttering is not a step.
 
 use crate::diag::{Diagnostic, Kind};
-use crate::ir::Spec;
+use crate::ir::{ActionInstance, Behaviour, Spec, Step};
 use crate::smt::{all, any, Encoder, Transition};
 use crate::types::{Type, Types};
-use crate::value::Value;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use z3::ast::Bool;
@@ -36,15 +35,6 @@ pub struct Options {
     pub timeout: Option<Duration>,
 }
 
-/// One state of a counterexample, with the action that led to it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TraceStep {
-    /// The action's name and parameter values; `None` for the initial state.
-    pub action: Option<(String, Vec<(String, Value)>)>,
-    /// The value of each state variable, indexed like `Spec::vars`.
-    pub state: Vec<Value>,
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     /// No violation in any behaviour of at most `depth` steps.
@@ -53,10 +43,10 @@ pub enum Outcome {
     },
     InvariantViolated {
         name: String,
-        trace: Vec<TraceStep>,
+        trace: Behaviour,
     },
     Deadlock {
-        trace: Vec<TraceStep>,
+        trace: Behaviour,
     },
     /// The solver could not decide (a timeout, or incomplete quantifier reasoning) at `depth`.
     Unknown {
@@ -259,8 +249,8 @@ impl<'a> Search<'a> {
     }
 
     /// The behaviour of `depth` steps in `model`, with the action taken at each step.
-    fn trace(&mut self, model: &Model, depth: usize) -> Result<Vec<TraceStep>, Diagnostic> {
-        let mut trace = Vec::new();
+    fn trace(&mut self, model: &Model, depth: usize) -> Result<Behaviour, Diagnostic> {
+        let mut steps = Vec::new();
         for step in 0..=depth {
             let state = self
                 .encoder
@@ -271,17 +261,16 @@ impl<'a> Search<'a> {
             } else {
                 Some(self.taken_action(model, step - 1)?)
             };
-            trace.push(TraceStep { action, state });
+            steps.push(Step { action, state });
         }
-        Ok(trace)
+        Ok(Behaviour {
+            steps,
+            loop_start: None,
+        })
     }
 
     /// The action the model selects for the step from `step`, with its parameter values.
-    fn taken_action(
-        &mut self,
-        model: &Model,
-        step: usize,
-    ) -> Result<(String, Vec<(String, Value)>), Diagnostic> {
+    fn taken_action(&mut self, model: &Model, step: usize) -> Result<ActionInstance, Diagnostic> {
         let spec = self.spec;
         let Some(transition) = self.transitions.get(step) else {
             return Err(internal(format!("no transition for step {step}")));
@@ -308,9 +297,12 @@ impl<'a> Search<'a> {
                 .encoder
                 .decode(model, constant, &ty)
                 .map_err(decode_error)?;
-            params.push((param.name.clone(), value));
+            params.push(value);
         }
-        Ok((action.name.clone(), params))
+        Ok(ActionInstance {
+            action: index,
+            params,
+        })
     }
 }
 

@@ -4,7 +4,7 @@
 
 pub mod bmc;
 
-pub use bmc::{check, Options, Outcome, TraceStep};
+pub use bmc::{check, Options, Outcome};
 
 #[cfg(test)]
 pub(crate) mod e2e_tests;

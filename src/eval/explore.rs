@@ -22,13 +22,10 @@
 use super::action::{initial_states, successors, Successor};
 use super::eval::eval_bool;
 use super::{Ctx, EvalError};
-use crate::ir::{Named, Spec};
+use crate::ir::{ActionInstance, Named, Spec, Step};
 use crate::value::Value;
 use std::collections::HashMap;
 use std::rc::Rc;
-
-/// The name a trace gives the step that enters the first state.
-pub const INIT_STEP: &str = "Init";
 
 /// How far to search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,16 +56,6 @@ pub enum Verdict {
     Deadlock,
     /// `max_states` distinct states were found before the search ended.
     LimitReached,
-}
-
-/// One state of a behaviour and the step that entered it: `action` (with its parameter values,
-/// in the order of the action's `params`), or `INIT_STEP` for the first state.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Step {
-    pub action: String,
-    pub params: Vec<Value>,
-    /// Indexed by `VarId`.
-    pub state: Vec<Value>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -244,22 +231,19 @@ impl<'s> Search<'s> {
             let state = node.state.to_vec();
             match &node.parent {
                 Some((parent, action, params)) => {
-                    let action = self
-                        .spec
-                        .actions
-                        .get(*action)
-                        .map_or_else(String::new, |a| a.name.clone());
-                    steps.push(Step {
-                        action,
+                    let action = ActionInstance {
+                        action: *action,
                         params: params.clone(),
+                    };
+                    steps.push(Step {
+                        action: Some(action),
                         state,
                     });
                     at = *parent;
                 }
                 None => {
                     steps.push(Step {
-                        action: INIT_STEP.to_string(),
-                        params: Vec::new(),
+                        action: None,
                         state,
                     });
                     break;

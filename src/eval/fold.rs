@@ -180,9 +180,13 @@ impl Folder<'_> {
     /// a two-client lock's `TypeOK` cost seconds per depth instead of microseconds).
     fn replace(&self, expr: &mut Expr) {
         use ExprKind::*;
-        match &*expr.kind {
-            Lit(_) | InfiniteSet(_) | FnSet(..) | RecordSet(_) | Times(_) => return,
-            Apply(Op::Powerset | Op::SeqSet, _) => return,
+        match &mut *expr.kind {
+            Lit(_) | InfiniteSet(_) => return,
+            kind @ (FnSet(..) | RecordSet(_) | Times(_) | Apply(Op::Powerset | Op::SeqSet, _)) => {
+                // Keep the shape, but fold what it is built from: `[NodeSet -> 0..Max]`.
+                kind.for_each_child_mut(&mut |child| self.replace(child));
+                return;
+            }
             _ => {}
         }
         if let Ok(value) = eval(expr, &self.ctx) {

@@ -23,7 +23,7 @@ mod sets;
 mod tests;
 
 pub use eval::eval;
-pub use explore::{explore, Exploration, Limits, Step, Verdict};
+pub use explore::{explore, Exploration, Limits, Verdict};
 pub use replay::{replay, Claim, ReplayError};
 
 use crate::diag::{Diagnostic, FileId, Kind};

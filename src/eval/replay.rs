@@ -8,10 +8,10 @@
 
 use super::action::{successors, takes};
 use super::eval::eval_bool;
-use super::explore::{holds_all, Step};
+use super::explore::holds_all;
 use super::{Ctx, EvalError};
 use crate::diag::{Diagnostic, Kind};
-use crate::ir::{Expr, Spec};
+use crate::ir::{ActionInstance, Expr, Spec, Step};
 use crate::value::Value;
 use std::fmt;
 
@@ -88,12 +88,16 @@ fn eval_failure(state: usize, what: &str, error: EvalError) -> ReplayError {
 }
 
 /// `Acquire(c1)`: an action with its parameter values, as the messages show it.
-fn step_label(step: &Step) -> String {
+fn step_label(spec: &Spec, step: &ActionInstance) -> String {
+    let name = spec
+        .actions
+        .get(step.action)
+        .map_or("?", |a| a.name.as_str());
     if step.params.is_empty() {
-        return step.action.clone();
+        return name.to_string();
     }
     let params: Vec<String> = step.params.iter().map(Value::to_string).collect();
-    format!("{}({})", step.action, params.join(", "))
+    format!("{name}({})", params.join(", "))
 }
 
 fn check_shape(spec: &Spec, step: &Step, at: usize) -> Result<(), ReplayError> {
@@ -135,31 +139,28 @@ fn check_constraints(spec: &Spec, state: &[Value], at: usize) -> Result<(), Repl
 
 /// The step entering state `at` is an instance of the action it names.
 fn check_step(spec: &Spec, before: &[Value], step: &Step, at: usize) -> Result<(), ReplayError> {
-    let label = step_label(step);
-    let candidates: Vec<usize> = (0..spec.actions.len())
-        .filter(|&i| spec.actions[i].name == step.action)
-        .collect();
-    if candidates.is_empty() {
+    let Some(instance) = &step.action else {
+        return Err(failure(
+            at,
+            format!("step {} -> {at} names no action", at - 1),
+        ));
+    };
+    if instance.action >= spec.actions.len() {
         return Err(failure(
             at,
             format!(
-                "step {} -> {at}: the spec has no action named {}",
+                "step {} -> {at}: the spec has no action number {}",
                 at - 1,
-                step.action
+                instance.action
             ),
         ));
     }
-    let mut reason = String::new();
-    for action in candidates {
-        match takes(spec, action, &step.params, before, &step.state) {
-            Ok(Ok(())) => {
-                reason.clear();
-                break;
-            }
-            Ok(Err(why)) => reason = why,
-            Err(error) => reason = format!("evaluating the action failed: {}", error.message),
-        }
-    }
+    let label = step_label(spec, instance);
+    let reason = match takes(spec, instance.action, &instance.params, before, &step.state) {
+        Ok(Ok(())) => String::new(),
+        Ok(Err(why)) => why,
+        Err(error) => format!("evaluating the action failed: {}", error.message),
+    };
     if !reason.is_empty() {
         return Err(failure(
             at,

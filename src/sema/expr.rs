@@ -511,6 +511,17 @@ impl<'a> Lowerer<'a> {
                 };
                 self.function_definition(def, &def_env)
             }
+            Global::Alias { ctx } => match self.context(*ctx).names.get(&name.name).cloned() {
+                Some(global) => self.apply_global(&global, name, args, env, span),
+                None => Err(self.error(
+                    Kind::Parse,
+                    "E0310",
+                    format!("unknown name `{}`", name.name),
+                    env,
+                    name.span,
+                    "not defined or declared",
+                )),
+            },
             Global::Theorem { body, ctx, file } => {
                 self.no_arguments(name, args, env, span)?;
                 self.lower(

@@ -360,7 +360,7 @@ impl<'a> Instantiation<'a> {
             });
         }
         match lowerer.context(self.parent).names.get(&name.name) {
-            Some(global) => Ok(global.clone()),
+            Some(_) => Ok(Global::Alias { ctx: self.parent }),
             None => Err(Diagnostic::new(
                 Kind::Parse,
                 "E0311",

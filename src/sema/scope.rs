@@ -52,6 +52,12 @@ pub enum Global<'a> {
         ctx: CtxId,
         file: FileId,
     },
+    /// A constant or variable of an instantiated module that the `INSTANCE` does not
+    /// substitute: it means whatever the same name means in the instantiating context `ctx`,
+    /// looked up at each use (so a later config replacement of that name applies here too).
+    Alias {
+        ctx: CtxId,
+    },
     /// A constant or variable of an instantiated module, replaced by `expr` read in `ctx`.
     Subst {
         expr: &'a ast::Expr,
