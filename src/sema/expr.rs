@@ -354,6 +354,15 @@ impl<'a> Lowerer<'a> {
                     };
                     env = env.with(&def.name.name, local);
                 }
+                ast::Unit::ModuleDef(def) => {
+                    let local = Local::LetInstance {
+                        def,
+                        ctx: env.ctx,
+                        file: env.file,
+                        scope: env.scope.clone(),
+                    };
+                    env = env.with(&def.name.name, local);
+                }
                 ast::Unit::Recursive(_) => {}
                 _ => {
                     return Err(self.unsupported(
@@ -381,6 +390,7 @@ impl<'a> Lowerer<'a> {
                     self.no_arguments(name, args, env, span)?;
                     Ok(self.node(ExprKind::Bound(id), env, span))
                 }
+                Local::LetInstance { .. } => Err(self.not_a_value_instance(name, env, span)),
                 Local::Expr { expr, primed } => {
                     self.no_arguments(name, args, env, span)?;
                     let copy = self.builder.copy(&expr);
@@ -534,17 +544,7 @@ impl<'a> Lowerer<'a> {
                     },
                 )
             }
-            Global::Instance { .. } => Err(self.error(
-                Kind::Type,
-                "E0316",
-                format!(
-                    "`{}` is a module instance; use `{}!Op` to refer to its definitions",
-                    name.name, name.name
-                ),
-                env,
-                span,
-                "not a value",
-            )),
+            Global::Instance { .. } => Err(self.not_a_value_instance(name, env, span)),
             Global::Subst {
                 expr,
                 ctx,
@@ -565,6 +565,21 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+    }
+
+    /// The error for a module instance `N` used where a value is expected.
+    fn not_a_value_instance(&self, name: &ast::Ident, env: &Env<'a>, span: Span) -> Diagnostic {
+        self.error(
+            Kind::Type,
+            "E0316",
+            format!(
+                "`{}` is a module instance; use `{}!Op` to refer to its definitions",
+                name.name, name.name
+            ),
+            env,
+            span,
+            "not a value",
+        )
     }
 
     /// Expands a definition `def` (read in `def_env`) applied to `args` (read in `env`).
@@ -992,13 +1007,25 @@ impl<'a> Lowerer<'a> {
         span: Span,
     ) -> Result<ir::Expr> {
         let mut ctx = env.ctx;
-        for prefix in path {
-            let Some(Global::Instance {
-                def,
-                ctx: def_ctx,
-                file: def_file,
-            }) = self.context(ctx).names.get(&prefix.name.name).cloned()
-            else {
+        for (position, prefix) in path.iter().enumerate() {
+            // Only the first prefix can name a LET-defined instance.
+            let local = match env.scope.lookup(&prefix.name.name) {
+                Some(Local::LetInstance {
+                    def,
+                    ctx,
+                    file,
+                    scope,
+                }) if position == 0 => Some((*def, *ctx, *file, scope.clone())),
+                _ => None,
+            };
+            let global = || match self.context(ctx).names.get(&prefix.name.name) {
+                Some(Global::Instance { def, ctx, file }) => {
+                    Some((*def, *ctx, *file, Scope::empty()))
+                }
+                _ => None,
+            };
+            let is_local = local.is_some();
+            let Some((def, def_ctx, def_file, def_scope)) = local.or_else(global) else {
                 return Err(self.error(
                     Kind::Parse,
                     "E0318",
@@ -1022,7 +1049,8 @@ impl<'a> Lowerer<'a> {
                     "wrong number of arguments",
                 ));
             }
-            ctx = if def.params.is_empty() {
+            ctx = if def.params.is_empty() && !is_local {
+                // A top-level instance without parameters is the same everywhere: build it once.
                 let key = def as *const ast::ModuleDef;
                 match self.instance_cache.get(&key) {
                     Some(cached) => *cached,
@@ -1034,7 +1062,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             } else {
-                let mut scope = Scope::empty();
+                let mut scope = def_scope;
                 for (param, arg) in def.params.iter().zip(&prefix.args) {
                     let expr = self.lower(arg, env)?;
                     scope = scope.with(

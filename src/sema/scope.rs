@@ -107,6 +107,13 @@ pub enum Local<'a> {
         primed: bool,
     },
     Op(OpArg<'a>),
+    /// `LET N == INSTANCE M WITH …`: its substitutions are read in `scope`.
+    LetInstance {
+        def: &'a ast::ModuleDef,
+        ctx: CtxId,
+        file: FileId,
+        scope: Scope<'a>,
+    },
     LetFun {
         def: &'a ast::FunDef,
         ctx: CtxId,
