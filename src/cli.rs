@@ -356,3 +356,58 @@ pub fn encode(file: &Path, config: Option<&Path>, options: &Options, depth: usiz
         Err(diagnostic) => report(&diagnostic, &front.sources),
     }
 }
+
+/// `smtcheck explore FILE [--depth K] [--max-states N]`: explicit-state breadth-first search
+/// with the evaluator, as TLC does it; the oracle the symbolic engine is tested against.
+pub fn explore(
+    file: &Path,
+    config: Option<&Path>,
+    options: &Options,
+    limits: crate::eval::Limits,
+) -> u8 {
+    use crate::eval::Verdict;
+    let front = match frontend(file, config, options) {
+        Ok(front) => front,
+        Err(code) => return code,
+    };
+    if let Some(code) = check_assumptions(&front) {
+        return code;
+    }
+    let exploration = match crate::eval::explore(&front.spec, limits) {
+        Ok(exploration) => exploration,
+        Err(error) => return report(&Diagnostic::from(error), &front.sources),
+    };
+    let states = exploration.distinct_states;
+    let (headline, code) = match &exploration.verdict {
+        Verdict::NoViolation { complete: true } => (
+            format!("No violation: all {states} reachable states explored."),
+            0,
+        ),
+        Verdict::NoViolation { complete: false } => (
+            format!(
+                "No violation in {states} states up to depth {}.",
+                exploration.depth_reached
+            ),
+            0,
+        ),
+        Verdict::LimitReached => (
+            format!("Stopped after {states} states: no violation found so far."),
+            0,
+        ),
+        Verdict::InvariantViolated(name) => (format!("Invariant {name} is violated."), 12),
+        Verdict::Deadlock => ("Deadlock reached: no action is enabled.".to_string(), 11),
+    };
+    println!("{headline}");
+    if let Some(steps) = exploration.trace {
+        let behaviour = crate::ir::Behaviour {
+            steps,
+            loop_start: None,
+        };
+        println!();
+        print!(
+            "{}",
+            crate::trace::text(&front.spec, &front.sources, &behaviour, Default::default())
+        );
+    }
+    code
+}

@@ -58,6 +58,21 @@ enum Command {
         #[command(flatten)]
         select: Select,
     },
+    /// Explicit-state breadth-first search with the concrete evaluator, as TLC does it.
+    Explore {
+        file: PathBuf,
+        /// The TLC model file (default: the `.cfg` beside the module, if any).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Do not expand states more than this many steps from an initial state.
+        #[arg(long, default_value_t = usize::MAX, hide_default_value = true)]
+        depth: usize,
+        /// Stop after this many distinct states.
+        #[arg(long, default_value_t = 1_000_000)]
+        max_states: usize,
+        #[command(flatten)]
+        select: Select,
+    },
     /// Print the SMT-LIB 2 encoding: Init, `depth` steps, and the negated invariants.
     Encode {
         file: PathBuf,
@@ -139,6 +154,19 @@ fn main() -> ExitCode {
                 json: matches!(format, Format::Json),
             };
             cli::check(&file, config.as_deref(), &select.options(), &request)
+        }
+        Command::Explore {
+            file,
+            config,
+            depth,
+            max_states,
+            select,
+        } => {
+            let limits = smtcheck::eval::Limits {
+                max_states,
+                max_depth: depth,
+            };
+            cli::explore(&file, config.as_deref(), &select.options(), limits)
         }
         Command::Encode {
             file,

@@ -27,7 +27,9 @@
 //! names, and keys with string, integer, boolean or string-array values.)
 
 use smtcheck::eval::{explore, Limits, Verdict};
+use smtcheck::ir::ActionInstance;
 use smtcheck::sema::Options;
+use smtcheck::trace::action_label;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -256,28 +258,32 @@ fn explore_model(tla: &Path, cfg: &Path, depth: Option<usize>) -> (Outcome, Deta
         _ => None,
     };
     // The trace's first step is the initial state, entered by no action.
-    let actions = exploration.trace.as_ref().map(|trace| {
-        trace
+    let taken = || {
+        exploration
+            .trace
             .iter()
-            .skip(1)
-            .map(|step| step.action.clone())
-            .collect::<Vec<_>>()
-    });
+            .flatten()
+            .filter_map(|step| step.action.as_ref())
+    };
+    let name_of = |instance: &ActionInstance| {
+        front
+            .spec
+            .actions
+            .get(instance.action)
+            .map_or_else(|| format!("Action#{}", instance.action), |a| a.name.clone())
+    };
+    let actions = exploration
+        .trace
+        .as_ref()
+        .map(|_| taken().map(name_of).collect::<Vec<_>>());
     let outcome = Outcome {
         verdict: verdict.to_string(),
         invariant,
         length: actions.as_ref().map(Vec::len),
         actions,
     };
-    let steps = exploration
-        .trace
-        .iter()
-        .flatten()
-        .skip(1)
-        .map(|step| {
-            let params: Vec<String> = step.params.iter().map(ToString::to_string).collect();
-            format!("{}({})", step.action, params.join(", "))
-        })
+    let steps = taken()
+        .map(|instance| action_label(&front.spec, instance))
         .collect();
     let details = Details {
         distinct_states: exploration.distinct_states,

@@ -88,8 +88,10 @@ GrantVote(v, c) ==
 \* The voters whose votes candidate c counts: those of its current term (or, with the bug,
 \* of any term).
 Supporters(c) ==
-    {m.from : m \in {m \in votes :
-        m.to = c /\ (CountStaleVotes \/ m.term = currentTerm[c])}}
+    {v \in Node : \E m \in votes :
+        /\ m.from = v
+        /\ m.to = c
+        /\ CountStaleVotes \/ m.term = currentTerm[c]}
 
 \* Candidate c has a majority and takes the lead of its term.
 BecomeLeader(c) ==

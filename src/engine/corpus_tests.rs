@@ -7,7 +7,7 @@
 use super::bmc::{check, Options, Outcome};
 use crate::config::parse_config;
 use crate::diag::Sources;
-use crate::eval::{replay, Claim, Step};
+use crate::eval::{replay, Claim};
 use crate::sema;
 use crate::syntax::loader::{load_modules, read_source};
 use crate::types;
@@ -107,14 +107,13 @@ fn run_one(
             )));
         }
     };
-    if trace.len() != depth + 1 {
+    if trace.steps.len() != depth + 1 {
         return Err(Problem::Disagrees(format!(
             "{} steps, TLC: {depth}",
-            trace.len() - 1
+            trace.steps.len() - 1
         )));
     }
-    let steps: Vec<Step> = trace.iter().map(super::e2e_tests::to_eval_step).collect();
-    replay(&spec, &steps, claim)
+    replay(&spec, &trace.steps, claim)
         .map_err(|e| Problem::Disagrees(format!("does not replay: {e}")))?;
     Ok(true)
 }
@@ -123,9 +122,9 @@ fn summary(outcome: &Outcome) -> String {
     match outcome {
         Outcome::NoViolation { depth } => format!("no violation to depth {depth}"),
         Outcome::InvariantViolated { name, trace } => {
-            format!("{name} violated in {} steps", trace.len() - 1)
+            format!("{name} violated in {} steps", trace.steps.len() - 1)
         }
-        Outcome::Deadlock { trace } => format!("deadlock in {} steps", trace.len() - 1),
+        Outcome::Deadlock { trace } => format!("deadlock in {} steps", trace.steps.len() - 1),
         Outcome::Unknown { reason, .. } => format!("unknown: {reason}"),
     }
 }

@@ -1,10 +1,10 @@
 //! End-to-end: TLA+ text through the front end, checked by `bmc`, every counterexample
 //! replayed by `eval`.
 
-use super::bmc::{check, Options, Outcome, TraceStep};
+use super::bmc::{check, Options, Outcome};
 use crate::config::parse_config;
 use crate::diag::Sources;
-use crate::eval::{replay, Claim, Step};
+use crate::eval::{replay, Claim};
 use crate::ir::Spec;
 use crate::sema;
 use crate::syntax::loader::{load_modules, read_source};
@@ -63,27 +63,11 @@ fn bmc(spec: &Spec, types: &Types, depth: usize) -> Outcome {
         _ => None,
     };
     if let Some((claim, trace)) = replayed {
-        let steps: Vec<Step> = trace.iter().map(to_eval_step).collect();
-        if let Err(error) = replay(spec, &steps, claim) {
+        if let Err(error) = replay(spec, &trace.steps, claim) {
             panic!("the counterexample does not replay: {error}\n{trace:?}");
         }
     }
     outcome
-}
-
-pub(super) fn to_eval_step(step: &TraceStep) -> Step {
-    let (action, params) = match &step.action {
-        Some((name, params)) => (
-            name.clone(),
-            params.iter().map(|(_, v)| v.clone()).collect(),
-        ),
-        None => (String::new(), Vec::new()),
-    };
-    Step {
-        action,
-        params,
-        state: step.state.clone(),
-    }
 }
 
 fn var(spec: &Spec, name: &str) -> usize {
@@ -135,8 +119,8 @@ fn die_hard_is_solved_in_exactly_six_steps() {
         panic!("expected a violation");
     };
     assert_eq!(name, "NotSolved");
-    assert_eq!(trace.len(), 7);
-    assert_eq!(trace[6].state[var(&spec, "big")], Value::Int(4));
+    assert_eq!(trace.steps.len(), 7);
+    assert_eq!(trace.steps[6].state[var(&spec, "big")], Value::Int(4));
 }
 
 const LOCK: &str = r#"
@@ -177,10 +161,14 @@ fn lock_race_is_found_with_the_nodes_that_race() {
     };
     assert_eq!(name, "Mutex");
     // Two checks, then two takes.
-    assert_eq!(trace.len(), 5);
-    let actions: Vec<&str> = trace[1..]
+    assert_eq!(trace.steps.len(), 5);
+    let actions: Vec<&str> = trace.steps[1..]
         .iter()
-        .map(|s| s.action.as_ref().map_or("", |(a, _)| a.as_str()))
+        .map(|s| {
+            s.action
+                .as_ref()
+                .map_or("", |a| spec.actions[a.action].name.as_str())
+        })
         .collect();
     assert_eq!(
         actions.iter().filter(|a| **a == "Check").count(),
@@ -192,7 +180,7 @@ fn lock_race_is_found_with_the_nodes_that_race() {
         2,
         "{actions:?}"
     );
-    let Value::Set(holders) = &trace[4].state[var(&spec, "holder")] else {
+    let Value::Set(holders) = &trace.steps[4].state[var(&spec, "holder")] else {
         panic!("holder is a set");
     };
     assert_eq!(holders.len(), 2);
@@ -205,7 +193,7 @@ fn lock_universal_invariant_is_checked_with_skolem_constants() {
     let Outcome::InvariantViolated { trace, .. } = bmc(&spec, &types, 6) else {
         panic!("expected a violation");
     };
-    assert_eq!(trace.len(), 5);
+    assert_eq!(trace.steps.len(), 5);
 }
 
 const STUCK: &str = r#"
@@ -225,8 +213,8 @@ fn deadlock_from_text() {
     let Outcome::Deadlock { trace } = bmc(&spec, &types, 5) else {
         panic!("expected a deadlock");
     };
-    assert_eq!(trace.len(), 3);
-    assert_eq!(trace[2].state, vec![Value::Int(3)]);
+    assert_eq!(trace.steps.len(), 3);
+    assert_eq!(trace.steps[2].state, vec![Value::Int(3)]);
 }
 
 const CHOICE: &str = r#"
@@ -249,6 +237,6 @@ fn enabled_with_choose_and_a_chosen_next_value_is_exact() {
     let Outcome::Deadlock { trace } = bmc(&spec, &types, 4) else {
         panic!("expected a deadlock");
     };
-    assert_eq!(trace.len(), 3);
-    assert_eq!(trace[2].state[var(&spec, "x")], Value::Int(2));
+    assert_eq!(trace.steps.len(), 3);
+    assert_eq!(trace.steps[2].state[var(&spec, "x")], Value::Int(2));
 }

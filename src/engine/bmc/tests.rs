@@ -1,7 +1,7 @@
 //! Bounded model checking on hand-built specs.
 
-use super::{check, Options, Outcome, TraceStep};
-use crate::ir::{Op, Spec};
+use super::{check, Options, Outcome};
+use crate::ir::{Behaviour, Op, Spec, Step};
 use crate::smt::tests::{action, named, Ir};
 use crate::types::{Type, Types};
 use crate::value::Value;
@@ -37,6 +37,21 @@ fn counter_with(limit: i64, constraint: Option<i64>, contradiction: bool) -> (Sp
     (spec, types)
 }
 
+/// The action that entered `step`, by name, with its parameters named as the spec names them.
+fn labelled(spec: &Spec, step: &Step) -> Option<(String, Vec<(String, Value)>)> {
+    step.action.as_ref().map(|instance| {
+        let action = &spec.actions[instance.action];
+        assert_eq!(action.params.len(), instance.params.len(), "{instance:?}");
+        let params = action
+            .params
+            .iter()
+            .zip(&instance.params)
+            .map(|(param, value)| (param.name.clone(), value.clone()))
+            .collect();
+        (action.name.clone(), params)
+    })
+}
+
 fn counter(limit: i64) -> (Spec, Types) {
     counter_with(limit, None, false)
 }
@@ -49,8 +64,9 @@ fn run(spec: &Spec, types: &Types, depth: usize) -> Outcome {
     check(spec, types, &options, &mut |_, _| {}).expect("checks")
 }
 
-fn xs(trace: &[TraceStep]) -> Vec<i64> {
+fn xs(trace: &Behaviour) -> Vec<i64> {
     trace
+        .steps
         .iter()
         .map(|step| match step.state[0] {
             Value::Int(n) => n,
@@ -68,9 +84,10 @@ fn counter_violates_its_bound_at_exactly_depth_five() {
     };
     assert_eq!(name, "Bounded");
     assert_eq!(xs(&trace), vec![0, 1, 2, 3, 4, 5]);
-    assert_eq!(trace[0].action, None);
-    for step in &trace[1..] {
-        assert_eq!(step.action, Some(("Inc".to_string(), Vec::new())));
+    assert_eq!(trace.loop_start, None);
+    assert_eq!(trace.steps[0].action, None);
+    for step in &trace.steps[1..] {
+        assert_eq!(labelled(&spec, step), Some(("Inc".to_string(), Vec::new())));
     }
 }
 
@@ -147,7 +164,7 @@ fn deadlock_counts_parameterised_actions() {
     };
     assert_eq!(xs(&trace), vec![0, 2]);
     assert_eq!(
-        trace[1].action,
+        labelled(&spec, &trace.steps[1]),
         Some(("Pick".to_string(), vec![("n".to_string(), Value::Int(2))]))
     );
 }

@@ -40,11 +40,15 @@ fn x_le(ir: &mut Ir, n: i64) -> Expr {
 
 #[test]
 fn counter_violates_its_invariant_after_four_steps() {
-    let result = explore(&counter(1, Some(5)), Limits::default()).unwrap();
+    let spec = counter(1, Some(5));
+    let result = explore(&spec, Limits::default()).unwrap();
     assert_eq!(result.verdict, Verdict::InvariantViolated("Inv".into()));
     let trace = result.trace.unwrap();
     assert_eq!(trace.len(), 5);
-    assert_eq!(actions_of(&trace), ["Init", "Incr", "Incr", "Incr", "Incr"]);
+    assert_eq!(
+        actions_of(&spec, &trace),
+        [None, Some("Incr"), Some("Incr"), Some("Incr"), Some("Incr")]
+    );
     let xs: Vec<Value> = trace.iter().map(|s| s.state[0].clone()).collect();
     assert_eq!(xs, [1, 2, 3, 4, 5].map(int));
     assert_eq!(result.distinct_states, 5);
@@ -63,15 +67,22 @@ fn the_trace_is_a_shortest_one() {
     spec.invariants.push(named("NotSix", not_six));
     let result = explore(&spec, Limits::default()).unwrap();
     assert_eq!(result.verdict, Verdict::InvariantViolated("NotSix".into()));
-    assert_eq!(actions_of(&result.trace.unwrap()), ["Init", "Jump", "Jump"]);
+    assert_eq!(
+        actions_of(&spec, &result.trace.unwrap()),
+        [None, Some("Jump"), Some("Jump")]
+    );
 }
 
 #[test]
 fn finds_a_deadlock() {
-    let result = explore(&stopping_counter(), Limits::default()).unwrap();
+    let spec = stopping_counter();
+    let result = explore(&spec, Limits::default()).unwrap();
     assert_eq!(result.verdict, Verdict::Deadlock);
     let trace = result.trace.unwrap();
-    assert_eq!(actions_of(&trace), ["Init", "Incr", "Incr", "Incr"]);
+    assert_eq!(
+        actions_of(&spec, &trace),
+        [None, Some("Incr"), Some("Incr"), Some("Incr")]
+    );
     assert_eq!(trace[3].state, vec![int(3)]);
 }
 
@@ -213,9 +224,13 @@ fn actions_with_parameters_record_their_values() {
     spec.invariants.push(named("FewMessages", inv));
     let result = explore(&spec, Limits::default()).unwrap();
     let trace = result.trace.unwrap();
-    assert_eq!(actions_of(&trace), ["Init", "Send", "Send"]);
-    assert_eq!(trace[1].params, vec![int(1)]);
-    assert_eq!(trace[2].params, vec![int(2)]);
+    assert_eq!(
+        actions_of(&spec, &trace),
+        [None, Some("Send"), Some("Send")]
+    );
+    let params = |step: &Step| step.action.as_ref().unwrap().params.clone();
+    assert_eq!(params(&trace[1]), vec![int(1)]);
+    assert_eq!(params(&trace[2]), vec![int(2)]);
     assert_eq!(trace[2].state, vec![Value::set([int(1), int(2)])]);
 }
 

@@ -7,10 +7,10 @@ mod explore;
 mod replay;
 
 use crate::diag::FileId;
-use crate::eval::{EvalError, Step};
+use crate::eval::EvalError;
 use crate::ir::build::{nowhere, Builder};
 use crate::ir::{
-    Action, Binder, BoundId, Expr, ExprKind, Loc, Named, Op, Param, Pattern, Spec, Variable,
+    Action, Binder, BoundId, Expr, ExprKind, Loc, Named, Op, Param, Pattern, Spec, Step, Variable,
 };
 use crate::syntax::ast::Span;
 use crate::value::Value;
@@ -185,7 +185,14 @@ pub(super) fn int(n: i64) -> Value {
     Value::Int(n)
 }
 
-/// The action names of a trace.
-pub(super) fn actions_of(trace: &[Step]) -> Vec<&str> {
-    trace.iter().map(|s| s.action.as_str()).collect()
+/// The action names of a trace (`None` for an initial state).
+pub(super) fn actions_of<'a>(spec: &'a Spec, trace: &[Step]) -> Vec<Option<&'a str>> {
+    trace
+        .iter()
+        .map(|s| {
+            s.action
+                .as_ref()
+                .map(|a| spec.actions[a.action].name.as_str())
+        })
+        .collect()
 }

@@ -1,6 +1,7 @@
 use super::explore::{counter, stopping_counter};
 use super::*;
 use crate::eval::{explore, replay, Claim, Limits, ReplayError};
+use crate::ir::ActionInstance;
 
 fn trace_of(spec: &Spec) -> Vec<Step> {
     explore(spec, Limits::default()).unwrap().trace.unwrap()
@@ -63,14 +64,28 @@ fn rejects_a_wrong_initial_state() {
 fn rejects_an_unknown_action_and_bad_shapes() {
     let spec = counter(1, Some(5));
     let mut trace = trace_of(&spec);
-    trace[4].action = "Decr".into();
+    // The spec has one action, Incr: there is no action number 1.
+    trace[4].action = Some(ActionInstance {
+        action: 1,
+        params: vec![],
+    });
     assert_eq!(
         message(replay(
             &spec,
             &trace,
             Claim::InvariantViolated("Inv".into())
         )),
-        (5, "step 4 -> 5: the spec has no action named Decr".into())
+        (5, "step 4 -> 5: the spec has no action number 1".into())
+    );
+    let mut trace = trace_of(&spec);
+    trace[4].action = None;
+    assert_eq!(
+        message(replay(
+            &spec,
+            &trace,
+            Claim::InvariantViolated("Inv".into())
+        )),
+        (5, "step 4 -> 5 names no action".into())
     );
     let mut trace = trace_of(&spec);
     trace[1].state.push(int(0));
@@ -133,8 +148,10 @@ fn rejects_states_outside_the_constraints() {
         .push(named("Small", ir.op2(x, Op::Le, three)));
     let trace: Vec<Step> = (1..=5)
         .map(|n| Step {
-            action: if n == 1 { "Init" } else { "Incr" }.into(),
-            params: vec![],
+            action: (n != 1).then(|| ActionInstance {
+                action: 0,
+                params: vec![],
+            }),
             state: vec![int(n)],
         })
         .collect();
@@ -168,13 +185,14 @@ fn rejects_parameters_outside_their_sets() {
     spec.invariants.push(named("NotThree", inv));
     let trace = vec![
         Step {
-            action: "Init".into(),
-            params: vec![],
+            action: None,
             state: vec![int(0)],
         },
         Step {
-            action: "Set".into(),
-            params: vec![int(3)],
+            action: Some(ActionInstance {
+                action: 0,
+                params: vec![int(3)],
+            }),
             state: vec![int(3)],
         },
     ];
@@ -190,7 +208,7 @@ fn rejects_parameters_outside_their_sets() {
         )
     );
     let mut good = trace.clone();
-    good[1].params = vec![int(2)];
+    good[1].action.as_mut().unwrap().params = vec![int(2)];
     good[1].state = vec![int(2)];
     assert_eq!(
         message(replay(
