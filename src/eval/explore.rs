@@ -5,12 +5,14 @@
 //! states have depth 0, so `max_depth = k` explores exactly the behaviours of at most `k` steps
 //! (the bound `smtcheck check --depth k` means).
 //!
-//! Constraints follow TLC's semantics:
-//! * a state that violates a state constraint (`CONSTRAINT`) is discarded when it is
-//!   generated: it is not counted, its invariants are not checked and its successors are not
+//! Constraints follow TLC's semantics (its `ModelChecker.doNext`, and the `Worker` of the
+//! parallel checker: invariants are checked on every new state, `inModel` only decides whether
+//! it is enqueued):
+//! * a state that violates a state constraint (`CONSTRAINT`) is still checked against the
+//!   invariants when it is generated, but it is not counted and its successors are not
 //!   explored (this holds for initial states too);
 //! * a transition that violates an action constraint (`ACTION_CONSTRAINT`, evaluated on the
-//!   pair of states) is discarded the same way;
+//!   pair of states) is treated the same way: its target is checked, not explored;
 //! * deadlock means that no action generates any successor at all: a state whose successors
 //!   are all discarded by constraints is not deadlocked, and neither is a state whose only
 //!   successor is itself (an action that leaves every variable unchanged is a step; only
@@ -107,7 +109,7 @@ pub fn explore(spec: &Spec, limits: Limits) -> Result<Exploration, EvalError> {
 impl<'s> Search<'s> {
     fn run(&mut self) -> Result<Option<Stop>, EvalError> {
         for state in initial_states(self.spec)? {
-            if let Some(stop) = self.discover(state, None)? {
+            if let Some(stop) = self.discover(state, None, true)? {
                 return Ok(Some(stop));
             }
         }
@@ -137,16 +139,14 @@ impl<'s> Search<'s> {
                       state: next,
                   }| {
                 has_successor = true;
-                if !self.allowed_step(&state, &next)? {
-                    return Ok(true);
-                }
+                let allowed = self.allowed_step(&state, &next)?;
                 if at_bound {
-                    if self.is_new(&next)? {
+                    if allowed && self.is_new(&next)? {
                         self.cut_off = true;
                     }
                     return Ok(true);
                 }
-                stop = self.discover(next, Some((at, action, params)))?;
+                stop = self.discover(next, Some((at, action, params)), allowed)?;
                 Ok(stop.is_none())
             },
         )?;
@@ -167,17 +167,26 @@ impl<'s> Search<'s> {
         holds_all(&self.spec.action_constraints, self.spec, state, Some(next))
     }
 
-    /// Adds `state` if it is in the model and new, and checks its invariants.
+    /// Checks the invariants of a generated `state` that was not seen before, and adds it to
+    /// the states to explore when it is in the model: it satisfies the state constraints and
+    /// `step_allowed` (the action constraints held for the step that generated it). A state
+    /// outside the model is kept only when it breaks an invariant, for the trace.
     fn discover(
         &mut self,
         state: Vec<Value>,
         parent: Option<(usize, usize, Vec<Value>)>,
+        step_allowed: bool,
     ) -> Result<Option<Stop>, EvalError> {
-        if !self.is_new(&state)? {
+        if self.index.contains_key(state.as_slice()) {
             return Ok(None);
         }
-        if self.nodes.len() >= self.limits.max_states {
+        let in_model = step_allowed && holds_all(&self.spec.constraints, self.spec, &state, None)?;
+        if in_model && self.nodes.len() >= self.limits.max_states {
             return Ok(Some(Stop::LimitReached));
+        }
+        let broken = self.broken_invariant(&state)?;
+        if !in_model && broken.is_none() {
+            return Ok(None);
         }
         let depth = parent
             .as_ref()
@@ -189,10 +198,10 @@ impl<'s> Search<'s> {
             depth,
             parent,
         });
-        self.index.insert(Rc::clone(&state), at);
-        Ok(self
-            .broken_invariant(&state)?
-            .map(|name| Stop::Violation(Verdict::InvariantViolated(name), at)))
+        if in_model {
+            self.index.insert(Rc::clone(&state), at);
+        }
+        Ok(broken.map(|name| Stop::Violation(Verdict::InvariantViolated(name), at)))
     }
 
     fn broken_invariant(&self, state: &[Value]) -> Result<Option<String>, EvalError> {

@@ -111,10 +111,23 @@ fn a_step_to_the_same_state_is_not_a_deadlock() {
 }
 
 #[test]
-fn state_constraints_prune_without_checking_invariants() {
-    // The invariant x < 4 fails only in states the constraint x <= 3 excludes; the state
-    // x = 3 has a successor (excluded), so it is not a deadlock either.
+fn states_outside_a_constraint_are_checked_but_not_explored() {
+    // TLC checks the invariants of every new state it generates and explores only those the
+    // constraints allow: x < 4 fails at x = 4, although the constraint x <= 3 excludes it.
     let mut spec = counter(0, Some(4));
+    let mut ir = Ir::new();
+    spec.constraints.push(named("Bound", x_le(&mut ir, 3)));
+    let result = explore(&spec, Limits::default()).unwrap();
+    assert_eq!(result.verdict, Verdict::InvariantViolated("Inv".into()));
+    let trace = result.trace.unwrap();
+    assert_eq!(trace.len(), 5);
+    assert_eq!(trace[4].state, vec![int(4)]);
+}
+
+#[test]
+fn state_constraints_prune_the_search() {
+    // The state x = 3 has a successor (outside the model), so it is not a deadlock either.
+    let mut spec = counter(0, None);
     spec.check_deadlock = true;
     let mut ir = Ir::new();
     spec.constraints.push(named("Bound", x_le(&mut ir, 3)));
