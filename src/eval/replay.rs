@@ -58,6 +58,9 @@ pub fn replay(spec: &Spec, trace: &[Step], claim: Claim) -> Result<(), ReplayErr
     for (i, step) in trace.iter().enumerate() {
         check_shape(spec, step, i + 1)?;
     }
+    if first.action.is_some() {
+        return Err(failure(1, "state 1 names an action, but it is an initial state"));
+    }
     check_predicate(spec, &spec.init, "Init", &first.state, 1)?;
     let last = trace.len();
     for (i, step) in trace.iter().enumerate() {

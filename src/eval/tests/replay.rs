@@ -61,6 +61,17 @@ fn rejects_a_wrong_initial_state() {
 }
 
 #[test]
+fn rejects_an_initial_state_that_names_an_action() {
+    let spec = counter(1, Some(5));
+    let mut trace = trace_of(&spec);
+    trace[0].action = trace[1].action.clone();
+    assert_eq!(
+        message(replay(&spec, &trace, Claim::InvariantViolated("Inv".into()))),
+        (1, "state 1 names an action, but it is an initial state".into())
+    );
+}
+
+#[test]
 fn rejects_an_unknown_action_and_bad_shapes() {
     let spec = counter(1, Some(5));
     let mut trace = trace_of(&spec);

@@ -1,0 +1,110 @@
+//! `smtcheck check` end to end: verdicts, exit codes, counterexample lengths and traces, on the
+//! small specs in `tests/fixtures/check/`.
+
+use std::path::Path;
+use std::process::Command;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn check(module: &str, args: &[&str]) -> Run {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check");
+    let output = Command::new(env!("CARGO_BIN_EXE_smtcheck"))
+        .arg("check")
+        .arg(format!("{module}.tla"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("smtcheck runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// The action of each state after the first, as the trace names it (`State 2: <One line …>`).
+fn actions(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("State "))
+        .filter_map(|rest| rest.split_once(": <").map(|(_, label)| label))
+        .filter(|label| !label.starts_with("Initial predicate"))
+        .map(|label| label.split(' ').next().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn a_violation_at_depth_eight_is_missed_at_seven_and_found_at_eight() {
+    let seven = check("Counter", &["--depth", "7"]);
+    assert_eq!(seven.code, 0, "{}{}", seven.stdout, seven.stderr);
+    assert_eq!(seven.stdout.trim(), "No invariant violation or deadlock in any behaviour of up to 7 steps.");
+    let eight = check("Counter", &["--depth", "8"]);
+    assert_eq!(eight.code, 12, "{}{}", eight.stdout, eight.stderr);
+    assert!(eight.stdout.starts_with("Invariant SlowInv is violated by a behaviour of 8 steps."));
+    assert_eq!(actions(&eight.stdout).len(), 8);
+}
+
+#[test]
+fn the_counterexample_is_a_shortest_one() {
+    let run = check("Counter", &["--depth", "20", "--inv", "FastInv"]);
+    assert_eq!(run.code, 12, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.starts_with("Invariant FastInv is violated by a behaviour of 6 steps."));
+    let actions = actions(&run.stdout);
+    assert_eq!(&actions[..3], ["One", "One", "One"], "Two needs three steps first");
+    assert_eq!(actions.iter().filter(|a| *a == "Two").count() >= 2, true);
+}
+
+#[test]
+fn a_deadlock_is_found_and_can_be_switched_off() {
+    let run = check("Stuck", &["--depth", "10"]);
+    assert_eq!(run.code, 11, "{}{}", run.stdout, run.stderr);
+    insta::assert_snapshot!(run.stdout);
+    let off = check("Stuck", &["--depth", "10", "--no-deadlock"]);
+    assert_eq!(off.code, 0, "{}{}", off.stdout, off.stderr);
+}
+
+#[test]
+fn constrained_states_are_checked_but_not_explored() {
+    let five = check("Bounded", &["--depth", "10"]);
+    assert_eq!(five.code, 0, "NotFive lies beyond the constraint: {}{}", five.stdout, five.stderr);
+    let four = check("Bounded", &["--depth", "10", "--inv", "NotFour"]);
+    assert_eq!(four.code, 12, "{}{}", four.stdout, four.stderr);
+    insta::assert_snapshot!(four.stdout);
+}
+
+#[test]
+fn a_solver_timeout_is_unknown_never_success() {
+    let run = check("Hard", &["--depth", "0", "--timeout", "0.01"]);
+    assert_eq!(run.code, 14, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.starts_with("Unknown: the solver could not decide at depth 0"), "{}", run.stdout);
+}
+
+#[test]
+fn the_trace_can_be_written_as_itf() {
+    let path = std::env::temp_dir().join(format!("smtcheck-itf-{}.json", std::process::id()));
+    let run = check("Stuck", &["--depth", "5", "--trace-out", path.to_str().expect("utf-8 path")]);
+    assert_eq!(run.code, 11);
+    let text = std::fs::read_to_string(&path).expect("ITF written");
+    let itf: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(itf["vars"], serde_json::json!(["x"]));
+    let xs: Vec<&serde_json::Value> = itf["states"].as_array().expect("states").iter().map(|s| &s["x"]).collect();
+    let expected: Vec<serde_json::Value> = (0..=3).map(|n| serde_json::json!({"#bigint": n.to_string()})).collect();
+    assert_eq!(xs, expected.iter().collect::<Vec<_>>());
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_the_right_exit_code() {
+    let unknown_inv = check("Stuck", &["--inv", "NoSuchInvariant"]);
+    assert_eq!(unknown_inv.code, 151);
+    assert!(unknown_inv.stderr.contains("invariant `NoSuchInvariant` is not defined in the spec"), "{}", unknown_inv.stderr);
+    let missing = check("Stuck", &["--config", "Missing.cfg"]);
+    assert_eq!(missing.code, 255);
+    assert!(missing.stderr.contains("cannot read `Missing.cfg`"), "{}", missing.stderr);
+    let undefined = check("BadConfig", &[]);
+    assert_eq!(undefined.code, 151);
+    insta::assert_snapshot!(undefined.stderr);
+}
