@@ -219,6 +219,18 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
         Ok(front) => front,
         Err(code) => return code,
     };
+    if let Some(constant) = front.spec.constants.iter().find(|c| c.value.is_none()) {
+        // The solver could search over every value of it, but the evaluator could not replay
+        // what it finds, and nothing is shown unreplayed.
+        let diagnostic = Diagnostic::new(
+            crate::diag::Kind::Unsupported,
+            "E0601",
+            format!("the constant `{}` has no value in the config; `check` needs one", constant.name),
+        )
+        .at(constant.loc.file, constant.loc.span, "declared here")
+        .note("give it a value in the .cfg file, e.g. `CONSTANT N = 3` or `Node = {n1, n2}`");
+        return report(&diagnostic, &front.sources);
+    }
     if let Some(code) = check_assumptions(&front) {
         return code;
     }

@@ -107,4 +107,8 @@ fn bad_input_gets_a_clear_error_and_the_right_exit_code() {
     let undefined = check("BadConfig", &[]);
     assert_eq!(undefined.code, 151);
     insta::assert_snapshot!(undefined.stderr);
+    let no_value = check("NoValue", &[]);
+    assert_eq!(no_value.code, 75);
+    assert!(no_value.stderr.contains("the constant `N` has no value in the config"), "{}", no_value.stderr);
+    assert!(no_value.stderr.contains("NoValue.tla:3:10"), "{}", no_value.stderr);
 }
