@@ -174,15 +174,20 @@ impl Folder<'_> {
 
     /// Replaces a constant expression by its value, when it evaluates and is not too big.
     ///
-    /// Sets that describe a shape — `[S -> T]`, `[a : S]`, `S \X T`, `SUBSET S`, `Seq(S)` —
-    /// stay as written: the encoder turns `x \in [S -> T]` into a few constraints on `x`,
-    /// where the enumerated set would be a disjunction over every function (measured: it made
-    /// a two-client lock's `TypeOK` cost seconds per depth instead of microseconds).
+    /// Sets that describe a shape — `[S -> T]`, `[a : S]`, `S \X T`, `SUBSET S`, `Seq(S)`,
+    /// `a..b` — stay as written, with their parts folded: the encoder turns `x \in [S -> T]`
+    /// into a few constraints on `x` where the enumerated set would be a disjunction over
+    /// every function (measured: it made a two-client lock's `TypeOK` cost seconds per depth
+    /// instead of microseconds), turns `x \in 1..N` into two comparisons, and recognises the
+    /// domain of a sequence by its `1..N`.
     fn replace(&self, expr: &mut Expr) {
         use ExprKind::*;
         match &mut *expr.kind {
             Lit(_) | InfiniteSet(_) => return,
-            kind @ (FnSet(..) | RecordSet(_) | Times(_) | Apply(Op::Powerset | Op::SeqSet, _)) => {
+            kind @ (FnSet(..)
+            | RecordSet(_)
+            | Times(_)
+            | Apply(Op::Powerset | Op::SeqSet | Op::Range, _)) => {
                 // Keep the shape, but fold what it is built from: `[NodeSet -> 0..Max]`.
                 kind.for_each_child_mut(&mut |child| self.replace(child));
                 return;
