@@ -1135,11 +1135,11 @@ fn clash_diagnostic(clash: &Clash, subject: Option<String>) -> Diagnostic {
         ),
         ClashKind::MissingField(field) => (Kind::Type, "E0300", Some(missing_field_note(clash, field))),
         ClashKind::FunctionAsSequence => (
-            Kind::Unsupported,
+            Kind::Type,
             "E0303",
             Some(
-                "a function used as a sequence (such as one over 1..n) is not supported yet; \
-                 build it as a sequence (with <<...>>, Append, \\o) instead"
+                "a sequence is a function whose domain is 1..n; this function's domain is not \
+                 a set of integers"
                     .to_string(),
             ),
         ),

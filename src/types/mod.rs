@@ -13,15 +13,19 @@
 //!   sequence.
 //! * A record is only ever one set of fields: two records with different fields in one set
 //!   or variable are a type error (E0301), though TLA+ allows them.
-//! * A function from `1..n` used as a sequence is reported as unsupported (E0303).
+//! * A sequence is a function with domain `1..n`, and specs mix the two freely
+//!   (`q \in [1..N -> S]` then `Len(q)`). A function over integers that is ever used as a
+//!   sequence is a sequence everywhere it flows: `[i \in 1..N |-> e]`, the elements of
+//!   `[1..N -> S]`, `EXCEPT`s of it, literal values keyed by `1..n` all get the type
+//!   `Seq(T)`. A function over anything else used as a sequence is an error (E0303).
 //! * What no constraint decides gets a harmless default (see `Inference::finish`): the
 //!   elements of a symbolic constant set are model values, any other unknown part of a type
 //!   (such as the elements of an always-empty set) is `Int`. A wholly unknown type is an
 //!   error (E0302).
 //!
 //! Error codes: E0300 type mismatch, E0301 records with different fields, E0302 type not
-//! inferred, E0303 function used as a sequence (unsupported), E0304 infinite type, E0305
-//! tuple index out of range.
+//! inferred, E0303 function over a non-integer domain used as a sequence, E0304 infinite
+//! type, E0305 tuple index out of range.
 
 mod infer;
 mod unify;

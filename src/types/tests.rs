@@ -698,17 +698,197 @@ fn multi_argument_functions_take_tuples() {
     assert_eq!(var_types(&spec), ["(<<Int, Int>> -> Bool)"]);
 }
 
-#[test]
-fn a_function_over_one_to_n_used_as_a_sequence_is_unsupported() {
-    let mut s = sketch(&["f"]);
+/// `[i \in lo..hi |-> body]`, with `i` a new bound variable.
+fn function_over_range(s: &mut Sketch, lo: i64, hi: i64, body: Expr) -> Expr {
     let i = s.bound("i");
-    let range = s.range(1, 3);
+    let range = s.range(lo, hi);
+    s.e(ExprKind::FnCons(
+        vec![Binder {
+            pattern: Pattern::Var(i),
+            set: range,
+        }],
+        body,
+    ))
+}
+
+/// `Len(x) >= 0` for variable `i`: a use of `x` as a sequence.
+fn used_as_sequence(s: &mut Sketch, i: usize) -> Expr {
+    let x = s.var(i);
+    let len = s.op(Op::Len, vec![x]);
+    let zero = s.int(0);
+    s.op(Op::Ge, vec![len, zero])
+}
+
+#[test]
+fn a_function_over_a_range_used_as_a_sequence_is_a_sequence() {
+    let mut s = sketch(&["f"]);
+    // f = [i \in 1..3 |-> 0] /\ Len(f) >= 0
+    let zero = s.int(0);
+    let function = function_over_range(&mut s, 1, 3, zero);
+    let function_id = function.id;
+    let init_f = s.init(0, function);
+    let len = used_as_sequence(&mut s, 0);
+    let init = s.and(vec![init_f, len]);
+    let spec = s.spec(init, vec![], vec![]);
+    let types = types_of(&spec);
+    assert_eq!(types.vars, vec![Type::Seq(Box::new(Type::Int))]);
+    assert_eq!(types.expr(function_id).to_string(), "Seq(Int)");
+    assert_eq!(types.bounds, vec![Type::Int]);
+}
+
+#[test]
+fn a_sequence_later_built_as_a_function_stays_a_sequence() {
+    let mut s = sketch(&["f"]);
+    // Len(f) >= 0 /\ f = [i \in 1..3 |-> TRUE], and f' = Append(f, FALSE): the sequence use
+    // comes first, and the value appended meets the function's range.
+    let len = used_as_sequence(&mut s, 0);
+    let yes = s.e(ExprKind::Lit(Value::Bool(true)));
+    let function = function_over_range(&mut s, 1, 3, yes);
+    let function_id = function.id;
+    let init_f = s.init(0, function);
+    let init = s.and(vec![len, init_f]);
+    let f = s.var(0);
+    let no = s.e(ExprKind::Lit(Value::Bool(false)));
+    let append = s.op(Op::Append, vec![f, no]);
+    let next = s.assign(0, append);
+    let spec = s.spec(init, vec![next], vec![]);
+    let types = types_of(&spec);
+    assert_eq!(types.vars[0].to_string(), "Seq(Bool)");
+    assert_eq!(types.expr(function_id).to_string(), "Seq(Bool)");
+}
+
+#[test]
+fn a_set_of_functions_over_a_range_is_a_set_of_sequences() {
+    let mut s = sketch(&["q", "first"]);
+    // q \in [1..3 -> {"a", "b"}] /\ first = q[1] /\ Len(q) >= 0
+    let domain = s.range(1, 3);
+    let range = s.e(ExprKind::Lit(Value::set([
+        Value::Str("a".into()),
+        Value::Str("b".into()),
+    ])));
+    let functions = s.e(ExprKind::FnSet(domain, range));
+    let functions_id = functions.id;
+    let q = s.var(0);
+    let init_q = s.in_(q, functions);
+    let q = s.var(0);
+    let one = s.int(1);
+    let item = s.e(ExprKind::FnApp(q, one));
+    let item_id = item.id;
+    let init_first = s.init(1, item);
+    let len = used_as_sequence(&mut s, 0);
+    let init = s.and(vec![init_q, init_first, len]);
+    let spec = s.spec(init, vec![], vec![]);
+    let types = types_of(&spec);
+    assert_eq!(var_types(&spec), ["Seq(Str)", "Str"]);
+    assert_eq!(types.expr(functions_id).to_string(), "Set(Seq(Str))");
+    assert_eq!(types.expr(item_id).to_string(), "Str");
+}
+
+#[test]
+fn except_application_and_domain_of_a_function_used_as_a_sequence() {
+    let mut s = sketch(&["f", "d"]);
+    // Init: f = [i \in 1..2 |-> 0] /\ d = DOMAIN f
+    // Next: \E k \in 1..2 : f' = [f EXCEPT ![k] = f[k] + 1] /\ d' = d
+    // Inv:  Len(f) >= 0
+    let zero = s.int(0);
+    let function = function_over_range(&mut s, 1, 2, zero);
+    let init_f = s.init(0, function);
+    let f = s.var(0);
+    let domain = s.op(Op::Domain, vec![f]);
+    let domain_id = domain.id;
+    let init_d = s.init(1, domain);
+    let init = s.and(vec![init_f, init_d]);
+    let k = s.bound("k");
+    let (f, kv) = (s.var(0), s.use_bound(k));
+    let old = s.e(ExprKind::FnApp(f, kv));
+    let old_id = old.id;
+    let one = s.int(1);
+    let sum = s.op(Op::Add, vec![old, one]);
+    let (f, kv) = (s.var(0), s.use_bound(k));
+    let updated = s.e(ExprKind::Except(f, vec![(vec![PathStep::Index(kv)], sum)]));
+    let updated_id = updated.id;
+    let step_f = s.assign(0, updated);
+    let d = s.var(1);
+    let step_d = s.assign(1, d);
+    let body = s.and(vec![step_f, step_d]);
+    let range = s.range(1, 2);
+    let next = s.e(ExprKind::Quant(
+        Quantifier::Exists,
+        vec![Binder {
+            pattern: Pattern::Var(k),
+            set: range,
+        }],
+        body,
+    ));
+    let inv = used_as_sequence(&mut s, 0);
+    let spec = s.spec(init, vec![next], vec![inv]);
+    let types = types_of(&spec);
+    assert_eq!(var_types(&spec), ["Seq(Int)", "Set(Int)"]);
+    assert_eq!(types.expr(updated_id).to_string(), "Seq(Int)");
+    assert_eq!(types.expr(old_id).to_string(), "Int");
+    assert_eq!(types.expr(domain_id).to_string(), "Set(Int)");
+    assert_eq!(types.bound(k), &Type::Int);
+}
+
+#[test]
+fn literal_functions_keyed_by_integers_used_as_sequences() {
+    let mut s = sketch(&["a", "b"]);
+    // a = (1 :> "x" @@ 2 :> "y"), b = (2 :> TRUE) (not keyed by 1..n, so a function to the
+    // literal), both used as sequences.
+    let keyed = |pairs: Vec<(i64, Value)>| {
+        Value::Fn(pairs.into_iter().map(|(k, v)| (Value::Int(k), v)).collect())
+    };
+    let first = s.e(ExprKind::Lit(keyed(vec![
+        (1, Value::Str("x".into())),
+        (2, Value::Str("y".into())),
+    ])));
+    let first_id = first.id;
+    let second = s.e(ExprKind::Lit(keyed(vec![(2, Value::Bool(true))])));
+    let second_id = second.id;
+    let init_a = s.init(0, first);
+    let init_b = s.init(1, second);
+    let (len_a, len_b) = (used_as_sequence(&mut s, 0), used_as_sequence(&mut s, 1));
+    let init = s.and(vec![init_a, init_b, len_a, len_b]);
+    let spec = s.spec(init, vec![], vec![]);
+    let types = types_of(&spec);
+    assert_eq!(var_types(&spec), ["Seq(Str)", "Seq(Bool)"]);
+    assert_eq!(types.expr(first_id).to_string(), "Seq(Str)");
+    assert_eq!(types.expr(second_id).to_string(), "Seq(Bool)");
+}
+
+#[test]
+fn a_constant_function_over_a_range_used_as_a_sequence() {
+    let mut s = sketch(&["x"]);
+    // CONSTANT Input = [i \in 1..2 |-> i] given by the config as a value; x = Head(Input).
+    let value = Value::Fn(
+        [
+            (Value::Int(1), Value::Int(1)),
+            (Value::Int(2), Value::Int(2)),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    let input = s.constant("Input", Some(value));
+    let head = s.op(Op::Head, vec![input]);
+    let init = s.init(0, head);
+    let spec = s.spec(init, vec![], vec![]);
+    let types = types_of(&spec);
+    assert_eq!(types.consts[0].to_string(), "Seq(Int)");
+    assert_eq!(var_types(&spec), ["Int"]);
+}
+
+#[test]
+fn a_function_over_strings_used_as_a_sequence_is_an_error() {
+    let mut s = sketch(&["f"]);
+    // f = [k \in {"a"} |-> 0] /\ Len(f) = 1
+    let k = s.bound("k");
+    let keys = s.e(ExprKind::Lit(Value::set([Value::Str("a".into())])));
     let zero = s.int(0);
     let function = s.at(
         ExprKind::FnCons(
             vec![Binder {
-                pattern: Pattern::Var(i),
-                set: range,
+                pattern: Pattern::Var(k),
+                set: keys,
             }],
             zero,
         ),
@@ -717,16 +897,43 @@ fn a_function_over_one_to_n_used_as_a_sequence_is_unsupported() {
     );
     let init = s.init(0, function);
     let f = s.at(ExprKind::Var(VarId(0)), 40, 41);
-    let len = s.op(Op::Len, vec![f]);
-    let three = s.int(3);
-    let inv = s.eq(len, three);
+    let len = s.at(ExprKind::Apply(Op::Len, vec![f]), 36, 42);
+    let one = s.int(1);
+    let inv = s.eq(len, one);
     let spec = s.spec(init, vec![], vec![inv]);
     let error = error_of(&spec);
-    assert_eq!(error.kind, Kind::Unsupported);
+    assert_eq!(error.kind, Kind::Type);
     assert_eq!(error.code, "E0303");
     assert_eq!(error.message, "`f` is a function here but a sequence here");
-    assert_eq!(error.labels[0].span, Span::new(40, 41));
-    assert_eq!(error.labels[1].span, Span::new(5, 25));
+    assert_eq!(
+        labels(&error),
+        vec![
+            (true, Span::new(40, 41), "a sequence here".to_string()),
+            (false, Span::new(5, 25), "a function here".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn a_function_used_as_a_sequence_then_given_string_keys_is_a_mismatch() {
+    let mut s = sketch(&["f"]);
+    // Len(f) >= 0 /\ f["a"] = 0: f is a sequence first, so its index is an Int, which the
+    // string key then clashes with.
+    let len = used_as_sequence(&mut s, 0);
+    let f = s.var(0);
+    let key = s.str("a");
+    let item = s.e(ExprKind::FnApp(f, key));
+    let zero = s.int(0);
+    let inv = s.eq(item, zero);
+    let init = s.and(vec![len, inv]);
+    let spec = s.spec(init, vec![], vec![]);
+    let error = error_of(&spec);
+    assert_eq!(error.kind, Kind::Type);
+    assert_eq!(error.code, "E0300");
+    assert_eq!(
+        error.message,
+        "type mismatch: an Int here but a string here"
+    );
 }
 
 #[test]

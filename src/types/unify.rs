@@ -98,7 +98,8 @@ pub(super) enum ClashKind {
     RecordFields,
     /// A record without the field some use needs.
     MissingField(String),
-    /// A function (such as one over `1..n`) that is also used as a sequence.
+    /// A function whose domain is not `Int` (a set of strings, of tuples, …) that is also
+    /// used as a sequence.
     FunctionAsSequence,
 }
 
@@ -293,7 +294,20 @@ impl Table {
                 parts.extend(ys.into_iter().map(|y| (r, y)));
                 Fn(d, r)
             }
-            (Fn(..), Seq(_)) | (Seq(_), Fn(..)) => return Err(ClashKind::FunctionAsSequence),
+            // A sequence is a function over `1..n`: a function over integers that is ever
+            // used as a sequence is a sequence everywhere it flows.
+            (Fn(d, r), Seq(e)) => {
+                self.require_integer_domain(d)?;
+                let int = self.node(Int, self.classes[ra].origin);
+                parts.extend([(d, int), (r, e)]);
+                Seq(e)
+            }
+            (Seq(e), Fn(d, r)) => {
+                self.require_integer_domain(d)?;
+                let int = self.node(Int, self.classes[rb].origin);
+                parts.extend([(int, d), (e, r)]);
+                Seq(e)
+            }
             (
                 Record {
                     fields: f1,
@@ -309,6 +323,15 @@ impl Table {
         // Pushed in reverse so that parts are unified in order, the first clash reported first.
         work.extend(parts.into_iter().rev().map(|(x, y)| (x, y, true)));
         Ok(shape)
+    }
+
+    /// Fails unless the domain `domain` of a function met as a sequence is (or may still
+    /// become) `Int`.
+    fn require_integer_domain(&mut self, domain: Node) -> Result<(), ClashKind> {
+        match self.shape(domain) {
+            Shape::Unknown | Shape::Int => Ok(()),
+            _ => Err(ClashKind::FunctionAsSequence),
+        }
     }
 }
 
@@ -374,6 +397,31 @@ mod tests {
         };
         assert_eq!(table.shape(element), Shape::Int);
         assert_eq!(table.shape(c), Shape::Int);
+    }
+
+    #[test]
+    fn a_function_met_as_a_sequence_becomes_one_over_integers() {
+        let mut table = Table::default();
+        let (domain, range) = (table.fresh(nowhere()), table.node(Shape::Str, nowhere()));
+        let function = table.node(Shape::Fn(domain, range), nowhere());
+        let element = table.fresh(nowhere());
+        let sequence = table.node(Shape::Seq(element), nowhere());
+        table.unify(function, sequence).unwrap();
+        assert_eq!(table.shape(function), Shape::Seq(element));
+        assert_eq!(table.shape(domain), Shape::Int);
+        assert_eq!(table.shape(element), Shape::Str);
+    }
+
+    #[test]
+    fn a_function_over_strings_is_no_sequence() {
+        let mut table = Table::default();
+        let (domain, range) = (table.node(Shape::Str, nowhere()), table.fresh(nowhere()));
+        let function = table.node(Shape::Fn(domain, range), nowhere());
+        let element = table.fresh(nowhere());
+        let sequence = table.node(Shape::Seq(element), nowhere());
+        let clash = table.unify(sequence, function).unwrap_err();
+        assert_eq!(clash.kind, ClashKind::FunctionAsSequence);
+        assert!(!clash.nested);
     }
 
     #[test]
