@@ -45,30 +45,57 @@ pub struct Frontend {
     pub types: Types,
 }
 
-/// Runs parsing, semantic analysis and type inference, printing warnings on stderr. On error,
-/// prints the diagnostic and returns the exit code.
-pub fn frontend(file: &Path, config: Option<&Path>, options: &Options) -> Result<Frontend, u8> {
+/// A front end that failed: the diagnostic, and the sources it quotes.
+pub struct FrontendError {
+    pub diagnostic: Diagnostic,
+    pub sources: Sources,
+}
+
+/// Runs the front end — parsing, semantic analysis, type inference, constant folding — and
+/// returns the spec with the warnings worth showing, or the first error. Prints nothing.
+pub fn compile(
+    file: &Path,
+    config: Option<&Path>,
+    options: &Options,
+) -> Result<(Frontend, Vec<String>), FrontendError> {
     let mut sources = Sources::new();
     let result = (|| {
         let modules = load_modules(file, &mut sources)?;
         let model = load_config(file, config, &mut sources)?;
         let lowered = sema::lower(&modules, model.as_ref().map(|(m, f)| (m, *f)), options)?;
-        for warning in &lowered.warnings {
-            eprintln!("warning: {warning}");
-        }
         let mut spec = lowered.spec;
         let types = types::infer(&spec)?;
         // After typing, so each folded literal keeps its node's inferred type.
         crate::eval::fold::fold_constants(&mut spec);
-        Ok::<_, Diagnostic>((spec, types))
+        Ok::<_, Diagnostic>((spec, types, lowered.warnings))
     })();
     match result {
-        Ok((spec, types)) => Ok(Frontend {
+        Ok((spec, types, warnings)) => Ok((
+            Frontend {
+                sources,
+                spec,
+                types,
+            },
+            warnings,
+        )),
+        Err(diagnostic) => Err(FrontendError {
+            diagnostic,
             sources,
-            spec,
-            types,
         }),
-        Err(diagnostic) => Err(report(&diagnostic, &sources)),
+    }
+}
+
+/// `compile`, printing the warnings on stderr; on error, prints the diagnostic and returns
+/// the exit code.
+pub fn frontend(file: &Path, config: Option<&Path>, options: &Options) -> Result<Frontend, u8> {
+    match compile(file, config, options) {
+        Ok((front, warnings)) => {
+            for warning in &warnings {
+                eprintln!("warning: {warning}");
+            }
+            Ok(front)
+        }
+        Err(error) => Err(report(&error.diagnostic, &error.sources)),
     }
 }
 
@@ -225,7 +252,10 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
         let diagnostic = Diagnostic::new(
             crate::diag::Kind::Unsupported,
             "E0601",
-            format!("the constant `{}` has no value in the config; `check` needs one", constant.name),
+            format!(
+                "the constant `{}` has no value in the config; `check` needs one",
+                constant.name
+            ),
         )
         .at(constant.loc.file, constant.loc.span, "declared here")
         .note("give it a value in the .cfg file, e.g. `CONSTANT N = 3` or `Node = {n1, n2}`");

@@ -15,3 +15,6 @@ pub mod syntax;
 pub mod trace;
 pub mod types;
 pub mod value;
+
+#[cfg(test)]
+pub(crate) mod testing;

@@ -6,8 +6,7 @@ use crate::eval::{explore, replay, Claim, Exploration, Limits, Verdict};
 use crate::ir::Spec;
 use crate::sema::{self, Options};
 use crate::syntax::loader::{load_modules, read_source};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 
 /// Lowers the module in `tla` (with the model `cfg`, if any) to a `Spec`. The error is the
 /// rendered diagnostic.
@@ -33,28 +32,9 @@ pub(super) fn lower_file(tla: &Path, cfg: Option<&Path>) -> Result<Spec, String>
         .map_err(|d| d.render(&sources, false))
 }
 
-/// Writes `tla` and `cfg` to a fresh directory and lowers them.
+/// The spec of `tla` with the model `cfg`, through the whole front end.
 fn lower_text(name: &str, tla: &str, cfg: &str) -> Spec {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let unique = format!(
-        "smtcheck-eval-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    );
-    let dir: PathBuf = std::env::temp_dir().join(unique);
-    std::fs::create_dir_all(&dir).unwrap();
-    let (tla_path, cfg_path) = (
-        dir.join(format!("{name}.tla")),
-        dir.join(format!("{name}.cfg")),
-    );
-    std::fs::write(&tla_path, tla).unwrap();
-    std::fs::write(&cfg_path, cfg).unwrap();
-    let spec = lower_file(&tla_path, Some(&cfg_path));
-    let _ = std::fs::remove_dir_all(&dir);
-    match spec {
-        Ok(spec) => spec,
-        Err(message) => panic!("the front end rejected the test spec:\n{message}"),
-    }
+    crate::testing::compile_text(name, tla, cfg, &[]).spec
 }
 
 /// Explores `spec` completely and replays the counterexample, if any.
