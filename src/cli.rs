@@ -57,7 +57,7 @@ pub fn compile(
     file: &Path,
     config: Option<&Path>,
     options: &Options,
-) -> Result<(Frontend, Vec<String>), FrontendError> {
+) -> Result<(Frontend, Vec<String>), Box<FrontendError>> {
     let mut sources = Sources::new();
     let result = (|| {
         let modules = load_modules(file, &mut sources)?;
@@ -78,10 +78,10 @@ pub fn compile(
             },
             warnings,
         )),
-        Err(diagnostic) => Err(FrontendError {
+        Err(diagnostic) => Err(Box::new(FrontendError {
             diagnostic,
             sources,
-        }),
+        })),
     }
 }
 
@@ -246,7 +246,7 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
         Ok(front) => front,
         Err(code) => return code,
     };
-    if let Some(constant) = front.spec.constants.iter().find(|c| c.value.is_none()) {
+    if let Some(constant) = front.spec.constants.iter().find(|c| c.is_symbolic()) {
         // The solver could search over every value of it, but the evaluator could not replay
         // what it finds, and nothing is shown unreplayed.
         let diagnostic = Diagnostic::new(
@@ -346,7 +346,7 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
 
 /// Evaluates the spec's `ASSUME`s (when every constant is fixed); a false one is exit 10.
 fn check_assumptions(front: &Frontend) -> Option<u8> {
-    if front.spec.constants.iter().any(|c| c.value.is_none()) {
+    if front.spec.constants.iter().any(|c| c.is_symbolic()) {
         return None;
     }
     let no_state: Vec<crate::value::Value> = Vec::new();

@@ -26,6 +26,9 @@ use std::time::{Duration, Instant};
 use z3::ast::Bool;
 use z3::{Model, SatResult, Solver};
 
+/// The most time spent trying to prove one invariant inductive.
+const INDUCTION_BUDGET: Duration = Duration::from_millis(500);
+
 /// How far and how long to search.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -83,6 +86,9 @@ struct Search<'a> {
     encoder: Encoder<'a>,
     solver: Solver,
     transitions: Vec<Transition>,
+    /// `proved[i]`: invariant `i` holds initially and is inductive, so in every reachable
+    /// state; it is no longer checked, only assumed.
+    proved: Vec<bool>,
     started: Instant,
 }
 
@@ -102,6 +108,7 @@ impl<'a> Search<'a> {
             encoder: Encoder::new(spec, types),
             solver: Solver::new(),
             transitions: Vec::new(),
+            proved: vec![false; spec.invariants.len()],
             started: Instant::now(),
         }
     }
@@ -113,12 +120,18 @@ impl<'a> Search<'a> {
             Check::Unknown(reason) => return Ok(Outcome::Unknown { depth: 0, reason }),
             Check::Violated(_) => {}
         }
-        self.solver.assert(self.encoder.state_well_formed(0));
         self.solver.assert(self.encoder.holds(&self.spec.init, 0)?);
         for depth in 0..=self.options.depth {
             progress(depth, self.started.elapsed());
             if let Some(outcome) = self.check_invariants(depth)? {
                 return Ok(outcome);
+            }
+            if depth == 0 {
+                self.prove_invariants()?;
+                if !self.spec.check_deadlock && self.proved.iter().all(|p| *p) {
+                    // Nothing left that a longer behaviour could violate.
+                    break;
+                }
             }
             if self.spec.check_deadlock {
                 if let Some(outcome) = self.check_deadlock(depth)? {
@@ -136,7 +149,12 @@ impl<'a> Search<'a> {
 
     /// Checks each invariant at `depth`; one that holds there is kept as a lemma.
     fn check_invariants(&mut self, depth: usize) -> Result<Option<Outcome>, Diagnostic> {
-        for invariant in &self.spec.invariants {
+        for (index, invariant) in self.spec.invariants.iter().enumerate() {
+            if self.proved[index] {
+                let lemma = self.encoder.holds(&invariant.expr, depth)?;
+                self.solver.assert(lemma);
+                continue;
+            }
             let literal = Bool::new_const(format!("violates!{}@{depth}", invariant.name));
             let violated = self.encoder.violated(&invariant.expr, depth)?;
             self.solver.assert(literal.implies(&violated));
@@ -159,6 +177,59 @@ impl<'a> Search<'a> {
             }
         }
         Ok(None)
+    }
+
+    /// Marks the invariants that are inductive, each relative to those marked before it: a step
+    /// (within the constraints) from a state where they all hold leads to a state where it
+    /// holds. Called once they have been checked in the initial states, so by induction on the
+    /// length of a behaviour each marked one holds in every reachable state. A check that runs
+    /// out of its small budget just leaves the invariant to bounded checking.
+    fn prove_invariants(&mut self) -> Result<(), Diagnostic> {
+        for index in 0..self.spec.invariants.len() {
+            if self.induction_step_holds(index)? {
+                self.proved[index] = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether invariant `index`, with the invariants proved so far, is preserved by every step.
+    fn induction_step_holds(&mut self, index: usize) -> Result<bool, Diagnostic> {
+        let spec = self.spec;
+        let mut budget = INDUCTION_BUDGET;
+        if let Some(total) = self.options.timeout {
+            budget = budget.min(total.saturating_sub(self.started.elapsed()));
+        }
+        if budget.is_zero() {
+            return Ok(false);
+        }
+        // A solver and encoder of its own: the two states here are arbitrary, not reachable.
+        let mut encoder = Encoder::new(spec, self.types);
+        let solver = Solver::new();
+        let mut params = z3::Params::new();
+        params.set_u32(
+            "timeout",
+            u32::try_from(budget.as_millis()).unwrap_or(u32::MAX).max(1),
+        );
+        solver.set_params(&params);
+        solver.assert(encoder.constants_constraint()?);
+        for (i, invariant) in spec.invariants.iter().enumerate() {
+            if i == index || self.proved[i] {
+                solver.assert(encoder.holds(&invariant.expr, 0)?);
+            }
+        }
+        for constraint in &spec.constraints {
+            solver.assert(encoder.holds(&constraint.expr, 0)?);
+        }
+        solver.assert(encoder.transition(0)?.formula);
+        for constraint in &spec.action_constraints {
+            solver.assert(encoder.holds(&constraint.expr, 0)?);
+        }
+        solver.assert(encoder.violated(&spec.invariants[index].expr, 1)?);
+        for axiom in encoder.take_axioms() {
+            solver.assert(axiom);
+        }
+        Ok(solver.check() == SatResult::Unsat)
     }
 
     /// Is the state at `depth` (explored, so within the constraints) without enabled actions?
@@ -191,8 +262,6 @@ impl<'a> Search<'a> {
         }
         let transition = self.encoder.transition(depth)?;
         self.solver.assert(&transition.formula);
-        self.solver
-            .assert(self.encoder.state_well_formed(depth + 1));
         for constraint in &self.spec.action_constraints {
             let holds = self.encoder.holds(&constraint.expr, depth)?;
             self.solver.assert(holds);

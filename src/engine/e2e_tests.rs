@@ -15,6 +15,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Lowers and types the module `tla` with the model `cfg` (written to a fresh directory).
 fn front_end(name: &str, tla: &str, cfg: &str) -> (Spec, Types) {
+    front_end_with(name, tla, cfg, &[])
+}
+
+/// `front_end` with more modules (name, text) beside the root one.
+fn front_end_with(name: &str, tla: &str, cfg: &str, others: &[(&str, &str)]) -> (Spec, Types) {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let unique = format!(
         "smtcheck-bmc-{}-{}",
@@ -29,6 +34,9 @@ fn front_end(name: &str, tla: &str, cfg: &str) -> (Spec, Types) {
     );
     std::fs::write(&tla_path, tla).expect("write");
     std::fs::write(&cfg_path, cfg).expect("write");
+    for (other, text) in others {
+        std::fs::write(dir.join(format!("{other}.tla")), text).expect("write");
+    }
     let mut sources = Sources::new();
     let result = (|| {
         let modules = load_modules(&tla_path, &mut sources)?;
@@ -239,4 +247,112 @@ fn enabled_with_choose_and_a_chosen_next_value_is_exact() {
     };
     assert_eq!(trace.steps.len(), 3);
     assert_eq!(trace.steps[2].state[var(&spec, "x")], Value::Int(2));
+}
+
+/// Functions over strings (an infinite domain sort), chosen nondeterministically, compared with
+/// `=`, and used in guards that `ENABLED` must decide: no quantifier, so no `unknown`.
+const STRING_FUNCTIONS: &str = r#"
+---- MODULE StringFns ----
+EXTENDS Naturals
+VARIABLES f, g, n
+Init ==
+    /\ f \in [{"a", "b"} -> 0..1]
+    /\ g = [x \in {"a", "b"} |-> 0]
+    /\ n = 0
+Bump(k) ==
+    /\ f[k] < 2
+    /\ f' = [f EXCEPT ![k] = @ + 1]
+    /\ IF f' = g THEN n' = n + 1 ELSE n' = n
+    /\ UNCHANGED g
+Reset ==
+    /\ f /= g
+    /\ f' = g
+    /\ UNCHANGED <<g, n>>
+Next == \/ \E k \in {"a", "b"} : Bump(k)
+        \/ Reset
+TypeOK == f \in [{"a", "b"} -> 0..2] /\ n \in Nat
+\* Equality is exact: equal domains and values make equal functions.
+SameMeansEqual == (\A k \in {"a", "b"} : f[k] = g[k]) => f = g
+Small == n < 1
+====
+"#;
+
+#[test]
+fn functions_over_strings_are_decided_without_quantifiers() {
+    let cfg = "INIT Init\nNEXT Next\nINVARIANTS TypeOK SameMeansEqual\n";
+    let (spec, types) = front_end("StringFns", STRING_FUNCTIONS, cfg);
+    assert_eq!(
+        bmc(&spec, &types, 6),
+        Outcome::NoViolation { depth: 6 },
+        "the invariants hold and deadlock freedom is decided"
+    );
+}
+
+#[test]
+fn equality_of_string_functions_finds_the_shortest_violation() {
+    // `f` may start as all zeros, which is `g` written another way: the violation is the
+    // initial state, found only if `=` compares the values, not the representation.
+    let cfg = "INIT Init\nNEXT Next\nINVARIANT NotG\n";
+    let tla = STRING_FUNCTIONS.replace(
+        "Small == n < 1",
+        "Small == n < 1\nNotG == ~(f = [x \\in {\"b\", \"a\"} |-> 1 - 1]) \\/ n > 5",
+    );
+    let (spec, types) = front_end("StringFns", &tla, cfg);
+    match bmc(&spec, &types, 4) {
+        Outcome::InvariantViolated { name, trace } => {
+            assert_eq!(name, "NotG");
+            assert_eq!(trace.steps.len(), 1, "f may start equal to g: {trace:?}");
+        }
+        other => panic!("expected a violation of NotG, got {other:?}"),
+    }
+}
+
+/// The corpus's single-switch prisoners: a function over strings as a state variable. Each
+/// invariant used to be `unknown` (incomplete array theory) at depth 0.
+#[test]
+fn prisoners_with_string_functions_are_decided() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/tla-examples/specifications/Prisoners_Single_Switch/Prisoner.tla");
+    let Ok(prisoner) = std::fs::read_to_string(&path) else {
+        eprintln!("corpus not found: skipped");
+        return;
+    };
+    let tla = r#"
+---- MODULE W ----
+EXTENDS Prisoner
+T1 == count \in 1 .. VictoryThreshold + 1
+T3 == signalled \in [ NormalPrisoner -> 0 .. 2 ]
+T5 == has_visited \subseteq Prisoner
+====
+"#;
+    let cfg = "CONSTANTS\n  Prisoner = {\"Alice\", \"Bob\", \"Eve\"}\n  Light_Unknown = FALSE\n\
+               SPECIFICATION Spec\nINVARIANTS T1 T3 T5\n";
+    let (spec, types) = front_end_with("W", tla, cfg, &[("Prisoner", &prisoner)]);
+    assert_eq!(bmc(&spec, &types, 8), Outcome::NoViolation { depth: 8 });
+}
+
+/// `Next == /\ \E self \in Proc : ...` keeps its `\E` in the action body. `ENABLED` expands it
+/// over `Proc` and splits the disjunction, so every branch is quantifier-free; as one `exists`
+/// over functions of integers it once made Z3 report a deadlock that did not replay.
+#[test]
+fn enabled_expands_an_existential_left_in_the_body() {
+    let tla = r#"
+---- MODULE Byz ----
+EXTENDS Naturals
+VARIABLES n, pc
+vars == <<n, pc>>
+Proc == 1..3
+Init == n = 0 /\ pc \in [Proc -> {"V0", "V1"}]
+Echo(i) == pc[i] = "V1" /\ pc' = [pc EXCEPT ![i] = "EC"] /\ n' = n + 1
+Turn(i) == n < 1 /\ pc[i] = "V0" /\ n' = n + 1 /\ pc' = [pc EXCEPT ![i] = "BYZ"]
+Next ==
+  /\ \E self \in Proc :
+        \/ Echo(self)
+        \/ Turn(self)
+        \/ UNCHANGED vars
+====
+"#;
+    let (spec, types) = front_end("Byz", tla, "INIT Init\nNEXT Next\n");
+    assert!(spec.check_deadlock);
+    assert_eq!(bmc(&spec, &types, 3), Outcome::NoViolation { depth: 3 });
 }

@@ -59,7 +59,10 @@ pub fn replay(spec: &Spec, trace: &[Step], claim: Claim) -> Result<(), ReplayErr
         check_shape(spec, step, i + 1)?;
     }
     if first.action.is_some() {
-        return Err(failure(1, "state 1 names an action, but it is an initial state"));
+        return Err(failure(
+            1,
+            "state 1 names an action, but it is an initial state",
+        ));
     }
     check_predicate(spec, &spec.init, "Init", &first.state, 1)?;
     let last = trace.len();

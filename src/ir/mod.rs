@@ -196,7 +196,17 @@ pub enum ExprKind {
 pub struct Constant {
     pub name: String,
     pub value: Option<Value>,
+    /// The config replaces it by a definition (`N <- Op`): every use of it is a use of that
+    /// definition, so it needs no value of its own.
+    pub replaced: bool,
     pub loc: Loc,
+}
+
+impl Constant {
+    /// Left open by the config: neither given a value nor replaced by a definition.
+    pub fn is_symbolic(&self) -> bool {
+        self.value.is_none() && !self.replaced
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

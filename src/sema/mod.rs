@@ -160,6 +160,7 @@ impl<'a> Lowerer<'a> {
                             self.constants.push(Constant {
                                 name: decl.name.name.clone(),
                                 value: None,
+                                replaced: false,
                                 loc: Loc {
                                     file,
                                     span: decl.name.span,
@@ -293,8 +294,9 @@ impl<'a> Lowerer<'a> {
             };
             match existing {
                 Some(Global::Const(id)) => {
-                    if let Global::Value(value) = &global {
-                        self.constants[id.0].value = Some(value.clone());
+                    match &global {
+                        Global::Value(value) => self.constants[id.0].value = Some(value.clone()),
+                        _ => self.constants[id.0].replaced = true,
                     }
                     self.define(root, name, global);
                 }

@@ -110,7 +110,7 @@ pub(super) fn build<'a>(
         && !options.no_deadlock
         && config
             .and_then(|c| c.check_deadlock)
-            .map_or(true, |(check, _)| check);
+            .is_none_or(|(check, _)| check);
 
     let module = lowerer.modules.root.clone();
     let spec = Spec {
@@ -363,6 +363,10 @@ impl<'a> Lowerer<'a> {
                 return self.split_actions(rhs, env, name, params, out);
             }
             A::Label(_, inner) => return self.split_actions(inner, env, name, params, out),
+            // `Next == /\ \E self \in Procs : …`, a bullet list of one item, as PlusCal writes.
+            A::Junction(ast::Junction::And, items) if items.len() == 1 => {
+                return self.split_actions(&items[0], env, name, params, out)
+            }
             A::Quant(ast::Quantifier::Exists, bounds, body)
                 if bounds.iter().all(|b| b.set.is_some()) =>
             {

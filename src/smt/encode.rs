@@ -36,9 +36,6 @@ pub type Result<T> = std::result::Result<T, Diagnostic>;
 /// The most elements a quantifier or set is expanded into; larger sets use Z3 quantifiers.
 pub(super) const EXPANSION_LIMIT: usize = 4096;
 
-/// The most combinations of next-state values `ENABLED` enumerates (see `enabled_body`).
-const ENABLED_CHOICES: usize = 64;
-
 /// Where a boolean sub-formula sits: under an even (`Pos`) or odd (`Neg`) number of negations,
 /// or under both or under a binder (`Mixed`), where nothing may be Skolemized.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,12 +68,17 @@ pub struct Encoder<'a> {
     pub(super) sorts: Sorts,
     /// `states[i][v]`: the constant `v@i`.
     states: Vec<Vec<Dynamic>>,
+    /// `raw_states[i][v]`: the constant `v@i` that `states[i][v]` normalises.
+    raw_states: Vec<Vec<Dynamic>>,
+    /// Whether a positive equation `x = e` may pin the raw constant of `x` (see `formula`).
+    /// Off in `ENABLED`, whose result may be negated.
+    pub(super) pin_raw: bool,
     /// Symbolic constants, created on first use.
     consts: HashMap<ConstId, Dynamic>,
     /// The step that unprimed variables refer to.
     pub(super) step: usize,
     /// What primed variables stand for instead of the next state's constants (in `ENABLED`).
-    next_override: Option<Vec<Dynamic>>,
+    pub(super) next_override: Option<Vec<Option<Dynamic>>>,
     /// Bound variables in scope, innermost last.
     pub(super) env: Vec<(BoundId, Dynamic)>,
     /// Skolem constants created so far (`ENABLED` binds the ones its body creates).
@@ -86,7 +88,7 @@ pub struct Encoder<'a> {
     /// Side conditions of the formulas encoded so far, for the caller to assert (`take_axioms`).
     axioms: Vec<Bool>,
     /// The constants bound by the `exists` of the `ENABLED` being encoded.
-    enabled_bound: Vec<Dynamic>,
+    pub(super) enabled_bound: Vec<Dynamic>,
     chooses: HashMap<String, std::rc::Rc<FuncDecl>>,
     fresh_names: usize,
 }
@@ -98,6 +100,8 @@ impl<'a> Encoder<'a> {
             types,
             sorts: Sorts::new(model_values_of(spec)),
             states: Vec::new(),
+            raw_states: Vec::new(),
+            pin_raw: true,
             consts: HashMap::new(),
             step: 0,
             next_override: None,
@@ -111,42 +115,29 @@ impl<'a> Encoder<'a> {
         }
     }
 
-    /// The constants `v@step` of every state variable.
+    /// The values of the state variables at `step`: the constants `v@step`, normalised (see
+    /// `normal`).
     pub fn state(&mut self, step: usize) -> Vec<Dynamic> {
         while self.states.len() <= step {
             let index = self.states.len();
-            let vars: Vec<Dynamic> = (0..self.spec.vars.len())
-                .map(|v| {
-                    let sort = self.sorts.sort(&self.types.vars[v]);
-                    Dynamic::new_const(format!("{}@{index}", self.spec.vars[v].name), &sort)
-                })
-                .collect();
+            let mut vars = Vec::new();
+            let mut raws = Vec::new();
+            for v in 0..self.spec.vars.len() {
+                let ty = &self.types.vars[v];
+                let sort = self.sorts.sort(ty);
+                let raw = Dynamic::new_const(format!("{}@{index}", self.spec.vars[v].name), &sort);
+                vars.push(self.normal(&raw, ty));
+                raws.push(raw);
+            }
             self.states.push(vars);
+            self.raw_states.push(raws);
         }
         self.states[step].clone()
     }
 
-    /// The well-formedness of the state variables at `step` (see `sorts`).
-    pub fn state_well_formed(&mut self, step: usize) -> Bool {
-        let state = self.state(step);
-        let parts: Vec<Bool> = state
-            .iter()
-            .zip(&self.types.vars)
-            .map(|(term, ty)| self.well_formed(term, &ty.clone()))
-            .collect();
-        all(&parts)
-    }
-
-    /// The constraints on the constants: well-formedness of symbolic ones and the assumptions.
+    /// The constraints on the constants: the assumptions.
     pub fn constants_constraint(&mut self) -> Result<Bool> {
         let mut parts = Vec::new();
-        for (index, constant) in self.spec.constants.iter().enumerate() {
-            if constant.value.is_none() {
-                let term = self.constant(ConstId(index))?;
-                let ty = self.types.consts[index].clone();
-                parts.push(self.well_formed(&term, &ty));
-            }
-        }
         for assumption in &self.spec.assumptions {
             parts.push(self.holds(&assumption.expr, 0)?);
         }
@@ -172,7 +163,6 @@ impl<'a> Encoder<'a> {
                 let elem_ty = me.elem_type(&param.binder.set)?;
                 let constant = me.fresh_skolem(&param.name, &elem_ty);
                 parts.push(me.member(&constant, &param.binder.set, Polarity::Pos)?);
-                parts.push(me.well_formed(&constant, &elem_ty));
                 me.bind(
                     &param.binder.pattern,
                     &constant,
@@ -191,159 +181,9 @@ impl<'a> Encoder<'a> {
         })
     }
 
-    /// `ENABLED action` at `step`: some parameters and next state make the action true.
-    /// Each top-level conjunct `x' = e` (with `e` unprimed) is solved by substituting `e` for
-    /// `x'`; the other primed variables and every Skolem constant of the body are bound by a
-    /// Z3 `exists`, so the result may be negated (a deadlock check). Parameters over finite
-    /// sets are expanded.
-    pub fn enabled(&mut self, action: &Action, step: usize) -> Result<Bool> {
-        let result = self.at_top_level(step, |me| {
-            me.sides.push(Vec::new());
-            me.enabled_bound.clear();
-            let enabled = me.enabled_params(action, 0);
-            // Axioms are asserted, not assumed: they must stay outside the `exists` (which
-            // a deadlock check negates), closed over the constants it binds.
-            let sides = me.sides.pop().unwrap_or_default();
-            let bound = std::mem::take(&mut me.enabled_bound);
-            let bound: Vec<&dyn Ast> = bound.iter().map(|t| t as &dyn Ast).collect();
-            let closed = sides.iter().map(|s| z3::ast::forall_const(&bound, &[], s));
-            if let Some(frame) = me.sides.last_mut() {
-                frame.extend(closed);
-            }
-            enabled
-        });
-        self.env.clear();
-        result
-    }
-
-    fn enabled_params(&mut self, action: &Action, index: usize) -> Result<Bool> {
-        let Some(param) = action.params.get(index) else {
-            return self.enabled_body(action);
-        };
-        let elem_ty = self.elem_type(&param.binder.set)?;
-        if let Some(elements) = self.finite_elements(&param.binder.set)? {
-            let mut options = Vec::new();
-            for (guard, element) in elements.items {
-                let mark = self.bind(
-                    &param.binder.pattern,
-                    &element,
-                    &elem_ty,
-                    param.binder.set.loc,
-                )?;
-                let rest = self.enabled_params(action, index + 1);
-                self.env.truncate(mark);
-                options.push(guard & rest?);
-            }
-            return Ok(any(&options));
-        }
-        let constant = self.fresh_skolem(&param.name, &elem_ty);
-        let start = self.skolems.len() - 1;
-        let member = self.member(&constant, &param.binder.set, Polarity::Pos)?;
-        let wf = self.well_formed(&constant, &elem_ty);
-        let mark = self.bind(
-            &param.binder.pattern,
-            &constant,
-            &elem_ty,
-            param.binder.set.loc,
-        )?;
-        let rest = self.enabled_params(action, index + 1);
-        self.env.truncate(mark);
-        let skolems: Vec<Dynamic> = self.skolems.drain(start..).collect();
-        self.enabled_bound.extend(skolems.iter().cloned());
-        let bound: Vec<&dyn Ast> = skolems.iter().map(|t| t as &dyn Ast).collect();
-        Ok(z3::ast::exists_const(
-            &bound,
-            &[],
-            &all(&[member, wf, rest?]),
-        ))
-    }
-
-    /// The existential closure of an action's body, its parameters bound. Primed variables
-    /// are eliminated where the body's top-level conjuncts allow: `x' = e` by substituting
-    /// `e`, and `x' \in S` over a small finite `S` by a disjunction over `S`'s elements.
-    fn enabled_body(&mut self, action: &Action) -> Result<Bool> {
-        let mut next: Vec<Option<Dynamic>> = vec![None; self.spec.vars.len()];
-        let mut choices: Vec<(usize, Vec<(Bool, Dynamic)>)> = Vec::new();
-        let mut combinations = 1usize;
-        for (v, conjunct) in top_level_assignments(&action.body) {
-            if next.get(v).is_none_or(Option::is_some) || choices.iter().any(|(c, _)| *c == v) {
-                continue;
-            }
-            match conjunct {
-                Assignment::Equal(value) if !mentions_primed(value) => {
-                    next[v] = Some(self.term(value)?)
-                }
-                Assignment::Member(set) if !mentions_primed(set) => {
-                    if let Some(elements) = self.finite_elements(set)? {
-                        if combinations.saturating_mul(elements.items.len()) <= ENABLED_CHOICES {
-                            combinations *= elements.items.len().max(1);
-                            choices.push((v, elements.items));
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        self.enabled_choices(action, &mut next, &choices)
-    }
-
-    /// `\/` over the values of the next-state variables chosen from finite sets.
-    fn enabled_choices(
-        &mut self,
-        action: &Action,
-        next: &mut Vec<Option<Dynamic>>,
-        choices: &[(usize, Vec<(Bool, Dynamic)>)],
-    ) -> Result<Bool> {
-        let Some(((v, elements), rest)) = choices.split_first() else {
-            return self.enabled_leaf(action, next);
-        };
-        let mut options = Vec::new();
-        for (guard, element) in elements {
-            next[*v] = Some(element.clone());
-            let inner = self.enabled_choices(action, next, rest);
-            next[*v] = None;
-            options.push(guard.clone() & inner?);
-        }
-        Ok(any(&options))
-    }
-
-    /// `\E` the remaining next-state variables and Skolem constants: the body.
-    fn enabled_leaf(&mut self, action: &Action, next: &[Option<Dynamic>]) -> Result<Bool> {
-        let start = self.skolems.len();
-        let mut unsolved = Vec::new();
-        let mut terms = Vec::new();
-        for (v, solved) in next.iter().enumerate() {
-            let term = match solved {
-                Some(term) => term.clone(),
-                None => {
-                    let sort = self.sorts.sort(&self.types.vars[v]);
-                    let name = format!("{}'", self.spec.vars[v].name);
-                    let constant = self.fresh_const(&name, &sort);
-                    unsolved.push((constant.clone(), v));
-                    constant
-                }
-            };
-            terms.push(term);
-        }
-        self.next_override = Some(terms);
-        let body = self.formula(&action.body, Polarity::Pos);
-        self.next_override = None;
-        let mut parts = Vec::new();
-        for (term, v) in &unsolved {
-            let ty = self.types.vars[*v].clone();
-            parts.push(self.well_formed(term, &ty));
-        }
-        parts.push(body?);
-        let mut bound: Vec<Dynamic> = unsolved.into_iter().map(|(term, _)| term).collect();
-        bound.extend(self.skolems.drain(start..));
-        self.enabled_bound.extend(bound.iter().cloned());
-        let bound: Vec<&dyn Ast> = bound.iter().map(|t| t as &dyn Ast).collect();
-        Ok(z3::ast::exists_const(&bound, &[], &all(&parts)))
-    }
-
     /// Runs `encode` for a formula used on its own: sets the step, and keeps the side
     /// conditions it produced for `take_axioms`.
-    fn at_top_level(
+    pub(super) fn at_top_level(
         &mut self,
         step: usize,
         encode: impl FnOnce(&mut Self) -> Result<Bool>,
@@ -372,12 +212,12 @@ impl<'a> Encoder<'a> {
         Dynamic::new_const(format!("{prefix}!{}", self.fresh_names), sort)
     }
 
-    /// A Skolem constant: free in the formula, recorded so `ENABLED` can bind it.
+    /// A Skolem value: a fresh constant, free in the formula and recorded so `ENABLED` can
+    /// bind it, normalised (see `normal`).
     pub(super) fn fresh_skolem(&mut self, name: &str, ty: &Type) -> Dynamic {
-        let sort = self.sorts.sort(ty);
-        let constant = self.fresh_const(&format!("{name}@{}", self.step), &sort);
-        self.skolems.push(constant.clone());
-        constant
+        let (raw, value) = self.fresh_value(&format!("{name}@{}", self.step), ty);
+        self.skolems.push(raw);
+        value
     }
 
     /// Binds a pattern to a value; returns the environment mark to truncate back to.
@@ -482,6 +322,15 @@ impl<'a> Encoder<'a> {
                     Ok(self.member(&x, set, pol.flip())?.not())
                 }
                 (Op::Subseteq, [a, b]) => self.subset(a, b, pol),
+                (Op::Eq, [a, b]) if pol == Polarity::Pos && self.pin_raw => {
+                    if let Some(raw) = self.raw_var(a)? {
+                        return equal(&raw, &self.term(b)?, expr.loc);
+                    }
+                    if let Some(raw) = self.raw_var(b)? {
+                        return equal(&self.term(a)?, &raw, expr.loc);
+                    }
+                    self.term_bool(expr)
+                }
                 _ => self.term_bool(expr),
             },
             ExprKind::If(cond, then, other) => {
@@ -504,6 +353,31 @@ impl<'a> Encoder<'a> {
             }
             _ => self.term_bool(expr),
         }
+    }
+
+    /// The raw constant of a state variable (`x` or `x'`) whose values need normalising.
+    ///
+    /// A positive equation `x = e` is encoded as `raw = e` instead of `normal(raw) = e`: every
+    /// term `e` the encoder builds is normalised, so `raw = e` implies `normal(raw) = e`, and
+    /// any model of the weaker formula becomes one of the stronger by setting `raw` to
+    /// `normal(raw)` (which changes no other term). Equisatisfiable, and Z3 then never has to
+    /// reason about the equality of two normalising terms (lambdas are quantifiers to it).
+    fn raw_var(&mut self, expr: &Expr) -> Result<Option<Dynamic>> {
+        let (step, v) = match &*expr.kind {
+            ExprKind::Var(VarId(v)) => (self.step, *v),
+            ExprKind::Primed(VarId(v)) if self.next_override.is_none() => (self.step + 1, *v),
+            _ => return Ok(None),
+        };
+        let needs = self
+            .types
+            .vars
+            .get(v)
+            .is_some_and(super::normal::needs_normalising);
+        if !needs {
+            return Ok(None);
+        }
+        self.state(step);
+        Ok(self.raw_states.get(step).and_then(|s| s.get(v)).cloned())
     }
 
     fn term_bool(&mut self, expr: &Expr) -> Result<Bool> {
@@ -571,12 +445,10 @@ impl<'a> Encoder<'a> {
             }
             ExprKind::Primed(VarId(v)) => {
                 let next = match &self.next_override {
-                    Some(next) => next.clone(),
-                    None => self.state(self.step + 1),
+                    Some(next) => next.get(*v).cloned().flatten(),
+                    None => self.state(self.step + 1).get(*v).cloned(),
                 };
-                next.get(*v)
-                    .cloned()
-                    .ok_or_else(|| internal(loc, "unknown state variable"))
+                next.ok_or_else(|| internal(loc, "unknown or unsolved primed variable"))
             }
             ExprKind::Const(id) => self.constant(*id),
             ExprKind::Bound(id) => self
@@ -678,7 +550,8 @@ impl<'a> Encoder<'a> {
             return Ok(term.clone());
         }
         let sort = self.sorts.sort(&ty);
-        let term = Dynamic::new_const(constant.name.as_str(), &sort);
+        let raw = Dynamic::new_const(constant.name.as_str(), &sort);
+        let term = self.normal(&raw, &ty);
         self.consts.insert(id, term.clone());
         Ok(term)
     }
@@ -1101,7 +974,8 @@ impl<'a> Encoder<'a> {
             }
         };
         let arg_refs: Vec<&dyn Ast> = args.iter().map(|a| a as &dyn Ast).collect();
-        let chosen = function.apply(&arg_refs);
+        // The function's value is any value of the sort: normalise it.
+        let chosen = self.normal(&function.apply(&arg_refs), &ty);
         // Axiom: (\E x \in S : P(x)) => chosen \in S /\ P(chosen).
         let some = self.quantify(
             Quantifier::Exists,
@@ -1184,127 +1058,6 @@ impl<'a> Encoder<'a> {
             }
             _ => Err(mismatch()),
         }
-    }
-
-    // ---- Well-formedness ---------------------------------------------------------------------
-
-    /// Constrains a fresh term of type `ty` to be normalised (see `sorts`).
-    pub fn well_formed(&mut self, term: &Dynamic, ty: &Type) -> Bool {
-        if !needs_normalising(ty) {
-            return Bool::from_bool(true);
-        }
-        match ty {
-            Type::Fn(a, b) => {
-                let (Some(dom), Some(map)) = (
-                    self.sorts.field(ty, term, 0).and_then(|d| d.as_array()),
-                    self.sorts.field(ty, term, 1).and_then(|m| m.as_array()),
-                ) else {
-                    return Bool::from_bool(true);
-                };
-                let default = self.sorts.default_value(b);
-                let (a, b) = ((**a).clone(), (**b).clone());
-                self.for_all_of_type(&a, &mut |me, x| {
-                    let inside = dom
-                        .select(x)
-                        .as_bool()
-                        .unwrap_or_else(|| Bool::from_bool(false));
-                    let value = map.select(x);
-                    let outside = value
-                        .safe_eq(&default)
-                        .unwrap_or_else(|_| Bool::from_bool(false));
-                    let nested = me.well_formed(&value, &b);
-                    (
-                        inside.not().implies(outside) & inside.implies(nested),
-                        vec![value],
-                    )
-                })
-            }
-            Type::Seq(t) => {
-                let (Some(len), Some(elems)) = (
-                    self.sorts.field(ty, term, 0).and_then(|l| l.as_int()),
-                    self.sorts.field(ty, term, 1).and_then(|e| e.as_array()),
-                ) else {
-                    return Bool::from_bool(true);
-                };
-                let default = self.sorts.default_value(t);
-                let t = (**t).clone();
-                let body = self.for_all_of_type(&Type::Int, &mut |me, i| {
-                    let i = i.as_int().unwrap_or_else(|| Int::from_i64(0));
-                    let inside = i.ge(Int::from_i64(1)) & i.le(&len);
-                    let value = elems.select(&i);
-                    let outside = value
-                        .safe_eq(&default)
-                        .unwrap_or_else(|_| Bool::from_bool(false));
-                    let nested = me.well_formed(&value, &t);
-                    (
-                        inside.not().implies(outside) & inside.implies(nested),
-                        vec![value],
-                    )
-                });
-                len.ge(Int::from_i64(0)) & body
-            }
-            Type::Set(elem) => {
-                let Some(set) = term.as_array() else {
-                    return Bool::from_bool(true);
-                };
-                let elem = (**elem).clone();
-                self.for_all_of_type(&elem, &mut |me, x| {
-                    let inside = set
-                        .select(x)
-                        .as_bool()
-                        .unwrap_or_else(|| Bool::from_bool(false));
-                    (
-                        inside.implies(me.well_formed(x, &elem)),
-                        vec![set.select(x)],
-                    )
-                })
-            }
-            Type::Record(fields) => {
-                let types: Vec<Type> = fields.values().cloned().collect();
-                self.fields_well_formed(term, ty, &types)
-            }
-            Type::Tuple(items) => self.fields_well_formed(term, ty, &items.clone()),
-            _ => Bool::from_bool(true),
-        }
-    }
-
-    fn fields_well_formed(&mut self, term: &Dynamic, ty: &Type, types: &[Type]) -> Bool {
-        let mut parts = Vec::new();
-        for (i, field_ty) in types.iter().enumerate() {
-            if let Some(field) = self.sorts.field(ty, term, i) {
-                parts.push(self.well_formed(&field, field_ty));
-            }
-        }
-        all(&parts)
-    }
-
-    /// `\A x : body(x)` over all values of a type: a conjunction over a small universe, a Z3
-    /// quantifier (with the terms `body` returns as its trigger) otherwise.
-    fn for_all_of_type(&mut self, ty: &Type, body: &mut WellFormedBody<'_, Self>) -> Bool {
-        if let Some(universe) = self.sorts.universe(ty, EXPANSION_LIMIT) {
-            let parts: Vec<Bool> = universe.iter().map(|x| body(self, x).0).collect();
-            return all(&parts);
-        }
-        let sort = self.sorts.sort(ty);
-        let x = self.fresh_const("w", &sort);
-        let (formula, triggers) = body(self, &x);
-        let trigger_refs: Vec<&dyn Ast> = triggers.iter().map(|t| t as &dyn Ast).collect();
-        let pattern = z3::Pattern::new(&trigger_refs);
-        z3::ast::forall_const(&[&x], &[&pattern], &formula)
-    }
-}
-
-/// A constraint on one value, with the terms to trigger its quantified form on.
-type WellFormedBody<'b, E> = dyn FnMut(&mut E, &Dynamic) -> (Bool, Vec<Dynamic>) + 'b;
-
-/// Whether fresh terms of this type need the normalisation constraint.
-pub(super) fn needs_normalising(ty: &Type) -> bool {
-    match ty {
-        Type::Fn(..) | Type::Seq(_) => true,
-        Type::Set(elem) => needs_normalising(elem),
-        Type::Record(fields) => fields.values().any(needs_normalising),
-        Type::Tuple(items) => items.iter().any(needs_normalising),
-        Type::Bool | Type::Int | Type::Str | Type::ModelValue => false,
     }
 }
 
@@ -1411,52 +1164,6 @@ fn collect_model_values(value: &Value, names: &mut BTreeSet<String>) {
         }
         Value::Bool(_) | Value::Int(_) | Value::Str(_) => {}
     }
-}
-
-/// A top-level conjunct of an action that determines a primed variable.
-enum Assignment<'e> {
-    /// `x' = e`
-    Equal(&'e Expr),
-    /// `x' \in S`
-    Member(&'e Expr),
-}
-
-/// The conjuncts `x' = e` and `x' \in S` at the top of an action's conjunction.
-fn top_level_assignments(body: &Expr) -> Vec<(usize, Assignment<'_>)> {
-    let primed = |e: &Expr| match &*e.kind {
-        ExprKind::Primed(VarId(v)) => Some(*v),
-        _ => None,
-    };
-    match &*body.kind {
-        ExprKind::Apply(Op::And, conjuncts) => {
-            conjuncts.iter().flat_map(top_level_assignments).collect()
-        }
-        ExprKind::Apply(Op::Eq, args) if args.len() == 2 => match primed(&args[0]) {
-            Some(v) => vec![(v, Assignment::Equal(&args[1]))],
-            None => Vec::new(),
-        },
-        ExprKind::Apply(Op::In, args) if args.len() == 2 => match primed(&args[0]) {
-            Some(v) => vec![(v, Assignment::Member(&args[1]))],
-            None => Vec::new(),
-        },
-        _ => Vec::new(),
-    }
-}
-
-/// Whether an expression mentions a primed variable.
-fn mentions_primed(expr: &Expr) -> bool {
-    fn walk(expr: &mut Expr, found: &mut bool) {
-        if matches!(&*expr.kind, ExprKind::Primed(_)) {
-            *found = true;
-        }
-        if !*found {
-            expr.kind
-                .for_each_child_mut(&mut |child| walk(child, found));
-        }
-    }
-    let mut found = false;
-    walk(&mut expr.clone(), &mut found);
-    found
 }
 
 /// The conjunction of `parts` (`TRUE` for none: Z3 prints an empty `and` as invalid SMT-LIB).

@@ -14,7 +14,9 @@
 
 mod canon;
 mod decode;
+mod enabled;
 mod encode;
+mod normal;
 mod ops;
 mod sets;
 mod sorts;
@@ -68,11 +70,9 @@ pub fn smtlib(spec: &Spec, types: &Types, depth: usize) -> std::result::Result<S
         let mut encoder = Encoder::new(spec, types);
         let solver = z3::Solver::new();
         solver.assert(encoder.constants_constraint()?);
-        solver.assert(encoder.state_well_formed(0));
         solver.assert(encoder.holds(&spec.init, 0)?);
         for step in 0..depth {
             solver.assert(encoder.transition(step)?.formula);
-            solver.assert(encoder.state_well_formed(step + 1));
         }
         let violations = spec
             .invariants

@@ -46,6 +46,14 @@ pub(super) enum Domain<'e> {
     Ints(Int, Int),
 }
 
+/// Quantifiers over sets of at most this many known elements are expanded even where they
+/// could be Skolemized: with concrete elements, reads of arrays built by `store`s simplify away
+/// before Z3 searches, where a Skolem constant makes every read a case split over the stores.
+const SMALL_SET: usize = 8;
+
+/// Element types with at most this many values compare sets pointwise.
+const POINTWISE_LIMIT: usize = 64;
+
 type Body<'b, E> = &'b mut dyn FnMut(&mut E, &Dynamic, Polarity) -> Result<Bool>;
 
 impl Encoder<'_> {
@@ -99,13 +107,16 @@ impl Encoder<'_> {
             (q, pol),
             (Quantifier::Exists, Polarity::Pos) | (Quantifier::Forall, Polarity::Neg)
         );
-        if skolemize {
+        let elements = self.domain_elements(&domain, elem_ty, loc)?;
+        let small = elements
+            .as_ref()
+            .is_some_and(|e| e.items.len() <= SMALL_SET);
+        if skolemize && !small {
             let constant = self.fresh_skolem(name, elem_ty);
             let member = self.contains(&domain, &constant, Polarity::Pos, loc)?;
-            let guard = member & self.well_formed(&constant, elem_ty);
-            return Ok(combine(guard, body(self, &constant, pol)?));
+            return Ok(combine(member, body(self, &constant, pol)?));
         }
-        if let Some(elements) = self.domain_elements(&domain, elem_ty, loc)? {
+        if let Some(elements) = elements {
             let mut parts = Vec::new();
             for (guard, element) in elements.items {
                 parts.push(combine(guard, body(self, &element, pol)?));
@@ -115,12 +126,10 @@ impl Encoder<'_> {
                 Quantifier::Forall => all(&parts),
             });
         }
-        let sort = self.sorts.sort(elem_ty);
-        let variable = self.fresh_const(name, &sort);
+        let (variable, value) = self.fresh_value(name, elem_ty);
         let guarded = self.under_binder(&variable, |me| {
-            let member = me.contains(&domain, &variable, Polarity::Mixed, loc)?;
-            let guard = member & me.well_formed(&variable, elem_ty);
-            Ok(combine(guard, body(me, &variable, Polarity::Mixed)?))
+            let member = me.contains(&domain, &value, Polarity::Mixed, loc)?;
+            Ok(combine(member, body(me, &value, Polarity::Mixed)?))
         })?;
         Ok(match q {
             Quantifier::Exists => z3::ast::exists_const(&[&variable], &[], &guarded),
@@ -370,8 +379,7 @@ impl Encoder<'_> {
                 let a = (**a).clone();
                 let dom = self.field_array(&ty, f, 0, loc)?;
                 let map = self.field_array(&ty, f, 1, loc)?;
-                let domain_term = self.set_term(domain)?;
-                let same_domain = equal(&dom.clone().into(), &domain_term.into(), loc)?;
+                let same_domain = self.array_equals_set(&dom, domain, &a)?;
                 let values = self.over(
                     Quantifier::Forall,
                     Domain::Expr(domain),
@@ -418,6 +426,23 @@ impl Encoder<'_> {
                 format!("a function set whose elements have type {other}"),
             )),
         }
+    }
+
+    /// `array = set` for an array-valued set. When the element type has few values this is
+    /// a conjunction over them (`array[u] <=> u \in set`): Z3 decides an equality of arrays by
+    /// extensionality, which costs far more across many unrolled steps.
+    fn array_equals_set(&mut self, array: &Array, set: &Expr, elem_ty: &Type) -> Result<Bool> {
+        let loc = set.loc;
+        if let Some(universe) = self.sorts.universe(elem_ty, POINTWISE_LIMIT) {
+            let mut parts = Vec::new();
+            for u in &universe {
+                let inside = as_bool(select(array, u, loc)?, loc)?;
+                parts.push(inside.iff(self.member(u, set, Polarity::Mixed)?));
+            }
+            return Ok(all(&parts));
+        }
+        let set_term = self.set_term(set)?;
+        equal(&array.clone().into(), &set_term.into(), loc)
     }
 
     /// `a \subseteq b`.

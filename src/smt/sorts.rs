@@ -13,9 +13,9 @@
 //!
 //! Functions and sequences are *normalised*: outside the domain (`1..len` for sequences) the
 //! array holds the default value of its range. Every constructor in `encode` keeps this so, and
-//! every fresh constant (state variables, Skolem constants) is constrained to it by
-//! `Encoder::well_formed`. Two normalised terms are then equal exactly when the TLA+ values are,
-//! so TLA+ equality is plain SMT equality, with no quantifier.
+//! every fresh value (state variables, Skolem constants) is built normalised from its constant
+//! (see `normal`). Two normalised terms are then equal exactly when the TLA+ values are, so
+//! TLA+ equality is plain SMT equality, with no quantifier.
 
 use crate::types::Type;
 use std::collections::{BTreeSet, HashMap};

@@ -37,6 +37,7 @@ impl Sketch {
         self.constants.push(Constant {
             name: name.to_string(),
             value,
+            replaced: false,
             loc: nowhere(),
         });
         self.e(ExprKind::Const(ConstId(self.constants.len() - 1)))

@@ -224,3 +224,42 @@ fn contradictory_assumptions_are_an_assumption_error() {
     assert_eq!(error.kind, crate::diag::Kind::Assumption);
     assert_eq!(error.code, "E0500");
 }
+
+#[test]
+fn an_inductive_invariant_is_proved_once_not_checked_at_every_depth() {
+    // `x >= 0` is preserved by `x' = x + 1`: proved at depth 0, so a depth no unrolling could
+    // reach in time is answered at once.
+    let mut ir = Ir::new();
+    let (x, zero) = (ir.var(0, Type::Int), ir.int(0));
+    let init = ir.eq(x, zero);
+    let (x1, x0, one) = (ir.primed(0, Type::Int), ir.var(0, Type::Int), ir.int(1));
+    let sum = ir.op(Op::Add, vec![x0, one], Type::Int);
+    let body = ir.eq(x1, sum);
+    let (x, zero) = (ir.var(0, Type::Int), ir.int(0));
+    let inv = ir.op(Op::Ge, vec![x, zero], Type::Bool);
+    let (mut spec, types) = ir.spec(
+        &[("x", Type::Int)],
+        init,
+        vec![action("Inc", Vec::new(), body)],
+        vec![("NonNegative", inv)],
+    );
+    spec.check_deadlock = false;
+    let options = Options {
+        depth: 1_000_000,
+        timeout: Some(Duration::from_secs(60)),
+    };
+    let mut deepest = 0;
+    let outcome = check(&spec, &types, &options, &mut |depth, _| deepest = depth).expect("checks");
+    assert_eq!(outcome, Outcome::NoViolation { depth: 1_000_000 });
+    assert_eq!(deepest, 0, "no depth after the first is unrolled");
+}
+
+#[test]
+fn a_non_inductive_invariant_is_still_checked_at_every_depth() {
+    // `x < 5` holds initially but is not inductive (4 -> 5): BMC must still find depth 5.
+    let (spec, types) = counter(5);
+    match run(&spec, &types, 8) {
+        Outcome::InvariantViolated { trace, .. } => assert_eq!(xs(&trace), vec![0, 1, 2, 3, 4, 5]),
+        other => panic!("expected a violation, got {other:?}"),
+    }
+}

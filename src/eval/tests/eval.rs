@@ -536,11 +536,13 @@ fn variables_constants_and_primes() {
         Constant {
             name: "N".into(),
             value: Some(int(3)),
+            replaced: false,
             loc: nowhere(),
         },
         Constant {
             name: "Node".into(),
             value: None,
+            replaced: false,
             loc: nowhere(),
         },
     ];

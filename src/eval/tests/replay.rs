@@ -66,8 +66,15 @@ fn rejects_an_initial_state_that_names_an_action() {
     let mut trace = trace_of(&spec);
     trace[0].action = trace[1].action.clone();
     assert_eq!(
-        message(replay(&spec, &trace, Claim::InvariantViolated("Inv".into()))),
-        (1, "state 1 names an action, but it is an initial state".into())
+        message(replay(
+            &spec,
+            &trace,
+            Claim::InvariantViolated("Inv".into())
+        )),
+        (
+            1,
+            "state 1 names an action, but it is an initial state".into()
+        )
     );
 }
 

@@ -1,0 +1,367 @@
+//! `ENABLED A`: some values of A's parameters and some next state make A true.
+//!
+//! The result may be negated (a deadlock check asks for a state in which no action is
+//! enabled), so nothing in it may be Skolemized: what cannot be eliminated is bound by a Z3
+//! `exists`. Quantifiers make Z3 slow and, with arrays, incomplete, so as much as possible is
+//! eliminated first:
+//!
+//! * parameters over finite sets are expanded into a disjunction;
+//! * the body is split into *branches*, the disjuncts of its top-level `\/`, `IF` and `CASE`
+//!   over primed variables (`ENABLED (A \/ B)` is `ENABLED A \/ ENABLED B`);
+//! * in each branch, a conjunct `x' = e` is solved by substituting `e` for `x'` (in rounds: `e`
+//!   may mention primed variables solved before), and `x' \in S` over a small finite `S` by a
+//!   disjunction over `S`'s elements.
+//!
+//! Only the primed variables left over, and the Skolem constants of the body's own `\E`, are
+//! bound by an `exists`; a branch that assigns every variable needs none.
+
+use super::encode::{all, any, Encoder, Polarity, Result};
+use crate::ir::{Action, Binder, Expr, ExprKind, Op, Quantifier, VarId};
+use z3::ast::{Ast, Bool, Dynamic};
+
+/// The most combinations of next-state values one branch enumerates.
+const ENABLED_CHOICES: usize = 64;
+
+/// The most branches an action body is split into; beyond that it stays one branch.
+const MAX_BRANCHES: usize = 64;
+
+/// A conjunct of a branch: a formula that holds, or (the other side of an `IF` or `CASE`
+/// guard) one that does not.
+#[derive(Clone, Copy)]
+enum Piece<'e> {
+    Holds(&'e Expr),
+    Fails(&'e Expr),
+}
+
+/// One disjunct of an action body, as a list of conjuncts.
+type Branch<'e> = Vec<Piece<'e>>;
+
+impl Encoder<'_> {
+    /// `ENABLED action` at `step` (see the module comment).
+    pub fn enabled(&mut self, action: &Action, step: usize) -> Result<Bool> {
+        self.pin_raw = false;
+        let result = self.at_top_level(step, |me| {
+            me.sides.push(Vec::new());
+            me.enabled_bound.clear();
+            let enabled = me.enabled_params(action, 0);
+            // Axioms are asserted, not assumed: they must stay outside the `exists` (which
+            // a deadlock check negates), closed over the constants it binds.
+            let sides = me.sides.pop().unwrap_or_default();
+            let bound = std::mem::take(&mut me.enabled_bound);
+            let bound: Vec<&dyn Ast> = bound.iter().map(|t| t as &dyn Ast).collect();
+            let closed = sides.iter().map(|s| z3::ast::forall_const(&bound, &[], s));
+            if let Some(frame) = me.sides.last_mut() {
+                frame.extend(closed);
+            }
+            enabled
+        });
+        self.env.clear();
+        self.pin_raw = true;
+        result
+    }
+
+    fn enabled_params(&mut self, action: &Action, index: usize) -> Result<Bool> {
+        let Some(param) = action.params.get(index) else {
+            return self.enabled_body(&action.body);
+        };
+        let elem_ty = self.elem_type(&param.binder.set)?;
+        if let Some(elements) = self.finite_elements(&param.binder.set)? {
+            let mut options = Vec::new();
+            for (guard, element) in elements.items {
+                let mark = self.bind(
+                    &param.binder.pattern,
+                    &element,
+                    &elem_ty,
+                    param.binder.set.loc,
+                )?;
+                let rest = self.enabled_params(action, index + 1);
+                self.env.truncate(mark);
+                options.push(guard & rest?);
+            }
+            return Ok(any(&options));
+        }
+        let constant = self.fresh_skolem(&param.name, &elem_ty);
+        let start = self.skolems.len() - 1;
+        let member = self.member(&constant, &param.binder.set, Polarity::Pos)?;
+        let mark = self.bind(
+            &param.binder.pattern,
+            &constant,
+            &elem_ty,
+            param.binder.set.loc,
+        )?;
+        let rest = self.enabled_params(action, index + 1);
+        self.env.truncate(mark);
+        let skolems: Vec<Dynamic> = self.skolems.drain(start..).collect();
+        self.enabled_bound.extend(skolems.iter().cloned());
+        let bound: Vec<&dyn Ast> = skolems.iter().map(|t| t as &dyn Ast).collect();
+        Ok(z3::ast::exists_const(&bound, &[], &all(&[member, rest?])))
+    }
+
+    /// The body, its parameters bound: the disjunction over its branches. An `\E` over a
+    /// finite set at the top (a parameter the IR left in the body) is expanded first.
+    fn enabled_body(&mut self, body: &Expr) -> Result<Bool> {
+        match &*body.kind {
+            ExprKind::Apply(Op::And, conjuncts) if conjuncts.len() == 1 => {
+                return self.enabled_body(&conjuncts[0]);
+            }
+            ExprKind::Quant(Quantifier::Exists, binders, inner) => {
+                if let Some(expanded) = self.enabled_exists(binders, inner)? {
+                    return Ok(expanded);
+                }
+            }
+            _ => {}
+        }
+        let mut options = Vec::new();
+        for branch in branches(body) {
+            options.push(self.enabled_branch(&branch)?);
+        }
+        Ok(any(&options))
+    }
+
+    /// `\E binders : inner` as a disjunction over the binders' finite sets, `None` when one
+    /// is not finite.
+    fn enabled_exists(&mut self, binders: &[Binder], inner: &Expr) -> Result<Option<Bool>> {
+        let mut options = Vec::new();
+        let finite = self.expand_bindings(binders, Bool::from_bool(true), &mut |me, guard| {
+            let body = me.enabled_body(inner)?;
+            options.push(guard.clone() & body);
+            Ok(())
+        })?;
+        Ok(finite.then(|| any(&options)))
+    }
+
+    /// One branch: solve what its conjuncts determine, then enumerate finite choices.
+    fn enabled_branch(&mut self, branch: &[Piece<'_>]) -> Result<Bool> {
+        let assignments: Vec<(usize, Assignment<'_>)> = branch
+            .iter()
+            .flat_map(|piece| match piece {
+                Piece::Holds(expr) => top_level_assignments(expr),
+                Piece::Fails(_) => Vec::new(),
+            })
+            .collect();
+        let mut next: Vec<Option<Dynamic>> = vec![None; self.spec.vars.len()];
+        let mut choices: Vec<(usize, Vec<(Bool, Dynamic)>)> = Vec::new();
+        let mut combinations = 1usize;
+        let mut progress = true;
+        while progress {
+            progress = false;
+            for (v, assignment) in &assignments {
+                let decided =
+                    next.get(*v).is_none_or(Option::is_some) || choices.iter().any(|(c, _)| c == v);
+                if decided {
+                    continue;
+                }
+                match assignment {
+                    Assignment::Equal(value)
+                        if primed_vars(value).iter().all(|p| solved(&next, *p)) =>
+                    {
+                        next[*v] = Some(self.term_with_next(value, &next)?);
+                        progress = true;
+                    }
+                    Assignment::Member(set) if primed_vars(set).is_empty() => {
+                        let Some(elements) = self.finite_elements(set)? else {
+                            continue;
+                        };
+                        let size = elements.items.len().max(1);
+                        if combinations.saturating_mul(size) <= ENABLED_CHOICES {
+                            combinations *= size;
+                            choices.push((*v, elements.items));
+                            progress = true;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.enabled_choices(branch, &mut next, &choices)
+    }
+
+    /// `value` with the primed variables replaced by their solutions.
+    fn term_with_next(&mut self, value: &Expr, next: &[Option<Dynamic>]) -> Result<Dynamic> {
+        self.next_override = Some(next.to_vec());
+        let term = self.term(value);
+        self.next_override = None;
+        term
+    }
+
+    /// `\/` over the values of the next-state variables chosen from finite sets.
+    fn enabled_choices(
+        &mut self,
+        branch: &[Piece<'_>],
+        next: &mut Vec<Option<Dynamic>>,
+        choices: &[(usize, Vec<(Bool, Dynamic)>)],
+    ) -> Result<Bool> {
+        let Some(((v, elements), rest)) = choices.split_first() else {
+            return self.enabled_leaf(branch, next);
+        };
+        let mut options = Vec::new();
+        for (guard, element) in elements {
+            next[*v] = Some(element.clone());
+            let inner = self.enabled_choices(branch, next, rest);
+            next[*v] = None;
+            options.push(guard.clone() & inner?);
+        }
+        Ok(any(&options))
+    }
+
+    /// `\E` the remaining next-state variables and Skolem constants: the branch's conjuncts.
+    fn enabled_leaf(&mut self, branch: &[Piece<'_>], next: &[Option<Dynamic>]) -> Result<Bool> {
+        let start = self.skolems.len();
+        let mut unsolved = Vec::new();
+        let mut terms = Vec::new();
+        for (v, solved) in next.iter().enumerate() {
+            let term = match solved {
+                Some(term) => term.clone(),
+                None => {
+                    let name = format!("{}'", self.spec.vars[v].name);
+                    let (raw, value) = self.fresh_value(&name, &self.types.vars[v]);
+                    unsolved.push(raw);
+                    value
+                }
+            };
+            terms.push(Some(term));
+        }
+        self.next_override = Some(terms);
+        let body = self.pieces(branch);
+        self.next_override = None;
+        let mut bound = unsolved;
+        bound.extend(self.skolems.drain(start..));
+        let body = body?;
+        if bound.is_empty() {
+            return Ok(body);
+        }
+        self.enabled_bound.extend(bound.iter().cloned());
+        let bound: Vec<&dyn Ast> = bound.iter().map(|t| t as &dyn Ast).collect();
+        Ok(z3::ast::exists_const(&bound, &[], &body))
+    }
+
+    fn pieces(&mut self, branch: &[Piece<'_>]) -> Result<Bool> {
+        let mut parts = Vec::new();
+        for piece in branch {
+            parts.push(match piece {
+                Piece::Holds(expr) => self.formula(expr, Polarity::Pos)?,
+                Piece::Fails(expr) => self.formula(expr, Polarity::Neg)?.not(),
+            });
+        }
+        Ok(all(&parts))
+    }
+}
+
+fn solved(next: &[Option<Dynamic>], v: usize) -> bool {
+    next.get(v).is_some_and(Option::is_some)
+}
+
+/// The branches of an action body: the disjuncts of its `\/`, `IF` and `CASE` over primed
+/// variables, distributed over `/\`. A body that would split into too many stays whole.
+fn branches(body: &Expr) -> Vec<Branch<'_>> {
+    split(body).unwrap_or_else(|| vec![vec![Piece::Holds(body)]])
+}
+
+/// `None` when there would be more than `MAX_BRANCHES`.
+fn split(expr: &Expr) -> Option<Vec<Branch<'_>>> {
+    let whole = || Some(vec![vec![Piece::Holds(expr)]]);
+    if primed_vars(expr).is_empty() {
+        return whole();
+    }
+    let branches = match &*expr.kind {
+        ExprKind::Apply(Op::And, conjuncts) => {
+            let mut product: Vec<Branch<'_>> = vec![Vec::new()];
+            for conjunct in conjuncts {
+                product = cross(&product, &split(conjunct)?)?;
+            }
+            product
+        }
+        ExprKind::Apply(Op::Or, disjuncts) => {
+            let mut union = Vec::new();
+            for disjunct in disjuncts {
+                union.extend(split(disjunct)?);
+            }
+            union
+        }
+        ExprKind::If(cond, then, other) => {
+            let mut union = cross(&[vec![Piece::Holds(cond)]], &split(then)?)?;
+            union.extend(cross(&[vec![Piece::Fails(cond)]], &split(other)?)?);
+            union
+        }
+        ExprKind::Case(arms, other) => {
+            // Arm i: guards before it fail, its guard holds (TLA+ picks some true guard; the
+            // encoding of CASE picks the first, and so do these branches).
+            let mut union = Vec::new();
+            let mut earlier: Branch<'_> = Vec::new();
+            for (guard, value) in arms {
+                let mut prefix = earlier.clone();
+                prefix.push(Piece::Holds(guard));
+                union.extend(cross(&[prefix], &split(value)?)?);
+                earlier.push(Piece::Fails(guard));
+            }
+            if let Some(other) = other {
+                union.extend(cross(&[earlier], &split(other)?)?);
+            }
+            union
+        }
+        _ => return whole(),
+    };
+    (branches.len() <= MAX_BRANCHES).then_some(branches)
+}
+
+/// Every branch of `a` followed by every branch of `b`.
+fn cross<'e>(a: &[Branch<'e>], b: &[Branch<'e>]) -> Option<Vec<Branch<'e>>> {
+    if a.len().saturating_mul(b.len()) > MAX_BRANCHES {
+        return None;
+    }
+    let mut out = Vec::new();
+    for left in a {
+        for right in b {
+            let mut branch = left.clone();
+            branch.extend(right.iter().copied());
+            out.push(branch);
+        }
+    }
+    Some(out)
+}
+
+/// A top-level conjunct of an action that determines a primed variable.
+enum Assignment<'e> {
+    /// `x' = e`
+    Equal(&'e Expr),
+    /// `x' \in S`
+    Member(&'e Expr),
+}
+
+/// The conjuncts `x' = e` and `x' \in S` at the top of an action's conjunction.
+fn top_level_assignments(body: &Expr) -> Vec<(usize, Assignment<'_>)> {
+    let primed = |e: &Expr| match &*e.kind {
+        ExprKind::Primed(VarId(v)) => Some(*v),
+        _ => None,
+    };
+    match &*body.kind {
+        ExprKind::Apply(Op::And, conjuncts) => {
+            conjuncts.iter().flat_map(top_level_assignments).collect()
+        }
+        ExprKind::Apply(Op::Eq, args) if args.len() == 2 => match primed(&args[0]) {
+            Some(v) => vec![(v, Assignment::Equal(&args[1]))],
+            None => Vec::new(),
+        },
+        ExprKind::Apply(Op::In, args) if args.len() == 2 => match primed(&args[0]) {
+            Some(v) => vec![(v, Assignment::Member(&args[1]))],
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// The primed variables an expression mentions.
+fn primed_vars(expr: &Expr) -> Vec<usize> {
+    fn walk(expr: &mut Expr, found: &mut Vec<usize>) {
+        if let ExprKind::Primed(VarId(v)) = &*expr.kind {
+            if !found.contains(v) {
+                found.push(*v);
+            }
+        }
+        expr.kind
+            .for_each_child_mut(&mut |child| walk(child, found));
+    }
+    let mut found = Vec::new();
+    walk(&mut expr.clone(), &mut found);
+    found
+}
