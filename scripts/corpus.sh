@@ -4,6 +4,8 @@
 #
 #   scripts/corpus.sh [typecheck|check] [filter]
 #
+# ONLY_FAILURES=1 keeps the models TLC finds a counterexample for.
+#
 # With `check`, each model is checked to the depth that covers TLC's answer: cex_steps for a
 # failure, else the model's diameter (capped at 30); "agrees" compares the verdict with TLC's.
 set -uo pipefail
@@ -20,6 +22,7 @@ printf '%s\t%s\t%s\t%s\t%s\t%s\n' tier model tlc exit seconds result
 # Fields may be empty: split on a non-whitespace separator so `read` keeps them apart.
 tail -n +2 "$corpus/MANIFEST.tsv" | tr '\t' '\037' | while IFS=$'\037' read -r module cfg mode_ expected tlc cex states diameter tier invs props features; do
     [ -n "$filter" ] && [[ "$module" != *"$filter"* ]] && continue
+    [ -n "${ONLY_FAILURES:-}" ] && [ -z "$cex" ] && continue
     args=("$mode" "$corpus/$module" --config "$corpus/$cfg")
     if [ "$mode" = check ]; then
         depth=$diameter
@@ -38,12 +41,17 @@ tail -n +2 "$corpus/MANIFEST.tsv" | tr '\t' '\037' | while IFS=$'\037' read -r m
         case "$tlc" in
             "safety failure") want=12 ;; "deadlock failure") want=11 ;; "liveness failure") want=13 ;;
         esac
+        # A violation must also be exactly as long as TLC's shortest counterexample.
+        steps=$(grep -m1 -oE '(of|after) [0-9]+ steps' <<<"$out" | grep -oE '[0-9]+')
+        if [ "$code" = "$want" ] && [ "$want" != 0 ] && [ -n "$cex" ] && [ "$steps" != "$cex" ]; then
+            code="$code (${steps} steps, TLC ${cex})"
+        fi
         case "$code" in
             "$want") result=agrees ;;
             75) result=unsupported ;;
             14|124) result=unknown/timeout ;;
             120|150|151) result=front-end-error ;;
-            0|10|11|12|13) result=DISAGREES ;;
+            0|10|11|12|13|*steps*) result=DISAGREES ;;
             *) result=INTERNAL-ERROR ;;
         esac
         # TLC gave no verdict for these: nothing to agree with.
