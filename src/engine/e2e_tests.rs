@@ -2,57 +2,20 @@
 //! replayed by `eval`.
 
 use super::bmc::{check, Options, Outcome};
-use crate::config::parse_config;
-use crate::diag::Sources;
 use crate::eval::{replay, Claim};
 use crate::ir::Spec;
-use crate::sema;
-use crate::syntax::loader::{load_modules, read_source};
-use crate::types::{self, Types};
+use crate::types::Types;
 use crate::value::Value;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Lowers and types the module `tla` with the model `cfg` (written to a fresh directory).
+/// The spec and types of the module `tla` with the model `cfg`, through the whole front end.
 fn front_end(name: &str, tla: &str, cfg: &str) -> (Spec, Types) {
     front_end_with(name, tla, cfg, &[])
 }
 
 /// `front_end` with more modules (name, text) beside the root one.
 fn front_end_with(name: &str, tla: &str, cfg: &str, others: &[(&str, &str)]) -> (Spec, Types) {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let unique = format!(
-        "smtcheck-bmc-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    );
-    let dir: PathBuf = std::env::temp_dir().join(unique);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let (tla_path, cfg_path) = (
-        dir.join(format!("{name}.tla")),
-        dir.join(format!("{name}.cfg")),
-    );
-    std::fs::write(&tla_path, tla).expect("write");
-    std::fs::write(&cfg_path, cfg).expect("write");
-    for (other, text) in others {
-        std::fs::write(dir.join(format!("{other}.tla")), text).expect("write");
-    }
-    let mut sources = Sources::new();
-    let result = (|| {
-        let modules = load_modules(&tla_path, &mut sources)?;
-        let file = read_source(&cfg_path, &mut sources)?;
-        let config = parse_config(file, sources.text(file))?;
-        let lowered = sema::lower(&modules, Some((&config, file)), &sema::Options::default())?;
-        let types = types::infer(&lowered.spec)?;
-        Ok::<_, crate::diag::Diagnostic>((lowered.spec, types))
-    })();
-    let _ = std::fs::remove_dir_all(&dir);
-    result.unwrap_or_else(|d| {
-        panic!(
-            "the front end rejected the test spec:\n{}",
-            d.render(&sources, false)
-        )
-    })
+    let front = crate::testing::compile_text(name, tla, cfg, others);
+    (front.spec, front.types)
 }
 
 /// Runs BMC to `depth` and replays any counterexample with `eval`.
