@@ -11,9 +11,18 @@ struct Run {
 }
 
 fn check(module: &str, args: &[&str]) -> Run {
+    run("check", module, args)
+}
+
+fn explore(module: &str, args: &[&str]) -> Run {
+    run("explore", module, args)
+}
+
+/// `smtcheck SUBCOMMAND module.tla args…` in the fixtures directory.
+fn run(subcommand: &str, module: &str, args: &[&str]) -> Run {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check");
     let output = Command::new(env!("CARGO_BIN_EXE_smtcheck"))
-        .arg("check")
+        .arg(subcommand)
         .arg(format!("{module}.tla"))
         .args(args)
         .current_dir(dir)
@@ -168,5 +177,28 @@ fn bad_input_gets_a_clear_error_and_the_right_exit_code() {
         no_value.stderr.contains("NoValue.tla:3:10"),
         "{}",
         no_value.stderr
+    );
+}
+
+#[test]
+fn the_explicit_explorer_agrees_with_check_on_the_fixtures() {
+    let stuck = explore("Stuck", &[]);
+    assert_eq!(stuck.code, 11, "{}{}", stuck.stdout, stuck.stderr);
+    assert!(stuck
+        .stdout
+        .starts_with("Deadlock reached: no action is enabled."));
+    assert_eq!(actions(&stuck.stdout), ["Next", "Next", "Next"]);
+    let bounded = explore("Bounded", &[]);
+    assert_eq!(bounded.code, 0, "{}{}", bounded.stdout, bounded.stderr);
+    assert_eq!(
+        bounded.stdout.trim(),
+        "No violation: all 4 reachable states explored."
+    );
+    let four = explore("Bounded", &["--inv", "NotFour"]);
+    assert_eq!(four.code, 12);
+    assert_eq!(
+        actions(&four.stdout).len(),
+        4,
+        "the same length as check finds"
     );
 }
