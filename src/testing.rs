@@ -39,3 +39,35 @@ pub fn compile_text(name: &str, tla: &str, cfg: &str, others: &[(&str, &str)]) -
         ),
     }
 }
+
+/// The die-hard puzzle (Die Hard 3): measure 4 gallons with a 3- and a 5-gallon jug. The
+/// invariant `NotSolved` first fails after six steps.
+pub const DIE_HARD: &str = r#"
+---- MODULE DieHard ----
+EXTENDS Naturals
+VARIABLES small, big
+
+TypeOK == small \in 0..3 /\ big \in 0..5
+
+Init == /\ big = 0
+        /\ small = 0
+
+FillSmall == small' = 3 /\ big' = big
+FillBig == big' = 5 /\ small' = small
+EmptySmall == small' = 0 /\ big' = big
+EmptyBig == big' = 0 /\ small' = small
+
+Min(m, n) == IF m < n THEN m ELSE n
+
+SmallToBig == /\ big' = Min(big + small, 5)
+              /\ small' = small - (big' - big)
+
+BigToSmall == /\ small' = Min(big + small, 3)
+              /\ big' = big - (small' - small)
+
+Next == \/ FillSmall \/ FillBig \/ EmptySmall \/ EmptyBig
+        \/ SmallToBig \/ BigToSmall
+
+NotSolved == big /= 4
+====
+"#;

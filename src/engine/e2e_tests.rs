@@ -48,41 +48,11 @@ fn var(spec: &Spec, name: &str) -> usize {
         .expect("a variable")
 }
 
-const DIE_HARD: &str = r#"
----- MODULE DieHard ----
-EXTENDS Naturals
-VARIABLES small, big
-
-TypeOK == small \in 0..3 /\ big \in 0..5
-
-Init == /\ big = 0
-        /\ small = 0
-
-FillSmall == small' = 3 /\ big' = big
-FillBig == big' = 5 /\ small' = small
-EmptySmall == small' = 0 /\ big' = big
-EmptyBig == big' = 0 /\ small' = small
-
-Min(m, n) == IF m < n THEN m ELSE n
-
-SmallToBig == /\ big' = Min(big + small, 5)
-              /\ small' = small - (big' - big)
-
-BigToSmall == /\ small' = Min(big + small, 3)
-              /\ big' = big - (small' - small)
-
-Next == \/ FillSmall \/ FillBig \/ EmptySmall \/ EmptyBig
-        \/ SmallToBig \/ BigToSmall
-
-NotSolved == big /= 4
-====
-"#;
-
 #[test]
 fn die_hard_is_solved_in_exactly_six_steps() {
     let (spec, types) = front_end(
         "DieHard",
-        DIE_HARD,
+        crate::testing::DIE_HARD,
         "INIT Init\nNEXT Next\nINVARIANTS TypeOK NotSolved\n",
     );
     assert_eq!(bmc(&spec, &types, 5), Outcome::NoViolation { depth: 5 });
