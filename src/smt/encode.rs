@@ -715,30 +715,12 @@ impl<'a> Encoder<'a> {
             }
             (PathStep::Index(index), Type::Record(fields)) => match &*index.kind {
                 ExprKind::Lit(Value::Str(name)) => {
-                    let k = fields
-                        .keys()
-                        .position(|f| f == name)
-                        .ok_or_else(|| internal(loc, "no such field"))?;
-                    let field_ty = fields
-                        .values()
-                        .nth(k)
-                        .cloned()
-                        .ok_or_else(|| internal(loc, "field"))?;
-                    self.update_field(base, ty, k, &field_ty, rest, value, loc)
+                    self.update_record_field(base, ty, fields, name, rest, value, loc)
                 }
                 _ => Err(unsupported(loc, "EXCEPT on a record at a computed field")),
             },
             (PathStep::Field(name), Type::Record(fields)) => {
-                let k = fields
-                    .keys()
-                    .position(|f| f == name)
-                    .ok_or_else(|| internal(loc, "no such field"))?;
-                let field_ty = fields
-                    .values()
-                    .nth(k)
-                    .cloned()
-                    .ok_or_else(|| internal(loc, "field"))?;
-                self.update_field(base, ty, k, &field_ty, rest, value, loc)
+                self.update_record_field(base, ty, fields, name, rest, value, loc)
             }
             (PathStep::Field(name), Type::Fn(domain, range)) if **domain == Type::Str => {
                 let key: Dynamic = z3_string(name)
@@ -760,6 +742,27 @@ impl<'a> Encoder<'a> {
                 format!("EXCEPT on a value of type {other}"),
             )),
         }
+    }
+
+    /// `[r EXCEPT !.name = …]` (or `!["name"]`): the update of one field of a record.
+    #[allow(clippy::too_many_arguments)]
+    fn update_record_field(
+        &mut self,
+        base: &Dynamic,
+        ty: &Type,
+        fields: &std::collections::BTreeMap<String, Type>,
+        name: &str,
+        rest: &[crate::ir::PathStep],
+        value: &Expr,
+        loc: Loc,
+    ) -> Result<Dynamic> {
+        let (k, field_ty) = fields
+            .iter()
+            .enumerate()
+            .find(|(_, (field, _))| *field == name)
+            .map(|(k, (_, field_ty))| (k, field_ty.clone()))
+            .ok_or_else(|| internal(loc, "no such field"))?;
+        self.update_field(base, ty, k, &field_ty, rest, value, loc)
     }
 
     #[allow(clippy::too_many_arguments)]
