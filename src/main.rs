@@ -91,6 +91,9 @@ enum Command {
         /// The TLC model file (default: the `.cfg` beside the module, if any).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Print the result as one JSON object.
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         select: Select,
     },
@@ -177,8 +180,9 @@ fn main() -> ExitCode {
         Command::Typecheck {
             file,
             config,
+            json,
             select,
-        } => cli::typecheck(&file, config.as_deref(), &select.options()),
+        } => cli::typecheck(&file, config.as_deref(), &select.options(), json),
     };
     ExitCode::from(code)
 }

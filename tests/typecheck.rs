@@ -42,3 +42,32 @@ fn err_fixtures_fail_with_a_located_diagnostic() {
         insta::assert_snapshot!(text);
     });
 }
+
+#[test]
+fn json_output_lists_types_actions_and_checks() {
+    let output = Command::new(env!("CARGO_BIN_EXE_smtcheck"))
+        .args(["typecheck", "--json", "TokenMutex.tla"])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/token_mutex"))
+        .output()
+        .expect("smtcheck runs");
+    assert_eq!(output.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    assert_eq!(value["module"], "TokenMutex");
+    assert_eq!(
+        value["variables"],
+        serde_json::json!([
+            { "name": "token", "type": "Int" },
+            { "name": "pc", "type": "(Int -> Str)" },
+        ])
+    );
+    assert_eq!(
+        value["actions"][3],
+        serde_json::json!({ "name": "PassToken", "params": ["i"] })
+    );
+    assert_eq!(
+        value["invariants"],
+        serde_json::json!(["TypeOK", "Mutex", "OnlyHolderInside"])
+    );
+    assert_eq!(value["fairness_conditions"], 1);
+    assert_eq!(value["check_deadlock"], true);
+}

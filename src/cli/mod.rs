@@ -11,6 +11,9 @@ use crate::types::{self, Types};
 use std::io::IsTerminal;
 use std::path::Path;
 
+mod typecheck;
+pub use typecheck::typecheck;
+
 /// Prints a diagnostic on stderr (coloured on a terminal) and returns its exit code.
 pub fn report(diagnostic: &Diagnostic, sources: &Sources) -> u8 {
     let color = std::io::stderr().is_terminal();
@@ -97,50 +100,6 @@ pub fn frontend(file: &Path, config: Option<&Path>, options: &Options) -> Result
         }
         Err(error) => Err(report(&error.diagnostic, &error.sources)),
     }
-}
-
-/// `smtcheck typecheck FILE [--config F]`
-pub fn typecheck(file: &Path, config: Option<&Path>, options: &Options) -> u8 {
-    match frontend(file, config, options) {
-        Ok(front) => {
-            print!("{}", describe_spec(&front.spec, &front.types));
-            0
-        }
-        Err(code) => code,
-    }
-}
-
-/// What `typecheck` prints: the types, then what will be checked.
-fn describe_spec(spec: &Spec, types: &Types) -> String {
-    let mut out = types::describe(spec, types);
-    for action in &spec.actions {
-        let params: Vec<&str> = action.params.iter().map(|p| p.name.as_str()).collect();
-        if params.is_empty() {
-            out.push_str(&format!("action {}\n", action.name));
-        } else {
-            out.push_str(&format!("action {}({})\n", action.name, params.join(", ")));
-        }
-    }
-    let lists = [
-        ("invariant", &spec.invariants),
-        ("property", &spec.properties),
-        ("constraint", &spec.constraints),
-        ("action constraint", &spec.action_constraints),
-        ("assumption", &spec.assumptions),
-    ];
-    for (role, formulas) in lists {
-        for formula in formulas {
-            out.push_str(&format!("{role} {}\n", formula.name));
-        }
-    }
-    if !spec.fairness.is_empty() {
-        out.push_str(&format!("fairness conditions: {}\n", spec.fairness.len()));
-    }
-    out.push_str(&format!(
-        "deadlock check: {}\n",
-        if spec.check_deadlock { "on" } else { "off" }
-    ));
-    out
 }
 
 /// `smtcheck parse FILE [--config F] [--ast]`
