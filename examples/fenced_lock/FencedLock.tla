@@ -85,4 +85,7 @@ IndInv ==
     /\ NoStaleWrite
     /\ \A c \in Client : belief[c] < nextToken
     /\ storageToken < nextToken
+
+\* What the config's values satisfy, stated for `prove` with Client and MaxToken left symbolic.
+ASSUME MaxToken \in Nat /\ NoOne \notin Client
 =============================================================================

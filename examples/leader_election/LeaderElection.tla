@@ -115,4 +115,23 @@ OneLeaderPerTerm ==
 \* A node is leader only of its current term (a sanity check of the model).
 LeaderOfCurrentTerm ==
     \A n \in Node : role[n] = "leader" => <<n, currentTerm[n]>> \in elected
+
+\* The votes for candidate c in term t.
+VotesFor(c, t) == {v \in Node : [from |-> v, to |-> c, term |-> t] \in votes}
+
+\* An inductive invariant for the correct protocol (VoteOncePerTerm, no stale votes), for
+\* `smtcheck prove --inv IndInv --prop OneLeaderPerTerm`: a node's votes are of terms it has
+\* reached, its vote in its current term is the one votedFor remembers, it votes once per
+\* term, and every leader was elected by a majority. OneLeaderPerTerm follows, since two
+\* majorities share a voter.
+IndInv ==
+    /\ TypeOK
+    /\ \A m \in votes : m.term <= currentTerm[m.from]
+    /\ \A m \in votes : m.term = currentTerm[m.from] => votedFor[m.from] = m.to
+    /\ \A m1, m2 \in votes : m1.from = m2.from /\ m1.term = m2.term => m1.to = m2.to
+    /\ \A e \in elected : IsQuorum(VotesFor(e[1], e[2]))
+    /\ LeaderOfCurrentTerm
+
+\* Terms are numbered from 0 (needed when MaxTerm is left symbolic, for `prove`).
+ASSUME MaxTerm \in Nat
 =============================================================================

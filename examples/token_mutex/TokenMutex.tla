@@ -81,4 +81,12 @@ Mutex == \A i, j \in Node : pc[i] = "critical" /\ pc[j] = "critical" => i = j
 
 \* Only the token holder is ever inside (for the correct protocol).
 OnlyHolderInside == \A i \in Node : pc[i] = "critical" => token = i
+
+\* An inductive invariant, for `smtcheck prove --inv IndInv --prop Mutex`: it holds initially,
+\* every step preserves it, and it implies Mutex, for every N (TokenMutex_symbolic.cfg leaves
+\* N open). Mutex alone is not inductive: in a state where one node is inside without the
+\* token, the holder may Enter too. With PassEarly TRUE, PassToken breaks OnlyHolderInside.
+IndInv ==
+    /\ TypeOK
+    /\ OnlyHolderInside
 =============================================================================

@@ -54,12 +54,7 @@ impl Encoder<'_> {
                 .and_then(|s| s.as_string())
                 .map(Value::Str)
                 .ok_or_else(|| not_a("string", &value)),
-            Type::ModelValue => self
-                .sorts
-                .model_values()
-                .find(|(_, constant)| constant.ast_eq(&value))
-                .map(|(name, _)| Value::ModelValue(name.to_string()))
-                .ok_or_else(|| not_a("model value", &value)),
+            Type::ModelValue => self.decode_model_value(model, &value),
             Type::Set(elem) => {
                 let array = value.as_array().ok_or_else(|| not_a("set", &value))?;
                 let members = self.members(model, &array, elem)?;
@@ -123,6 +118,73 @@ impl Encoder<'_> {
         }
     }
 
+    /// The values of the constants in `model`, indexed by `ConstId`: those the config fixed,
+    /// and those left symbolic as the model chose them (`None` for a constant the config
+    /// replaces by a definition: it is never used).
+    pub fn decode_constants(&mut self, model: &Model) -> DecodeResult<Vec<Option<Value>>> {
+        let spec = self.spec;
+        let mut values = Vec::new();
+        for (index, constant) in spec.constants.iter().enumerate() {
+            if !constant.is_symbolic() {
+                values.push(constant.value.clone());
+                continue;
+            }
+            let ty = self.types.consts.get(index).cloned();
+            let ty = ty.ok_or_else(|| format!("the constant {} has no type", constant.name))?;
+            let term = self
+                .constant(crate::ir::ConstId(index))
+                .map_err(|d| d.message)?;
+            values.push(Some(self.decode(model, &term, &ty)?));
+        }
+        Ok(values)
+    }
+
+    /// The term of constant `id`, for an engine that constrains the values it decodes.
+    pub fn constant_term(&mut self, id: crate::ir::ConstId) -> super::Result<Dynamic> {
+        self.constant(id)
+    }
+
+    /// A model value: the named one the model makes it equal to, else (in an open sort) an
+    /// anonymous one named after its place among the model's other elements, `mv1`, `mv2`...
+    fn decode_model_value(&mut self, model: &Model, value: &Dynamic) -> DecodeResult<Value> {
+        let named: Vec<(String, Dynamic)> = self
+            .sorts
+            .model_values()
+            .filter_map(|(name, constant)| Some((name.to_string(), model.eval(constant, true)?)))
+            .collect();
+        if let Some((name, _)) = named.iter().find(|(_, element)| element.ast_eq(value)) {
+            return Ok(Value::ModelValue(name.clone()));
+        }
+        if !self.sorts.model_values_open() {
+            return Err(not_a("model value", value));
+        }
+        let universe = self.model_value_universe(model);
+        let anonymous = universe
+            .iter()
+            .filter(|element| !named.iter().any(|(_, n)| n.ast_eq(*element)));
+        let position = anonymous
+            .into_iter()
+            .position(|element| element.ast_eq(value));
+        let position = position.ok_or_else(|| not_a("model value", value))?;
+        let mut name = format!("mv{}", position + 1);
+        while self.sorts.model_value(&name).is_some() {
+            name.push('_');
+        }
+        Ok(Value::ModelValue(name))
+    }
+
+    /// The elements of the open model-value sort in `model` (none for an enumeration).
+    fn model_value_universe(&self, model: &Model) -> Vec<Dynamic> {
+        if !self.sorts.model_values_open() {
+            return Vec::new();
+        }
+        let sort = self.sorts.model_value_sort();
+        model
+            .get_sort_universe(sort)
+            .map(|vector| vector.iter().collect())
+            .unwrap_or_default()
+    }
+
     /// The decoded members of a set, in the order of `member_terms`.
     fn members(&mut self, model: &Model, set: &Array, elem: &Type) -> DecodeResult<Vec<Value>> {
         let terms = self.member_terms(model, set, elem)?;
@@ -138,6 +200,8 @@ impl Encoder<'_> {
     ) -> DecodeResult<Vec<Dynamic>> {
         let candidates = match self.sorts.universe(elem, EXPANSION_LIMIT) {
             Some(universe) => universe,
+            // The model's universe of the open sort is finite: every element is a candidate.
+            None if *elem == Type::ModelValue => self.model_value_universe(model),
             None => {
                 let evaluated = model
                     .eval(set, true)
@@ -148,10 +212,21 @@ impl Encoder<'_> {
                 let sort = self.sorts.sort(elem);
                 let mut found = Vec::new();
                 collect_values(model, &Dynamic::from_ast(&evaluated), &sort, &mut found, 0);
-                // A lambda's constants are out of reach: try every value of the sort that the
-                // model gives a constant.
+                // A lambda's body is out of reach, but applying it to a constant the model
+                // does not interpret, without model completion, gives the body as a term:
+                // its values are candidates. So are the values of the model's constants of
+                // the sort and, for integers, the runs of members around them (a symbolic
+                // `0..N-1` is a lambda whose members no constant names).
                 if evaluated.kind() == AstKind::Quantifier {
+                    // Fresh each time: decoding completes the model with a value for it.
+                    let probe = self.fresh_const("decode!probe", &sort);
+                    if let Some(body) = model.eval(&set.select(&probe), false) {
+                        collect_values(model, &body, &sort, &mut found, 0);
+                    }
                     found.extend(constant_values(model, &sort));
+                    if *elem == Type::Int {
+                        found = integer_runs(model, set, &found)?;
+                    }
                 }
                 found
             }
@@ -176,6 +251,40 @@ impl Encoder<'_> {
 
 fn not_a(what: &str, value: &Dynamic) -> String {
     format!("expected a {what} in the model, found {value}")
+}
+
+/// The members of an integer set in the runs of consecutive members that contain the seeds
+/// (and 0 and 1, where ranges usually start).
+fn integer_runs(model: &Model, set: &Array, seeds: &[Dynamic]) -> DecodeResult<Vec<Dynamic>> {
+    let is_member = |i: i64| {
+        let inside = model.eval(&set.select(&Int::from_i64(i)), true);
+        inside.and_then(|b| b.as_bool()).and_then(|b| b.as_bool()) == Some(true)
+    };
+    let starts = seeds
+        .iter()
+        .filter_map(|s| s.as_int().and_then(|i| i.as_i64()));
+    let mut members = BTreeSet::new();
+    for start in starts.chain([0, 1]) {
+        if members.contains(&start) || !is_member(start) {
+            continue;
+        }
+        for direction in [-1i64, 1] {
+            let mut i = start;
+            while is_member(i) {
+                if members.len() as i64 > MAX_SEQUENCE {
+                    return Err(format!(
+                        "a set of more than {MAX_SEQUENCE} integers is too large to show"
+                    ));
+                }
+                members.insert(i);
+                i = i.checked_add(direction).ok_or("integer overflow")?;
+            }
+        }
+    }
+    Ok(members
+        .into_iter()
+        .map(|i| Int::from_i64(i).into())
+        .collect())
 }
 
 /// Whether an evaluated array is `true` by default (a constant array of `true` at the bottom

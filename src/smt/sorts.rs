@@ -5,7 +5,7 @@
 //! |---|---|
 //! | `BOOLEAN`, `Int` | `Bool`, `Int` |
 //! | strings | Z3 `String` (strings are only compared, and a symbolic constant of type string can take any value, which an enumeration of the spec's literals could not express) |
-//! | model values | one enumeration datatype `ModelValue` of every model value the spec mentions |
+//! | model values | one enumeration datatype `ModelValue` of every model value the spec mentions; when a symbolic constant's type involves model values, an uninterpreted sort `ModelValue` instead (see `Sorts::new`) |
 //! | `Set(T)` | `Array(T, Bool)` |
 //! | `Fn(A, B)` | a datatype `FnN = mk(dom: Array(A, Bool), map: Array(A, B))` |
 //! | `Seq(T)` | a datatype `SeqN = mk(len: Int, elems: Array(Int, T))` |
@@ -17,10 +17,11 @@
 //! (see `normal`). Two normalised terms are then equal exactly when the TLA+ values are, so
 //! TLA+ equality is plain SMT equality, with no quantifier.
 
-use crate::types::Type;
+use crate::ir::Spec;
+use crate::types::{Type, Types};
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
-use z3::ast::{Array, Bool, Dynamic, Int};
+use z3::ast::{Array, Ast, Bool, Dynamic, Int};
 use z3::{DatatypeAccessor, DatatypeBuilder, DatatypeSort, Sort, Symbol};
 
 /// The name of the one model value of a spec that has none (an enumeration needs one).
@@ -28,30 +29,73 @@ const NO_MODEL_VALUE: &str = "mv!none";
 
 pub struct Sorts {
     model_values: Vec<String>,
+    /// Whether the model-value sort is uninterpreted: it has values besides the named ones.
+    open: bool,
     model_value_sort: Sort,
     model_value_consts: Vec<Dynamic>,
+    /// The canonical model value (see `default_value`).
+    default_model_value: Dynamic,
     datatypes: HashMap<Type, Rc<DatatypeSort>>,
     next_datatype: usize,
 }
 
 impl Sorts {
     /// Sorts for a spec whose model values are `model_values`.
-    pub fn new(model_values: BTreeSet<String>) -> Sorts {
+    ///
+    /// With `open` false the model values are an enumeration: exactly the named ones. That is
+    /// right when every constant has a value, since no other model value can then occur. A
+    /// symbolic constant such as a set `Node` of model values may hold any number of them, so
+    /// with `open` the sort is uninterpreted and the named model values are constants in it,
+    /// distinct by `distinct_model_values`; bounding the sort by the named ones would bound
+    /// the size of `Node`, and a proof would then hold only for small sets.
+    pub fn new(model_values: BTreeSet<String>, open: bool) -> Sorts {
         let mut names: Vec<String> = model_values.into_iter().collect();
-        if names.is_empty() {
-            names.push(NO_MODEL_VALUE.to_string());
-        }
-        let symbols: Vec<Symbol> = names.iter().map(|n| Symbol::String(n.clone())).collect();
-        let (sort, consts, _testers) =
-            Sort::enumeration(Symbol::String("ModelValue".into()), &symbols);
-        let model_value_consts = consts.iter().map(|c| c.apply(&[])).collect();
+        let (sort, model_value_consts, default_model_value) = if open {
+            let sort = Sort::uninterpreted(Symbol::String("ModelValue".into()));
+            let consts = names
+                .iter()
+                .map(|name| Dynamic::new_const(format!("mv!{name}"), &sort))
+                .collect();
+            // Any fixed element will do as the default; it need not differ from the others.
+            let default = Dynamic::new_const("mv!default", &sort);
+            (sort, consts, default)
+        } else {
+            if names.is_empty() {
+                names.push(NO_MODEL_VALUE.to_string());
+            }
+            let symbols: Vec<Symbol> = names.iter().map(|n| Symbol::String(n.clone())).collect();
+            let (sort, consts, _testers) =
+                Sort::enumeration(Symbol::String("ModelValue".into()), &symbols);
+            let consts: Vec<Dynamic> = consts.iter().map(|c| c.apply(&[])).collect();
+            let default = consts[0].clone();
+            (sort, consts, default)
+        };
         Sorts {
             model_values: names,
+            open,
             model_value_sort: sort,
             model_value_consts,
+            default_model_value,
             datatypes: HashMap::new(),
             next_datatype: 0,
         }
+    }
+
+    /// That the named model values are distinct, when it needs saying (an enumeration's
+    /// values are distinct by construction).
+    pub fn distinct_model_values(&self) -> Option<Bool> {
+        (self.open && self.model_value_consts.len() > 1)
+            .then(|| Dynamic::distinct(&self.model_value_consts))
+    }
+
+    /// Whether the model-value sort has values besides the named ones.
+    pub fn model_values_open(&self) -> bool {
+        self.open
+    }
+
+    /// The sort of model values.
+    pub fn model_value_sort(&self) -> &Sort {
+        &self.model_value_sort
     }
 
     /// The term for the model value `name`, if the spec mentions it.
@@ -165,7 +209,7 @@ impl Sorts {
             Type::Bool => Bool::from_bool(false).into(),
             Type::Int => Int::from_i64(0).into(),
             Type::Str => z3_string("").map_or_else(|| Int::from_i64(0).into(), Dynamic::from),
-            Type::ModelValue => self.model_value_consts[0].clone(),
+            Type::ModelValue => self.default_model_value.clone(),
             Type::Set(elem) => {
                 let elem = self.sort(elem);
                 Array::const_array(&elem, &Bool::from_bool(false)).into()
@@ -198,9 +242,8 @@ impl Sorts {
                 Bool::from_bool(false).into(),
                 Bool::from_bool(true).into(),
             ]),
-            Type::ModelValue => {
-                (self.model_value_consts.len() <= limit).then(|| self.model_value_consts.clone())
-            }
+            Type::ModelValue => (!self.open && self.model_value_consts.len() <= limit)
+                .then(|| self.model_value_consts.clone()),
             Type::Tuple(items) => {
                 let parts: Vec<&Type> = items.iter().collect();
                 self.product_universe(ty, &parts, limit)
@@ -262,6 +305,26 @@ impl Sorts {
                 .map(|fields| self.construct(ty, fields))
                 .collect(),
         )
+    }
+}
+
+/// Whether some constant the config leaves symbolic has a type that involves model values:
+/// then the model-value sort must be open (see `Sorts::new`).
+pub fn has_symbolic_model_values(spec: &Spec, types: &Types) -> bool {
+    spec.constants
+        .iter()
+        .zip(&types.consts)
+        .any(|(constant, ty)| constant.is_symbolic() && involves_model_values(ty))
+}
+
+fn involves_model_values(ty: &Type) -> bool {
+    match ty {
+        Type::ModelValue => true,
+        Type::Bool | Type::Int | Type::Str => false,
+        Type::Set(t) | Type::Seq(t) => involves_model_values(t),
+        Type::Fn(a, b) => involves_model_values(a) || involves_model_values(b),
+        Type::Record(fields) => fields.values().any(involves_model_values),
+        Type::Tuple(items) => items.iter().any(involves_model_values),
     }
 }
 

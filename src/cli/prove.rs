@@ -1,0 +1,400 @@
+//! `smtcheck prove Spec.tla --inv IndInv [--prop P]... [--k K]`: prove an inductive
+//! invariant, and the properties it implies, for every depth and for every value of the
+//! constants the config leaves symbolic.
+//!
+//! Prints one line per obligation with its verdict and time, then each counterexample: the
+//! values of the symbolic constants, the states (as the trace printer lists them), and for a
+//! counterexample to induction the conjunct of `IndInv` that breaks. Every counterexample is
+//! certified with the evaluator first; one that does not certify is an internal error.
+//! Exit code: 0 when every obligation is proved, 12 when one has a counterexample, 14
+//! (`EXIT_UNKNOWN`) when the solver could not decide one.
+
+use super::{frontend, report, Frontend, EXIT_UNKNOWN};
+use crate::engine::prove::certify::{certify, Certificate};
+use crate::engine::prove::{
+    self, inductive_conjuncts, Counterexample, Obligation, Outcome, Verdict,
+};
+use crate::ir::{Behaviour, Spec};
+use crate::sema::Options;
+use serde_json::{json, Value as Json};
+use std::path::Path;
+use std::time::Duration;
+
+/// What `smtcheck prove` was asked to do.
+#[derive(Clone, Debug)]
+pub struct ProveRequest {
+    /// The inductive invariant: the conjunction of these (at least one).
+    pub inductive: Vec<String>,
+    /// The properties it should imply.
+    pub properties: Vec<String>,
+    /// k-induction's k (1: plain induction).
+    pub k: usize,
+    /// The budget of each obligation.
+    pub timeout: Option<Duration>,
+    pub json: bool,
+}
+
+/// Exit code of a failed obligation: a safety violation, as TLC's.
+const EXIT_VIOLATED: u8 = 12;
+/// Exit code of a counterexample that does not certify: a bug in smtcheck.
+const EXIT_INTERNAL: u8 = 255;
+
+/// `smtcheck prove FILE --inv IndInv [--prop P]... [--config F] [--k K] [--timeout S]`
+pub fn prove(file: &Path, config: Option<&Path>, request: &ProveRequest) -> u8 {
+    let mut names: Vec<String> = Vec::new();
+    for name in request.inductive.iter().chain(&request.properties) {
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+    let options = Options {
+        invariants: names,
+        ..Options::default()
+    };
+    let front = match frontend(file, config, &options) {
+        Ok(front) => front,
+        Err(code) => return code,
+    };
+    let spec = &front.spec;
+    let position = |name: &str| spec.invariants.iter().position(|inv| inv.name == name);
+    let positions = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| position(n))
+            .collect::<Option<Vec<_>>>()
+    };
+    let (Some(inductive), Some(properties)) = (
+        positions(&request.inductive),
+        positions(&request.properties),
+    ) else {
+        eprintln!("internal error: an invariant named on the command line was not lowered");
+        return EXIT_INTERNAL;
+    };
+    let engine_options = prove::Options {
+        inductive,
+        properties,
+        k: request.k.max(1),
+        timeout: request.timeout,
+    };
+    let outcomes = match prove::prove(spec, &front.types, &engine_options) {
+        Ok(outcomes) => outcomes,
+        Err(diagnostic) => return report(&diagnostic, &front.sources),
+    };
+    let mut certificates = Vec::new();
+    for outcome in &outcomes {
+        if let Verdict::Violated(cex) = &outcome.verdict {
+            match certify(spec, &engine_options, &outcome.obligation, cex) {
+                Ok(certificate) => certificates.push(certificate),
+                Err(failure) => {
+                    eprintln!(
+                        "internal error: the counterexample to {} does not certify: {failure}",
+                        obligation_name(spec, &outcome.obligation)
+                    );
+                    eprintln!("This is a bug in smtcheck's encoding, not in the spec. It was:");
+                    eprintln!("constants: {:?}", cex.constants);
+                    let listing = crate::trace::text(
+                        spec,
+                        &front.sources,
+                        &behaviour(cex),
+                        Default::default(),
+                    );
+                    eprint!("{listing}");
+                    return EXIT_INTERNAL;
+                }
+            }
+        }
+    }
+    let code = exit_code(&outcomes);
+    let report = Report {
+        front: &front,
+        options: &engine_options,
+        outcomes: &outcomes,
+        certificates: &certificates,
+    };
+    if request.json {
+        let mut summary = report.json();
+        summary["exit"] = json!(code);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&summary).unwrap_or_default()
+        );
+    } else {
+        print!("{}", report.text());
+    }
+    code
+}
+
+fn exit_code(outcomes: &[Outcome]) -> u8 {
+    let any = |f: fn(&Verdict) -> bool| outcomes.iter().any(|o| f(&o.verdict));
+    if any(|v| matches!(v, Verdict::Violated(_))) {
+        EXIT_VIOLATED
+    } else if any(|v| matches!(v, Verdict::Unknown(_))) {
+        EXIT_UNKNOWN
+    } else {
+        0
+    }
+}
+
+/// `initiation`, `consecution Enter`, `implication Mutex`.
+fn obligation_name(spec: &Spec, obligation: &Obligation) -> String {
+    match obligation {
+        Obligation::Initiation => "initiation".to_string(),
+        Obligation::Consecution(action) => format!("consecution {}", action_name(spec, *action)),
+        Obligation::Implication(property) => {
+            let name = spec
+                .invariants
+                .get(*property)
+                .map_or("?", |p| p.name.as_str());
+            format!("implication {name}")
+        }
+    }
+}
+
+/// An action's name, numbered (`Decide#2`) when several disjuncts of `Next` share it.
+fn action_name(spec: &Spec, action: usize) -> String {
+    let name = spec.actions.get(action).map_or("?", |a| a.name.as_str());
+    let same: Vec<usize> = (0..spec.actions.len())
+        .filter(|i| spec.actions[*i].name == name)
+        .collect();
+    match same.iter().position(|i| *i == action) {
+        Some(place) if same.len() > 1 => format!("{name}#{}", place + 1),
+        _ => name.to_string(),
+    }
+}
+
+/// The outcomes of one `prove`, with what is needed to show them.
+struct Report<'a> {
+    front: &'a Frontend,
+    options: &'a prove::Options,
+    outcomes: &'a [Outcome],
+    /// One per violated outcome, in order.
+    certificates: &'a [Certificate],
+}
+
+impl Report<'_> {
+    fn spec(&self) -> &Spec {
+        &self.front.spec
+    }
+
+    /// `IndInv`, or `TypeOK /\ Inv` for several.
+    fn inductive_name(&self) -> String {
+        let invariants = &self.spec().invariants;
+        let names: Vec<&str> = self
+            .options
+            .inductive
+            .iter()
+            .filter_map(|i| invariants.get(*i).map(|inv| inv.name.as_str()))
+            .collect();
+        names.join(" /\\ ")
+    }
+
+    fn symbolic_constants(&self) -> Vec<&str> {
+        let constants = &self.spec().constants;
+        constants
+            .iter()
+            .filter(|c| c.is_symbolic())
+            .map(|c| c.name.as_str())
+            .collect()
+    }
+
+    /// The violated outcomes with their certificates.
+    fn failures(&self) -> impl Iterator<Item = (&Outcome, &Counterexample, &Certificate)> {
+        let violated = self.outcomes.iter().filter_map(|o| match &o.verdict {
+            Verdict::Violated(cex) => Some((o, cex)),
+            _ => None,
+        });
+        violated
+            .zip(self.certificates)
+            .map(|((o, cex), certificate)| (o, cex, certificate))
+    }
+
+    fn text(&self) -> String {
+        let symbolic = self.symbolic_constants();
+        let mut out = format!(
+            "Proving {} inductive{} for {}.\n\n",
+            self.inductive_name(),
+            if self.options.k > 1 {
+                format!(" (k = {})", self.options.k)
+            } else {
+                String::new()
+            },
+            if symbolic.is_empty() {
+                "the configured constants".to_string()
+            } else {
+                format!("every value of {}", symbolic.join(", "))
+            }
+        );
+        let width = self
+            .outcomes
+            .iter()
+            .map(|o| obligation_name(self.spec(), &o.obligation).len())
+            .max()
+            .unwrap_or(0);
+        for outcome in self.outcomes {
+            let name = obligation_name(self.spec(), &outcome.obligation);
+            let verdict = match &outcome.verdict {
+                Verdict::Proved => "proved".to_string(),
+                Verdict::Violated(_) => "violated".to_string(),
+                Verdict::Unknown(reason) => format!("unknown ({reason})"),
+            };
+            out.push_str(&format!(
+                "{name:<width$}  {:>8.3} s  {verdict}\n",
+                outcome.time.as_secs_f64()
+            ));
+        }
+        for (outcome, cex, certificate) in self.failures() {
+            out.push('\n');
+            out.push_str(&self.failure_text(outcome, cex, certificate));
+        }
+        out
+    }
+
+    fn failure_text(
+        &self,
+        outcome: &Outcome,
+        cex: &Counterexample,
+        certificate: &Certificate,
+    ) -> String {
+        let spec = self.spec();
+        let inductive = self.inductive_name();
+        let mut out = match &outcome.obligation {
+            Obligation::Initiation => {
+                format!("Initiation fails: a reachable state breaks {inductive}.\n")
+            }
+            Obligation::Consecution(action) => format!(
+                "Consecution fails for {}: a step from a state satisfying {inductive} \
+                 leads to one that breaks it.\n",
+                action_name(spec, *action)
+            ),
+            Obligation::Implication(property) => format!(
+                "Implication fails: a state satisfying {inductive} breaks {}.\n",
+                spec.invariants[*property].name
+            ),
+        };
+        if let Some(c) = self.broken_conjunct(certificate) {
+            out.push_str(&format!(
+                "The conjunct that breaks: `{}` (line {}, col {})\n",
+                c.text, c.line, c.col
+            ));
+        }
+        let constants = self.constant_values(cex);
+        if !constants.is_empty() {
+            let listed: Vec<String> = constants
+                .iter()
+                .map(|(name, value)| format!("{name} = {value}"))
+                .collect();
+            out.push_str(&format!("Constants: {}\n", listed.join(", ")));
+        }
+        out.push('\n');
+        let listing = crate::trace::text(
+            spec,
+            &self.front.sources,
+            &behaviour(cex),
+            Default::default(),
+        );
+        if matches!(outcome.obligation, Obligation::Initiation) {
+            out.push_str(&listing);
+        } else {
+            // The first state is any state satisfying IndInv, not an initial one.
+            let title = format!("State 1: <a state satisfying {inductive}>");
+            out.push_str(&listing.replacen("State 1: <Initial predicate>", &title, 1));
+        }
+        out
+    }
+
+    /// The broken conjunct: its source text (on one line) and where it starts.
+    fn broken_conjunct(&self, certificate: &Certificate) -> Option<Conjunct> {
+        let index = certificate.broken_conjunct?;
+        let conjunct = inductive_conjuncts(self.spec(), self.options)
+            .into_iter()
+            .nth(index)?;
+        let sources = &self.front.sources;
+        let file = conjunct.loc.file;
+        let span = conjunct.loc.span;
+        let source = sources.text(file).get(span.start..span.end)?;
+        let (line, col) = sources.line_col(file, span.start);
+        let words: Vec<&str> = source.split_whitespace().collect();
+        Some(Conjunct {
+            text: words.join(" "),
+            line,
+            col,
+        })
+    }
+
+    /// The symbolic constants' values in a counterexample, by name.
+    fn constant_values(&self, cex: &Counterexample) -> Vec<(String, String)> {
+        let constants = &self.spec().constants;
+        constants
+            .iter()
+            .zip(&cex.constants)
+            .filter(|(c, _)| c.is_symbolic())
+            .filter_map(|(c, v)| Some((c.name.clone(), v.as_ref()?.to_string())))
+            .collect()
+    }
+
+    fn json(&self) -> Json {
+        let mut failures = self.failures();
+        let obligations: Vec<Json> = self
+            .outcomes
+            .iter()
+            .map(|outcome| {
+                let mut entry = json!({
+                    "obligation": obligation_name(self.spec(), &outcome.obligation),
+                    "seconds": outcome.time.as_secs_f64(),
+                });
+                match &outcome.verdict {
+                    Verdict::Proved => entry["verdict"] = json!("proved"),
+                    Verdict::Unknown(reason) => {
+                        entry["verdict"] = json!("unknown");
+                        entry["reason"] = json!(reason);
+                    }
+                    Verdict::Violated(_) => {
+                        entry["verdict"] = json!("violated");
+                        if let Some((_, cex, certificate)) = failures.next() {
+                            entry["counterexample"] = self.counterexample_json(cex, certificate);
+                        }
+                    }
+                }
+                entry
+            })
+            .collect();
+        json!({
+            "module": self.spec().module,
+            "inductive": self.inductive_name(),
+            "k": self.options.k,
+            "symbolic": self.symbolic_constants(),
+            "obligations": obligations,
+        })
+    }
+
+    fn counterexample_json(&self, cex: &Counterexample, certificate: &Certificate) -> Json {
+        let constants: serde_json::Map<String, Json> = self
+            .constant_values(cex)
+            .into_iter()
+            .map(|(name, value)| (name, json!(value)))
+            .collect();
+        json!({
+            "constants": constants,
+            "broken_conjunct": self.broken_conjunct(certificate).map(|c| json!({
+                "text": c.text,
+                "line": c.line,
+                "col": c.col,
+            })),
+            "trace": crate::trace::itf(self.spec(), &self.front.types, &behaviour(cex)),
+        })
+    }
+}
+
+/// A conjunct of the inductive invariant, as the source shows it.
+struct Conjunct {
+    text: String,
+    line: usize,
+    col: usize,
+}
+
+fn behaviour(cex: &Counterexample) -> Behaviour {
+    Behaviour {
+        steps: cex.steps.clone(),
+        loop_start: None,
+    }
+}

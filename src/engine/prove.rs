@@ -1,0 +1,445 @@
+//! Inductive proofs (`smtcheck prove`; the design calls this engine *induction*): an invariant
+//! `IndInv` holds in every reachable state, at every depth and for every value of the
+//! constants the config leaves symbolic, when three kinds of obligation hold:
+//!
+//! * **initiation**: every initial state satisfies `IndInv` (with `k > 1`: every state
+//!   reachable in fewer than `k` steps does);
+//! * **consecution**, one per action `A`: `IndInv /\ constraints /\ A => IndInv'`, so a
+//!   failure names the action. With `k > 1` this is k-induction: `k` states on a simple path
+//!   (pairwise distinct), each satisfying `IndInv`, joined by steps of any action, then a step
+//!   of `A` to a state that breaks `IndInv`;
+//! * **implication**, one per property `P`: `IndInv => P`.
+//!
+//! Each obligation gets its own Z3 context, encoder and solver, so that one obligation's
+//! terms and lemmas cannot leak into another's and each is timed on its own. A failed
+//! obligation comes with its counterexample (for consecution, the *counterexample to
+//! induction*, CTI) decoded into values, constants included; `certify` replays it with the
+//! evaluator before anyone shows it.
+//!
+//! The state and action constraints (`CONSTRAINT`, `ACTION_CONSTRAINT`) restrict, as in TLC,
+//! which states are explored: they hold in the states a step leaves from and on the steps,
+//! never in the state a step reaches.
+
+pub mod certify;
+
+use crate::diag::{Diagnostic, Kind};
+use crate::ir::{ActionInstance, ConstId, Expr, ExprKind, Op, Spec, Step};
+use crate::smt::{all, any, Encoder};
+use crate::types::{Type, Types};
+use crate::value::Value;
+use std::time::{Duration, Instant};
+use z3::ast::{Bool, Dynamic, Int};
+use z3::{Model, SatResult, Solver};
+
+/// The bounds tried, smallest first, on each symbolic integer constant of a counterexample.
+const SMALL_BOUNDS: [i64; 6] = [1, 2, 3, 4, 8, 64];
+
+/// What to prove.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The inductive invariant `IndInv`: the conjunction of these invariants (indices into
+    /// `Spec::invariants`), so that `--inv TypeOK --inv Inv` proves `TypeOK /\ Inv`.
+    pub inductive: Vec<usize>,
+    /// The properties it should imply: indices into `Spec::invariants`.
+    pub properties: Vec<usize>,
+    /// The k of k-induction (1: plain induction).
+    pub k: usize,
+    /// The budget of each obligation; on running out its verdict is `Unknown`.
+    pub timeout: Option<Duration>,
+}
+
+/// One proof obligation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Obligation {
+    Initiation,
+    /// Index into `Spec::actions`.
+    Consecution(usize),
+    /// Index into `Spec::invariants`.
+    Implication(usize),
+}
+
+/// A counterexample to an obligation: values for the constants and a sequence of states.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Counterexample {
+    /// The value of every constant, by `ConstId` (fixed ones as the config gave them; `None`
+    /// for one the config replaces by a definition).
+    pub constants: Vec<Option<Value>>,
+    /// For initiation, a behaviour from an initial state; for consecution, `k` states that
+    /// satisfy `IndInv` and the step to one that does not; for implication, one state.
+    pub steps: Vec<Step>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+    Proved,
+    Violated(Counterexample),
+    /// The solver could not decide (a timeout, or incomplete quantifier reasoning).
+    Unknown(String),
+}
+
+/// An obligation with its verdict and the time spent on it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub obligation: Obligation,
+    pub verdict: Verdict,
+    pub time: Duration,
+}
+
+/// Discharges every obligation of `options` in turn: initiation, consecution per action,
+/// implication per property.
+pub fn prove(spec: &Spec, types: &Types, options: &Options) -> Result<Vec<Outcome>, Diagnostic> {
+    let known = |i: &usize| spec.invariants.get(*i).is_some();
+    if options.inductive.is_empty() || !options.inductive.iter().all(known) || options.k == 0 {
+        return Err(internal("no inductive invariant to prove, or k = 0".into()));
+    }
+    let mut obligations = vec![Obligation::Initiation];
+    obligations.extend((0..spec.actions.len()).map(Obligation::Consecution));
+    obligations.extend(
+        options
+            .properties
+            .iter()
+            .map(|p| Obligation::Implication(*p)),
+    );
+    let mut outcomes = Vec::new();
+    for obligation in obligations {
+        let started = Instant::now();
+        let verdict = z3::with_z3_config(&z3::Config::new(), || {
+            let mut query = Query::new(spec, types, options);
+            query.discharge(&obligation)
+        })?;
+        outcomes.push(Outcome {
+            obligation,
+            verdict,
+            time: started.elapsed(),
+        });
+    }
+    Ok(outcomes)
+}
+
+/// The top-level conjuncts of `IndInv`: those of each of its invariants, in order.
+pub fn inductive_conjuncts<'s>(spec: &'s Spec, options: &Options) -> Vec<&'s Expr> {
+    let invariants = options.inductive.iter();
+    let exprs = invariants.filter_map(|i| spec.invariants.get(*i).map(|inv| &inv.expr));
+    exprs.flat_map(conjuncts).collect()
+}
+
+/// The top-level conjuncts of `expr`, through nested `/\` (sema has already expanded the
+/// operators that name them, keeping each use's location, so a conjunct written as `TypeOK`
+/// is still one conjunct). A formula that is no conjunction is its own only conjunct.
+pub fn conjuncts(expr: &Expr) -> Vec<&Expr> {
+    match &*expr.kind {
+        ExprKind::Apply(Op::And, parts) => parts.iter().flat_map(conjuncts).collect(),
+        _ => vec![expr],
+    }
+}
+
+/// The solver and encoder of one obligation.
+struct Query<'a> {
+    spec: &'a Spec,
+    types: &'a Types,
+    options: &'a Options,
+    encoder: Encoder<'a>,
+    solver: Solver,
+}
+
+/// How the step from state `i` to `i + 1` of a counterexample was encoded.
+enum StepEncoding {
+    /// Some action, named by the selector the model makes true.
+    AnyAction(crate::smt::Transition),
+    /// The given action with its parameters' Skolem constants.
+    Action(usize, Vec<Dynamic>),
+}
+
+impl<'a> Query<'a> {
+    fn new(spec: &'a Spec, types: &'a Types, options: &'a Options) -> Query<'a> {
+        let solver = Solver::new();
+        if let Some(timeout) = options.timeout {
+            let mut params = z3::Params::new();
+            let millis = u32::try_from(timeout.as_millis()).unwrap_or(u32::MAX);
+            params.set_u32("timeout", millis.max(1));
+            solver.set_params(&params);
+        }
+        Query {
+            spec,
+            types,
+            options,
+            encoder: Encoder::new(spec, types),
+            solver,
+        }
+    }
+
+    /// `IndInv` holds at `step`.
+    fn inductive_holds(&mut self, step: usize) -> Result<Bool, Diagnostic> {
+        let spec = self.spec;
+        let mut parts = Vec::new();
+        for index in &self.options.inductive {
+            parts.push(self.encoder.holds(&spec.invariants[*index].expr, step)?);
+        }
+        Ok(all(&parts))
+    }
+
+    /// `IndInv` is false at `step`.
+    fn inductive_violated(&mut self, step: usize) -> Result<Bool, Diagnostic> {
+        let spec = self.spec;
+        let mut parts = Vec::new();
+        for index in &self.options.inductive {
+            parts.push(self.encoder.violated(&spec.invariants[*index].expr, step)?);
+        }
+        Ok(any(&parts))
+    }
+
+    fn discharge(&mut self, obligation: &Obligation) -> Result<Verdict, Diagnostic> {
+        self.solver.assert(self.encoder.constants_constraint()?);
+        match obligation {
+            Obligation::Initiation => self.initiation(),
+            Obligation::Consecution(action) => self.consecution(*action),
+            Obligation::Implication(property) => self.implication(*property),
+        }
+    }
+
+    /// No state reachable in fewer than `k` steps breaks `IndInv`: checked at each length in
+    /// turn, so a counterexample found is a shortest one.
+    fn initiation(&mut self) -> Result<Verdict, Diagnostic> {
+        let init = self.encoder.holds(&self.spec.init, 0)?;
+        self.solver.assert(init);
+        let mut steps = Vec::new();
+        for length in 0..self.options.k {
+            if length > 0 {
+                let step = self.any_step(length - 1)?;
+                steps.push(step);
+            }
+            self.solver.push();
+            let violated = self.inductive_violated(length)?;
+            self.solver.assert(violated);
+            let verdict = self.check(&steps)?;
+            self.solver.pop(1);
+            if verdict != Verdict::Proved {
+                return Ok(verdict);
+            }
+        }
+        Ok(Verdict::Proved)
+    }
+
+    /// `k` states on a simple path that satisfy `IndInv` and the constraints, then a step of
+    /// `action` to a state that breaks it.
+    fn consecution(&mut self, action: usize) -> Result<Verdict, Diagnostic> {
+        let k = self.options.k;
+        let mut steps = Vec::new();
+        for i in 0..k - 1 {
+            let holds = self.inductive_holds(i)?;
+            self.solver.assert(holds);
+            let step = self.any_step(i)?;
+            steps.push(step);
+        }
+        let holds = self.inductive_holds(k - 1)?;
+        self.solver.assert(holds);
+        self.assert_state_constraints(k - 1)?;
+        let Some(definition) = self.spec.actions.get(action) else {
+            return Err(internal(format!("no action number {action}")));
+        };
+        let encoded = self.encoder.action(definition, k - 1)?;
+        self.solver.assert(&encoded.formula);
+        self.assert_action_constraints(k - 1)?;
+        steps.push(StepEncoding::Action(action, encoded.params));
+        self.assert_simple_path(k);
+        let violated = self.inductive_violated(k)?;
+        self.solver.assert(violated);
+        self.check(&steps)
+    }
+
+    /// A state that satisfies `IndInv` and breaks the property.
+    fn implication(&mut self, property: usize) -> Result<Verdict, Diagnostic> {
+        let Some(named) = self.spec.invariants.get(property) else {
+            return Err(internal(format!("no property number {property}")));
+        };
+        let holds = self.inductive_holds(0)?;
+        self.solver.assert(holds);
+        let violated = self.encoder.violated(&named.expr, 0)?;
+        self.solver.assert(violated);
+        self.check(&[])
+    }
+
+    /// Asserts a step of any action from `step` (within the constraints, as TLC explores).
+    fn any_step(&mut self, step: usize) -> Result<StepEncoding, Diagnostic> {
+        self.assert_state_constraints(step)?;
+        let transition = self.encoder.transition(step)?;
+        self.solver.assert(&transition.formula);
+        self.assert_action_constraints(step)?;
+        Ok(StepEncoding::AnyAction(transition))
+    }
+
+    fn assert_state_constraints(&mut self, step: usize) -> Result<(), Diagnostic> {
+        for constraint in &self.spec.constraints {
+            let holds = self.encoder.holds(&constraint.expr, step)?;
+            self.solver.assert(holds);
+        }
+        Ok(())
+    }
+
+    fn assert_action_constraints(&mut self, step: usize) -> Result<(), Diagnostic> {
+        for constraint in &self.spec.action_constraints {
+            let holds = self.encoder.holds(&constraint.expr, step)?;
+            self.solver.assert(holds);
+        }
+        Ok(())
+    }
+
+    /// States `0..=last` are pairwise distinct. Sound for k-induction: a path that repeats a
+    /// state has a shorter one to the same end, which a smaller k already covers. Needless for
+    /// plain induction, where it would only cost.
+    fn assert_simple_path(&mut self, last: usize) {
+        if last < 2 {
+            return;
+        }
+        let states: Vec<Vec<Dynamic>> = (0..=last).map(|i| self.encoder.state(i)).collect();
+        for i in 0..=last {
+            for j in i + 1..=last {
+                let same: Vec<Bool> = states[i]
+                    .iter()
+                    .zip(&states[j])
+                    .map(|(a, b)| a.eq(b))
+                    .collect();
+                self.solver.assert(all(&same).not());
+            }
+        }
+    }
+
+    /// Checks what was asserted; a model is decoded into a counterexample whose steps are
+    /// `steps`.
+    fn check(&mut self, steps: &[StepEncoding]) -> Result<Verdict, Diagnostic> {
+        for axiom in self.encoder.take_axioms() {
+            self.solver.assert(axiom);
+        }
+        match self.solver.check() {
+            SatResult::Unsat => Ok(Verdict::Proved),
+            SatResult::Unknown => Ok(Verdict::Unknown(
+                self.solver
+                    .get_reason_unknown()
+                    .unwrap_or_else(|| "unknown".into()),
+            )),
+            SatResult::Sat => {
+                let model = self
+                    .solver
+                    .get_model()
+                    .ok_or_else(|| internal("the solver gave no model".into()))?;
+                let model = self.shrink_constants(model)?;
+                Ok(Verdict::Violated(self.counterexample(&model, steps)?))
+            }
+        }
+    }
+
+    /// A model whose symbolic integer constants are as small as a few more checks find: a
+    /// counterexample at `N = 2` reads better than one at `N = 1144`, and decodes faster.
+    fn shrink_constants(&mut self, mut model: Model) -> Result<Model, Diagnostic> {
+        let mut kept = 0;
+        for (index, constant) in self.spec.constants.iter().enumerate() {
+            if !constant.is_symbolic() || self.types.consts.get(index) != Some(&Type::Int) {
+                continue;
+            }
+            let term = self.encoder.constant_term(ConstId(index))?;
+            let Some(term) = term.as_int() else {
+                continue;
+            };
+            for bound in SMALL_BOUNDS {
+                self.solver.push();
+                let bound = Int::from_i64(bound);
+                self.solver.assert(term.le(&bound) & term.ge(-bound));
+                if self.solver.check() == SatResult::Sat {
+                    if let Some(smaller) = self.solver.get_model() {
+                        model = smaller;
+                        kept += 1;
+                        break;
+                    }
+                }
+                self.solver.pop(1);
+            }
+        }
+        self.solver.pop(kept);
+        Ok(model)
+    }
+
+    fn counterexample(
+        &mut self,
+        model: &Model,
+        steps: &[StepEncoding],
+    ) -> Result<Counterexample, Diagnostic> {
+        let constants = self.encoder.decode_constants(model).map_err(decode_error)?;
+        let mut decoded = Vec::new();
+        for index in 0..=steps.len() {
+            let state = self
+                .encoder
+                .decode_state(model, index)
+                .map_err(decode_error)?;
+            let action = match index.checked_sub(1).and_then(|i| steps.get(i)) {
+                None => None,
+                Some(step) => Some(self.taken_action(model, step)?),
+            };
+            decoded.push(Step { action, state });
+        }
+        Ok(Counterexample {
+            constants,
+            steps: decoded,
+        })
+    }
+
+    /// The action a step of the model takes, with its parameters' values.
+    fn taken_action(
+        &mut self,
+        model: &Model,
+        step: &StepEncoding,
+    ) -> Result<ActionInstance, Diagnostic> {
+        let (action, params) = match step {
+            StepEncoding::Action(action, params) => (*action, params),
+            StepEncoding::AnyAction(transition) => {
+                let selected = transition.selectors.iter().position(|selector| {
+                    model.eval(selector, true).and_then(|b| b.as_bool()) == Some(true)
+                });
+                let action =
+                    selected.ok_or_else(|| internal("the model selects no action".into()))?;
+                (action, &transition.params[action])
+            }
+        };
+        let definition = &self.spec.actions[action];
+        let mut values = Vec::new();
+        for (param, constant) in definition.params.iter().zip(params) {
+            let Some(Type::Set(elem)) = self.types.exprs.get(param.binder.set.id.0) else {
+                return Err(internal(format!(
+                    "parameter `{}` has no element type",
+                    param.name
+                )));
+            };
+            let elem = (**elem).clone();
+            let value = self
+                .encoder
+                .decode(model, constant, &elem)
+                .map_err(decode_error)?;
+            values.push(value);
+        }
+        Ok(ActionInstance {
+            action,
+            params: values,
+        })
+    }
+}
+
+/// Whether a solver answer was anything but a proof, for callers that only count.
+pub fn all_proved(outcomes: &[Outcome]) -> bool {
+    outcomes.iter().all(|o| o.verdict == Verdict::Proved)
+}
+
+fn decode_error(message: String) -> Diagnostic {
+    internal(format!(
+        "reading the counterexample from the model: {message}"
+    ))
+}
+
+fn internal(message: String) -> Diagnostic {
+    Diagnostic::new(
+        Kind::Other,
+        "E0902",
+        format!("internal error in the inductive proof: {message}"),
+    )
+}
+
+#[cfg(test)]
+mod tests;

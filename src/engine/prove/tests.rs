@@ -1,0 +1,246 @@
+//! The proof engine on small specs given as text; every counterexample is certified.
+
+use super::certify::certify;
+use super::*;
+use crate::cli::{compile, Frontend};
+use crate::diag::Kind;
+use crate::testing::write_spec;
+
+/// The module `tla` with model `cfg` through the front end, with `inv` and `props` as its
+/// invariants (in that order), and the options to prove them.
+fn front_end(tla: &str, cfg: &str, inv: &str, props: &[&str], k: usize) -> (Frontend, Options) {
+    let path = write_spec("Spec", tla, cfg, &[]);
+    let mut names = vec![inv.to_string()];
+    names.extend(props.iter().map(|p| p.to_string()));
+    let sema_options = crate::sema::Options {
+        invariants: names,
+        ..Default::default()
+    };
+    let front = match compile(&path, None, &sema_options) {
+        Ok((front, _)) => front,
+        Err(error) => panic!("{}", error.diagnostic.render(&error.sources, false)),
+    };
+    let options = Options {
+        inductive: vec![0],
+        properties: (1..=props.len()).collect(),
+        k,
+        timeout: None,
+    };
+    (front, options)
+}
+
+/// Proves `inv` (and `props`) for the module `tla` with model `cfg`, certifying every
+/// counterexample.
+fn prove_text(tla: &str, cfg: &str, inv: &str, props: &[&str], k: usize) -> Vec<Outcome> {
+    let (front, options) = front_end(tla, cfg, inv, props, k);
+    let spec = &front.spec;
+    let outcomes = prove(spec, &front.types, &options).unwrap_or_else(|d| panic!("{}", d.message));
+    for outcome in &outcomes {
+        if let Verdict::Violated(cex) = &outcome.verdict {
+            if let Err(failure) = certify(spec, &options, &outcome.obligation, cex) {
+                panic!(
+                    "{:?} does not certify: {failure}\n{cex:?}",
+                    outcome.obligation
+                );
+            }
+        }
+    }
+    outcomes
+}
+
+/// The verdicts as short words, in obligation order.
+fn verdicts(outcomes: &[Outcome]) -> Vec<&'static str> {
+    outcomes
+        .iter()
+        .map(|o| match o.verdict {
+            Verdict::Proved => "proved",
+            Verdict::Violated(_) => "violated",
+            Verdict::Unknown(_) => "unknown",
+        })
+        .collect()
+}
+
+fn counterexample(outcome: &Outcome) -> &Counterexample {
+    match &outcome.verdict {
+        Verdict::Violated(cex) => cex,
+        other => panic!("expected a counterexample, found {other:?}"),
+    }
+}
+
+/// A counter up to a bound `N` the config leaves open.
+const COUNTER: &str = r#"
+---- MODULE Spec ----
+EXTENDS Naturals
+CONSTANT N
+ASSUME N \in Nat /\ N >= 1
+VARIABLE x
+Init == x = 0
+Inc == x < N /\ x' = x + 1
+Reset == x = N /\ x' = 0
+Next == Inc \/ Reset
+InRange == x \in 0..N
+Small == x < N
+Wrong == x < N
+====
+"#;
+
+#[test]
+fn a_bounded_counter_is_proved_for_every_bound() {
+    let outcomes = prove_text(COUNTER, "INIT Init NEXT Next", "InRange", &[], 1);
+    assert_eq!(verdicts(&outcomes), ["proved", "proved", "proved"]);
+    assert_eq!(
+        outcomes.iter().map(|o| &o.obligation).collect::<Vec<_>>(),
+        [
+            &Obligation::Initiation,
+            &Obligation::Consecution(0),
+            &Obligation::Consecution(1)
+        ]
+    );
+}
+
+#[test]
+fn a_non_inductive_invariant_gets_a_counterexample_at_small_constants() {
+    let outcomes = prove_text(COUNTER, "INIT Init NEXT Next", "Wrong", &[], 1);
+    assert_eq!(verdicts(&outcomes), ["proved", "violated", "proved"]);
+    let cex = counterexample(&outcomes[1]);
+    // The step Inc from x = N - 1 to x = N, at the smallest N the shrinking tries.
+    assert_eq!(cex.constants, [Some(Value::Int(1))]);
+    let states: Vec<&Vec<Value>> = cex.steps.iter().map(|s| &s.state).collect();
+    assert_eq!(states, [&vec![Value::Int(0)], &vec![Value::Int(1)]]);
+}
+
+#[test]
+fn an_implication_failure_is_a_single_state() {
+    let outcomes = prove_text(COUNTER, "INIT Init NEXT Next", "InRange", &["Small"], 1);
+    assert_eq!(
+        verdicts(&outcomes),
+        ["proved", "proved", "proved", "violated"]
+    );
+    let cex = counterexample(&outcomes[3]);
+    assert_eq!(cex.steps.len(), 1);
+    let (Some(Value::Int(n)), Value::Int(x)) = (&cex.constants[0], &cex.steps[0].state[0]) else {
+        panic!("unexpected counterexample {cex:?}");
+    };
+    assert_eq!(x, n);
+}
+
+/// `a` copies `b` and `b` copies `a`: `a = 0` is preserved by two steps but not by one.
+const SWAP: &str = r#"
+---- MODULE Spec ----
+EXTENDS Naturals
+VARIABLES a, b
+Init == a = 0 /\ b = 0
+Swap == a' = b /\ b' = a
+Next == Swap
+AIsZero == a = 0
+====
+"#;
+
+#[test]
+fn k_induction_proves_what_plain_induction_cannot() {
+    let plain = prove_text(SWAP, "INIT Init NEXT Next", "AIsZero", &[], 1);
+    assert_eq!(verdicts(&plain), ["proved", "violated"]);
+    let cti = counterexample(&plain[1]);
+    assert_eq!(cti.steps[0].state[0], Value::Int(0));
+    assert_ne!(cti.steps[1].state[0], Value::Int(0));
+    let two = prove_text(SWAP, "INIT Init NEXT Next", "AIsZero", &[], 2);
+    assert_eq!(verdicts(&two), ["proved", "proved"]);
+}
+
+#[test]
+fn initiation_failure_at_k_is_a_behaviour_from_an_initial_state() {
+    let tla = SWAP.replace("Init == a = 0 /\\ b = 0", "Init == a = 0 /\\ b = 1");
+    let outcomes = prove_text(&tla, "INIT Init NEXT Next", "AIsZero", &[], 2);
+    assert_eq!(verdicts(&outcomes)[0], "violated");
+    let trace = counterexample(&outcomes[0]);
+    assert_eq!(trace.steps.len(), 2);
+    assert_eq!(trace.steps[1].state, [Value::Int(1), Value::Int(0)]);
+}
+
+/// A lock over a set `Node` of model values of unknown size.
+const LOCK: &str = r#"
+---- MODULE Spec ----
+EXTENDS FiniteSets
+CONSTANT Node
+VARIABLE holders
+Init == holders = {}
+Acquire(n) == holders = {} /\ holders' = {n}
+Grab(n) == holders' = holders \cup {n}
+Release(n) == n \in holders /\ holders' = holders \ {n}
+Next == \E n \in Node : Acquire(n) \/ Release(n)
+BadNext == \E n \in Node : Grab(n) \/ Release(n)
+AtMostOne == \A a, b \in holders : a = b
+TypeOK == holders \subseteq Node
+Inv == TypeOK /\ AtMostOne
+AllSame == \A a, b \in Node : a = b
+Many == Cardinality(Node) > 0
+====
+"#;
+
+#[test]
+fn mutual_exclusion_is_proved_for_a_symbolic_set_of_model_values() {
+    let outcomes = prove_text(LOCK, "INIT Init NEXT Next", "Inv", &["AtMostOne"], 1);
+    assert_eq!(
+        verdicts(&outcomes),
+        ["proved", "proved", "proved", "proved"]
+    );
+}
+
+#[test]
+fn a_cti_over_a_symbolic_set_names_its_anonymous_elements() {
+    let outcomes = prove_text(LOCK, "INIT Init NEXT BadNext", "Inv", &[], 1);
+    assert_eq!(verdicts(&outcomes), ["proved", "violated", "proved"]);
+    let cti = counterexample(&outcomes[1]);
+    let Some(Value::Set(nodes)) = &cti.constants[0] else {
+        panic!("Node has no set value: {cti:?}");
+    };
+    assert!(nodes.len() >= 2, "two nodes are needed to break AtMostOne");
+    assert!(nodes
+        .iter()
+        .all(|n| matches!(n, Value::ModelValue(name) if name.starts_with("mv"))));
+}
+
+#[test]
+fn a_symbolic_set_of_model_values_is_not_bounded_by_the_named_ones() {
+    // With the model values as an enumeration of those the spec names (none here), every
+    // set of them would have at most one element, and AllSame would be "proved".
+    let outcomes = prove_text(LOCK, "INIT Init NEXT Next", "Inv", &["AllSame"], 1);
+    assert_eq!(verdicts(&outcomes)[3], "violated");
+}
+
+#[test]
+fn cardinality_of_a_symbolic_set_is_unsupported() {
+    let (front, options) = front_end(LOCK, "INIT Init NEXT Next", "Inv", &["Many"], 1);
+    let error = prove(&front.spec, &front.types, &options).expect_err("unsupported");
+    assert_eq!((error.kind, error.code), (Kind::Unsupported, "E0400"));
+}
+
+#[test]
+fn conjuncts_are_split_through_nested_conjunctions() {
+    let (front, _) = front_end(LOCK, "INIT Init NEXT Next", "Inv", &[], 1);
+    let inv = &front.spec.invariants[0].expr;
+    assert_eq!(conjuncts(inv).len(), 2);
+}
+
+/// An unbounded counter, explored (as TLC explores it) only while `x < 5`.
+const CONSTRAINED: &str = r#"
+---- MODULE Spec ----
+EXTENDS Naturals
+VARIABLE x
+Init == x = 0
+Next == x' = x + 1
+AtMostFive == x <= 5
+Small == x < 5
+====
+"#;
+
+#[test]
+fn state_constraints_restrict_the_states_a_step_leaves_from() {
+    let unconstrained = prove_text(CONSTRAINED, "INIT Init NEXT Next", "AtMostFive", &[], 1);
+    assert_eq!(verdicts(&unconstrained), ["proved", "violated"]);
+    let cfg = "INIT Init NEXT Next CONSTRAINT Small";
+    for k in [1, 3] {
+        let constrained = prove_text(CONSTRAINED, cfg, "AtMostFive", &[], k);
+        assert_eq!(verdicts(&constrained), ["proved", "proved"], "k = {k}");
+    }
+}

@@ -1,0 +1,347 @@
+//! `smtcheck prove` end to end: verdicts per obligation, exit codes, counterexamples to
+//! induction (checked again here with the evaluator), text and JSON output, on the specs in
+//! `tests/fixtures/prove/` and `examples/token_mutex/`.
+
+use smtcheck::engine::prove::{self, Obligation, Verdict};
+use smtcheck::eval::action::takes;
+use smtcheck::eval::eval::eval_bool;
+use smtcheck::eval::Ctx;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prove")
+}
+
+fn token_mutex() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/token_mutex")
+}
+
+/// `smtcheck prove module.tla args…` in `dir`.
+fn prove_in(dir: &Path, module: &str, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_smtcheck"))
+        .arg("prove")
+        .arg(format!("{module}.tla"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("smtcheck runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn prove(module: &str, args: &[&str]) -> Run {
+    prove_in(&fixtures(), module, args)
+}
+
+/// The obligation table: (obligation, verdict) per line, times left out.
+fn verdicts(stdout: &str) -> Vec<(String, String)> {
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let (name, rest) = line.split_once(char::is_numeric)?;
+            let (_, verdict) = rest.split_once(" s  ")?;
+            let verdict = verdict.split(' ').next()?;
+            Some((name.trim().to_string(), verdict.to_string()))
+        })
+        .collect()
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+/// The output with every obligation's time replaced by `T`, so it can be snapshotted.
+fn without_times(stdout: &str) -> String {
+    let mut out = String::new();
+    for line in stdout.lines() {
+        match line.split_once(" s  ") {
+            Some((before, after)) if before.ends_with(|c: char| c.is_ascii_digit()) => {
+                let name = before.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+                out.push_str(&format!("{name}T s  {after}\n"));
+            }
+            _ => out.push_str(&format!("{line}\n")),
+        }
+    }
+    out
+}
+
+#[test]
+fn the_token_ring_is_proved_for_every_number_of_nodes() {
+    let run = prove_in(
+        &token_mutex(),
+        "TokenMutex",
+        &[
+            "--config",
+            "TokenMutex_symbolic.cfg",
+            "--inv",
+            "IndInv",
+            "--prop",
+            "Mutex",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run
+        .stdout
+        .starts_with("Proving IndInv inductive for every value of N.\n"));
+    assert_eq!(
+        verdicts(&run.stdout),
+        pairs(&[
+            ("initiation", "proved"),
+            ("consecution Request", "proved"),
+            ("consecution Enter", "proved"),
+            ("consecution Exit", "proved"),
+            ("consecution PassToken", "proved"),
+            ("implication Mutex", "proved"),
+        ])
+    );
+}
+
+#[test]
+fn the_early_hand_over_gets_a_counterexample_to_induction() {
+    let run = prove_in(
+        &token_mutex(),
+        "TokenMutex",
+        &[
+            "--config",
+            "TokenMutex_pass_early_symbolic.cfg",
+            "--inv",
+            "IndInv",
+        ],
+    );
+    assert_eq!(run.code, 12, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        verdicts(&run.stdout)[4],
+        ("consecution PassToken".into(), "violated".into())
+    );
+    // Which of the two nodes passes the token is the solver's choice; the rest is not.
+    let expected = [
+        "Consecution fails for PassToken: a step from a state satisfying IndInv leads to one \
+         that breaks it.\n",
+        "The conjunct that breaks: `\\A i \\in Node : pc[i] = \"critical\" => token = i`",
+        "Constants: N = 2\n",
+        "State 1: <a state satisfying IndInv>\n",
+        "State 2: <PassToken(",
+    ];
+    for line in expected {
+        assert!(run.stdout.contains(line), "no {line:?} in\n{}", run.stdout);
+    }
+}
+
+/// The whole text output for a counterexample to induction that is unique: `x < N` is
+/// broken only by Inc from `x = N - 1`, and the smallest `N` is 1.
+#[test]
+fn a_counterexample_to_induction_is_printed_with_constants_and_states() {
+    let run = prove("Counter", &["--inv", "BelowBound"]);
+    assert_eq!(run.code, 12, "{}{}", run.stdout, run.stderr);
+    insta::assert_snapshot!(without_times(&run.stdout));
+}
+
+#[test]
+fn json_output_lists_each_obligation_and_the_counterexample() {
+    let run = prove_in(
+        &token_mutex(),
+        "TokenMutex",
+        &[
+            "--config",
+            "TokenMutex_pass_early_symbolic.cfg",
+            "--inv",
+            "IndInv",
+            "--prop",
+            "Mutex",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 12, "{}{}", run.stdout, run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON output");
+    assert_eq!(json["exit"], 12);
+    assert_eq!(json["inductive"], "IndInv");
+    assert_eq!(json["k"], 1);
+    assert_eq!(json["symbolic"], serde_json::json!(["N"]));
+    let obligations = json["obligations"]
+        .as_array()
+        .expect("a list of obligations");
+    let names: Vec<&str> = obligations
+        .iter()
+        .map(|o| o["obligation"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "initiation",
+            "consecution Request",
+            "consecution Enter",
+            "consecution Exit",
+            "consecution PassToken",
+            "implication Mutex"
+        ]
+    );
+    assert!(obligations.iter().all(|o| o["seconds"].is_f64()));
+    let failed = &obligations[4];
+    assert_eq!(failed["verdict"], "violated");
+    let cex = &failed["counterexample"];
+    assert_eq!(cex["constants"]["N"], "2");
+    assert_eq!(
+        cex["broken_conjunct"]["text"],
+        r#"\A i \in Node : pc[i] = "critical" => token = i"#
+    );
+    let states = cex["trace"]["states"].as_array().expect("ITF states");
+    assert_eq!(states.len(), 2);
+    let action = states[1]["#meta"]["action"].as_str().unwrap_or("");
+    assert!(action.starts_with("PassToken("), "{action}");
+    assert_eq!(obligations[5]["verdict"], "proved");
+}
+
+/// The counterexample to induction the engine finds for `BelowBound`, checked with the
+/// evaluator alone: the first state satisfies the invariant, the step is the action named,
+/// and the second state breaks the invariant.
+#[test]
+fn a_wrong_invariant_gets_a_cti_that_the_evaluator_confirms() {
+    let options = smtcheck::sema::Options {
+        invariants: vec!["BelowBound".into()],
+        ..Default::default()
+    };
+    let path = fixtures().join("Counter.tla");
+    let (front, _) = smtcheck::cli::compile(&path, None, &options)
+        .unwrap_or_else(|e| panic!("{}", e.diagnostic.message));
+    let prove_options = prove::Options {
+        inductive: vec![0],
+        properties: Vec::new(),
+        k: 1,
+        timeout: None,
+    };
+    let outcomes = prove::prove(&front.spec, &front.types, &prove_options)
+        .unwrap_or_else(|d| panic!("{}", d.message));
+    let inc = outcomes
+        .iter()
+        .find(|o| o.obligation == Obligation::Consecution(0))
+        .expect("an obligation for Inc");
+    let Verdict::Violated(cti) = &inc.verdict else {
+        panic!("Inc preserves BelowBound? {:?}", inc.verdict);
+    };
+    let mut spec = front.spec.clone();
+    for (constant, value) in spec.constants.iter_mut().zip(&cti.constants) {
+        constant.value = value.clone();
+    }
+    let invariant = &spec.invariants[0].expr;
+    let [before, after] = cti.steps.as_slice() else {
+        panic!("a CTI of {} states", cti.steps.len());
+    };
+    let holds = |state: &[smtcheck::value::Value]| {
+        eval_bool(invariant, &Ctx::new(&spec, state)).expect("the invariant evaluates")
+    };
+    assert!(holds(&before.state), "the first state breaks the invariant");
+    assert!(
+        !holds(&after.state),
+        "the second state satisfies the invariant"
+    );
+    let step = after.action.as_ref().expect("the step names its action");
+    assert_eq!(step.action, 0);
+    let taken = takes(
+        &spec,
+        step.action,
+        &step.params,
+        &before.state,
+        &after.state,
+    );
+    assert_eq!(taken, Ok(Ok(())));
+}
+
+#[test]
+fn an_initiation_failure_is_shown_from_an_initial_state() {
+    let run = prove("Counter", &["--inv", "Positive"]);
+    assert_eq!(run.code, 12, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        verdicts(&run.stdout)[0],
+        ("initiation".into(), "violated".into())
+    );
+    assert!(run
+        .stdout
+        .contains("Initiation fails: a reachable state breaks Positive.\n"));
+    assert!(run
+        .stdout
+        .contains("State 1: <Initial predicate>\n/\\ x = 0\n"));
+}
+
+#[test]
+fn an_implication_failure_is_one_state_that_satisfies_the_invariant() {
+    let run = prove(
+        "Counter",
+        &[
+            "--inv",
+            "InRange",
+            "--prop",
+            "NotNegative",
+            "--prop",
+            "BelowBound",
+        ],
+    );
+    assert_eq!(run.code, 12, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        verdicts(&run.stdout),
+        pairs(&[
+            ("initiation", "proved"),
+            ("consecution Inc", "proved"),
+            ("consecution Reset", "proved"),
+            ("implication NotNegative", "proved"),
+            ("implication BelowBound", "violated"),
+        ])
+    );
+    assert!(run
+        .stdout
+        .contains("Implication fails: a state satisfying InRange breaks BelowBound.\n"));
+    assert!(run.stdout.contains("Constants: N = 1\n"));
+    assert!(run.stdout.contains("/\\ x = 1\n"));
+    assert!(!run.stdout.contains("State 2"));
+}
+
+#[test]
+fn k_induction_proves_an_invariant_that_is_2_inductive_only() {
+    let one = prove("Swap", &["--inv", "AIsZero"]);
+    assert_eq!(one.code, 12, "{}{}", one.stdout, one.stderr);
+    assert_eq!(
+        verdicts(&one.stdout)[1],
+        ("consecution Next".into(), "violated".into())
+    );
+    let two = prove("Swap", &["--inv", "AIsZero", "--k", "2"]);
+    assert_eq!(two.code, 0, "{}{}", two.stdout, two.stderr);
+    assert!(two.stdout.starts_with("Proving AIsZero inductive (k = 2)"));
+}
+
+#[test]
+fn mutual_exclusion_is_proved_for_any_set_of_nodes() {
+    let run = prove("Lock", &["--inv", "Inv", "--prop", "AtMostOne"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("for every value of Node."));
+}
+
+#[test]
+fn cardinality_of_a_symbolic_set_is_unsupported() {
+    let run = prove("Lock", &["--inv", "Inv", "--prop", "Quorum"]);
+    assert_eq!(run.code, 75, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("error[E0400]: `Cardinality`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_unknown_invariant_is_a_config_error() {
+    let run = prove("Counter", &["--inv", "NoSuchThing"]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("NoSuchThing"), "{}", run.stderr);
+}
