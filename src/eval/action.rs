@@ -12,7 +12,7 @@
 
 use super::eval::{eval, eval_bool, eval_set, for_each_binding, is_member, shown, with_slots};
 use super::{Ctx, Env, EvalError, Slots};
-use crate::ir::{Expr, ExprKind, Op, PathStep, Quantifier, Spec};
+use crate::ir::{Expr, ExprKind, Op, Quantifier, Spec};
 use crate::value::Value;
 use std::rc::Rc;
 
@@ -264,41 +264,7 @@ impl<'a, 'c> Walker<'a, 'c> {
 
 /// The direct sub-expressions of an expression.
 pub(crate) fn children(kind: &ExprKind) -> Vec<&Expr> {
-    use ExprKind::*;
-    match kind {
-        Lit(_) | Var(_) | Primed(_) | Const(_) | Bound(_) | InfiniteSet(_) => vec![],
-        Apply(_, args) | SetEnum(args) | Tuple(args) | Times(args) => args.iter().collect(),
-        If(a, b, c) => vec![a, b, c],
-        Case(arms, other) => arms
-            .iter()
-            .flat_map(|(g, v)| [g, v])
-            .chain(other.as_ref())
-            .collect(),
-        Quant(_, binders, body) | FnCons(binders, body) | SetMap(body, binders) => {
-            binders.iter().map(|b| &b.set).chain([body]).collect()
-        }
-        Choose(binder, body) | SetFilter(binder, body) => vec![&binder.set, body],
-        FnSet(a, b)
-        | FnApp(a, b)
-        | LeadsTo(a, b)
-        | BoxAction(a, b)
-        | AngleAction(a, b)
-        | Fair(_, a, b) => vec![a, b],
-        Record(fields) | RecordSet(fields) => fields.iter().map(|(_, e)| e).collect(),
-        Field(e, _) | Enabled(e) | Always(e) | Eventually(e) => vec![e],
-        Except(base, updates) => {
-            let mut all = vec![base];
-            for (path, value) in updates {
-                for step in path {
-                    if let PathStep::Index(index) = step {
-                        all.push(index);
-                    }
-                }
-                all.push(value);
-            }
-            all
-        }
-    }
+    kind.children()
 }
 
 /// Runs the enumeration of `expr` from an empty assignment of `var_count` variables.

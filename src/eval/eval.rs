@@ -14,9 +14,13 @@
 
 use super::sets;
 use super::{action, Ctx, EvalError, Slots};
-use crate::ir::{Binder, Expr, ExprKind, InfiniteSet, Loc, Op, PathStep, Pattern, Quantifier};
+use crate::ir::{
+    Binder, Expr, ExprKind, InfiniteSet, Loc, Op, PathStep, Pattern, Quantifier, RecId,
+};
 use crate::value::Value;
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
 
 /// The value of `expr` in `ctx`.
 pub fn eval(expr: &Expr, ctx: &Ctx) -> Result<Value, EvalError> {
@@ -115,7 +119,145 @@ pub fn eval(expr: &Expr, ctx: &Ctx) -> Result<Value, EvalError> {
             "a temporal formula cannot be evaluated in a state or a step",
             loc,
         ),
+        RecCall(id, args) => recursive_call(*id, args, ctx, loc),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recursive definitions
+
+/// Nested recursive calls deeper than this are an error: TLC would recurse on, but a spec
+/// that goes this deep is almost surely missing its base case.
+pub const MAX_CALL_DEPTH: usize = 10_000;
+
+/// The stack that nested recursive calls may use, in bytes, on a thread not started by
+/// `with_big_stack`: half the 2 MiB of Rust's spawned threads and tests, so that a deep
+/// recursion is an evaluation error and never a stack overflow. (Measured: 300 to 1000 nested
+/// calls in a release build, depending on the body.)
+const DEFAULT_CALL_STACK_BUDGET: usize = 1 << 20;
+
+/// The stack of the thread `with_big_stack` starts; recursive calls may use all but 64 MiB.
+const BIG_STACK: usize = 1 << 30;
+const BIG_STACK_RESERVE: usize = 64 << 20;
+
+thread_local! {
+    static CALL_STACK_BUDGET: Cell<usize> = const { Cell::new(DEFAULT_CALL_STACK_BUDGET) };
+}
+
+/// Runs `work` on a thread with a 1 GiB stack (reserved, not allocated, until used), on which
+/// recursive definitions may nest up to `MAX_CALL_DEPTH` calls. The command line runs every
+/// command this way.
+pub fn with_big_stack<T, F>(work: F) -> T
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    // The work waits in a slot, so that it can still run here if no thread can be started.
+    let slot = Arc::new(Mutex::new(Some(work)));
+    let for_thread = Arc::clone(&slot);
+    let thread = std::thread::Builder::new()
+        .name("smtcheck".into())
+        .stack_size(BIG_STACK)
+        .spawn(move || {
+            CALL_STACK_BUDGET.with(|budget| budget.set(BIG_STACK - BIG_STACK_RESERVE));
+            take(&for_thread).map(|work| work())
+        });
+    let result = match thread {
+        Ok(thread) => match thread.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        },
+        Err(_) => None,
+    };
+    match result {
+        Some(result) => result,
+        // No thread could be started (a tight address-space limit): run here, with the
+        // small budget.
+        None => match take(&slot) {
+            Some(work) => work(),
+            None => unreachable!("the work ran on the thread, which returned its result"),
+        },
+    }
+}
+
+fn take<F>(slot: &Mutex<Option<F>>) -> Option<F> {
+    match slot.lock() {
+        Ok(mut guard) => guard.take(),
+        Err(poisoned) => poisoned.into_inner().take(),
+    }
+}
+
+/// How deep in nested recursive calls an evaluation is.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Calls {
+    depth: usize,
+    /// The stack address where the outermost call started (meaningful when `depth > 0`).
+    stack_base: usize,
+}
+
+/// An address in the current stack frame: the stack grows from one call to the next, so the
+/// distance between two of them is the stack used in between.
+fn stack_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+/// `def(args)`: the body of the recursive definition with its parameters bound to the
+/// arguments' values. A recursive function checks that the arguments are in its domain.
+fn recursive_call(id: RecId, args: &[Expr], ctx: &Ctx, loc: Loc) -> Result<Value, EvalError> {
+    let Some(def) = ctx.recursive.get(id.0) else {
+        return fail(
+            format!("internal error: unknown recursive definition #{}", id.0),
+            loc,
+        );
+    };
+    let values = args
+        .iter()
+        .map(|arg| eval(arg, ctx))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (value, set) in values.iter().zip(def.domain.iter().flatten()) {
+        if !is_member(value, set, ctx)? {
+            return fail(
+                format!(
+                    "{}[{}]: the argument is not in the domain of the function",
+                    def.name,
+                    shown(value)
+                ),
+                loc,
+            );
+        }
+    }
+    let mut inner = ctx.clone();
+    inner.calls = deeper(ctx.calls, &def.name, loc)?;
+    for (param, value) in def.params.iter().zip(values) {
+        inner = inner.bind(*param, value);
+    }
+    eval(&def.body, &inner)
+}
+
+/// The call depth one call further in, or an error when the recursion is too deep.
+fn deeper(calls: Calls, name: &str, loc: Loc) -> Result<Calls, EvalError> {
+    let here = stack_address();
+    let stack_base = if calls.depth == 0 {
+        here
+    } else {
+        calls.stack_base
+    };
+    let budget = CALL_STACK_BUDGET.with(Cell::get);
+    let too_deep = calls.depth >= MAX_CALL_DEPTH || stack_base.abs_diff(here) > budget;
+    if too_deep {
+        return fail(
+            format!(
+                "the recursion of `{name}` is too deep ({} nested calls): it may not terminate",
+                calls.depth
+            ),
+            loc,
+        );
+    }
+    Ok(Calls {
+        depth: calls.depth + 1,
+        stack_base,
+    })
 }
 
 /// Evaluates `expr` and requires a boolean.

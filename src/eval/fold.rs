@@ -8,8 +8,9 @@
 //! engine on its own. An expression whose evaluation fails (a `CHOOSE` with no witness in a
 //! branch never taken, say) is left as it is, for the engines to treat in context.
 
+use super::action::children;
 use super::{eval, Ctx};
-use crate::ir::{Binder, BoundId, Expr, ExprKind, Op, Pattern, Spec};
+use crate::ir::{Binder, BoundId, Expr, ExprKind, Op, Pattern, RecursiveDef, Spec};
 use crate::value::Value;
 use std::collections::BTreeSet;
 
@@ -20,9 +21,13 @@ const MAX_FOLDED_SIZE: usize = 10_000;
 /// Replaces the constant sub-expressions of every formula of `spec` by their values.
 pub fn fold_constants(spec: &mut Spec) {
     let (vars, constants) = (spec.vars.clone(), spec.constants.clone());
+    let recursive = spec.recursive.clone();
     let no_state: Vec<Value> = Vec::new();
-    let ctx = Ctx::from_parts(&vars, &constants, &no_state);
-    let folder = Folder { ctx };
+    let ctx = Ctx::from_parts(&vars, &constants, &no_state).with_recursive(&recursive);
+    let folder = Folder {
+        ctx,
+        recursive: recursive_dependencies(&recursive),
+    };
     folder.fold_root(&mut spec.init);
     for action in &mut spec.actions {
         for param in &mut action.params {
@@ -50,7 +55,7 @@ pub fn fold_constants(spec: &mut Spec) {
 }
 
 /// What a sub-expression depends on.
-#[derive(Default)]
+#[derive(Clone, Default, PartialEq)]
 struct Dependencies {
     /// State variables, symbolic constants, or temporal/`ENABLED` structure.
     dynamic: bool,
@@ -71,6 +76,74 @@ impl Dependencies {
 
 struct Folder<'a> {
     ctx: Ctx<'a>,
+    /// What the body of each recursive definition depends on, besides its parameters: a call
+    /// with constant arguments is constant only when this is.
+    recursive: Vec<Dependencies>,
+}
+
+/// What each recursive definition's body depends on, through the definitions it calls: the
+/// least solution of the equations, found by iterating from "nothing".
+fn recursive_dependencies(defs: &[RecursiveDef]) -> Vec<Dependencies> {
+    let mut deps = vec![Dependencies::default(); defs.len()];
+    loop {
+        let next: Vec<Dependencies> = defs
+            .iter()
+            .map(|def| {
+                let mut own = Dependencies::default();
+                let mut bound = def.params.iter().copied().collect();
+                // A call checks its arguments against the domain, so it reads that too.
+                for part in def.domain.iter().flatten().chain([&def.body]) {
+                    read_dependencies(part, &deps, &mut own, &mut bound);
+                }
+                own.free.retain(|id| !bound.contains(id));
+                own
+            })
+            .collect();
+        if next == deps {
+            return deps;
+        }
+        deps = next;
+    }
+}
+
+/// Adds what `expr` reads to `deps`, and the variables it binds to `bound` (ids are unique
+/// per binder, so a variable bound anywhere inside is not free anywhere inside).
+fn read_dependencies(
+    expr: &Expr,
+    recursive: &[Dependencies],
+    deps: &mut Dependencies,
+    bound: &mut BTreeSet<BoundId>,
+) {
+    use ExprKind::*;
+    match &*expr.kind {
+        Bound(id) => {
+            deps.free.insert(*id);
+        }
+        Var(_) | Primed(_) | Const(_) | Enabled(_) | Always(_) | Eventually(_) | LeadsTo(..)
+        | BoxAction(..) | AngleAction(..) | Fair(..) => deps.dynamic = true,
+        Quant(_, binders, _) | FnCons(binders, _) | SetMap(_, binders) => {
+            binders.iter().for_each(|b| bind(&b.pattern, bound))
+        }
+        Choose(binder, _) | SetFilter(binder, _) => bind(&binder.pattern, bound),
+        RecCall(id, _) => {
+            if let Some(callee) = recursive.get(id.0) {
+                deps.add(callee.clone());
+            }
+        }
+        _ => {}
+    }
+    for child in children(&expr.kind) {
+        read_dependencies(child, recursive, deps, bound);
+    }
+}
+
+fn bind(pattern: &Pattern, bound: &mut BTreeSet<BoundId>) {
+    match pattern {
+        Pattern::Var(id) => {
+            bound.insert(*id);
+        }
+        Pattern::Tuple(ids) => bound.extend(ids.iter().copied()),
+    }
 }
 
 impl Folder<'_> {
@@ -112,9 +185,16 @@ impl Folder<'_> {
                         | AngleAction(..)
                         | Fair(..)
                 );
+                let mut own = Dependencies {
+                    dynamic: temporal,
+                    free: BTreeSet::new(),
+                };
+                if let RecCall(id, _) = kind {
+                    own.add(self.recursive.get(id.0).cloned().unwrap_or_default());
+                }
                 let mut children = Vec::new();
                 kind.for_each_child_mut(&mut |child| children.push(self.fold(child)));
-                let all_constant = !temporal && children.iter().all(Dependencies::constant);
+                let all_constant = own.constant() && children.iter().all(Dependencies::constant);
                 if !all_constant {
                     // A second walk, in the same order, replaces the constant children.
                     let mut index = 0;
@@ -125,14 +205,10 @@ impl Folder<'_> {
                         index += 1;
                     });
                 }
-                let mut deps = Dependencies {
-                    dynamic: temporal,
-                    free: BTreeSet::new(),
-                };
                 for child in children {
-                    deps.add(child);
+                    own.add(child);
                 }
-                deps
+                own
             }
         }
     }

@@ -109,7 +109,7 @@ impl ExprKind {
         use ExprKind::*;
         match self {
             Lit(_) | Var(_) | Primed(_) | Const(_) | Bound(_) | InfiniteSet(_) => {}
-            Apply(_, args) | SetEnum(args) | Tuple(args) | Times(args) => {
+            Apply(_, args) | SetEnum(args) | Tuple(args) | Times(args) | RecCall(_, args) => {
                 args.iter_mut().for_each(f)
             }
             If(a, b, c) => {
@@ -158,6 +158,47 @@ impl ExprKind {
                     }
                     f(value);
                 }
+            }
+        }
+    }
+
+    /// The direct sub-expressions, in source order.
+    pub fn children(&self) -> Vec<&Expr> {
+        use ExprKind::*;
+        match self {
+            Lit(_) | Var(_) | Primed(_) | Const(_) | Bound(_) | InfiniteSet(_) => vec![],
+            Apply(_, args) | SetEnum(args) | Tuple(args) | Times(args) | RecCall(_, args) => {
+                args.iter().collect()
+            }
+            If(a, b, c) => vec![a, b, c],
+            Case(arms, other) => arms
+                .iter()
+                .flat_map(|(g, v)| [g, v])
+                .chain(other.as_ref())
+                .collect(),
+            Quant(_, binders, body) | FnCons(binders, body) | SetMap(body, binders) => {
+                binders.iter().map(|b| &b.set).chain([body]).collect()
+            }
+            Choose(binder, body) | SetFilter(binder, body) => vec![&binder.set, body],
+            FnSet(a, b)
+            | FnApp(a, b)
+            | LeadsTo(a, b)
+            | BoxAction(a, b)
+            | AngleAction(a, b)
+            | Fair(_, a, b) => vec![a, b],
+            Record(fields) | RecordSet(fields) => fields.iter().map(|(_, e)| e).collect(),
+            Field(e, _) | Enabled(e) | Always(e) | Eventually(e) => vec![e],
+            Except(base, updates) => {
+                let mut all = vec![base];
+                for (path, value) in updates {
+                    for step in path {
+                        if let super::PathStep::Index(index) = step {
+                            all.push(index);
+                        }
+                    }
+                    all.push(value);
+                }
+                all
             }
         }
     }

@@ -1,5 +1,6 @@
 //! Lowering expressions: the AST of one expression, read in a module context and a local
-//! scope, becomes an IR expression in which every user-defined operator is expanded.
+//! scope, becomes an IR expression in which every user-defined operator is expanded, except a
+//! recursive one, which becomes a call (`recursive.rs`).
 //!
 //! Operator arguments of arity 0 are lowered once, at the call, and copied into each use;
 //! operator arguments (`F(Op(_))`, `LAMBDA`) are passed as `OpArg`s and expanded where applied.
@@ -7,6 +8,7 @@
 //! primed, and a parameter lowered outside a prime is primed at its use inside one.
 
 use super::builtins::{self, Builtin};
+use super::recursive::Callee;
 use super::scope::{CtxId, Global, Local, OpArg, Scope};
 use super::Lowerer;
 use crate::diag::{Diagnostic, FileId, Kind};
@@ -226,6 +228,9 @@ impl<'a> Lowerer<'a> {
                 ExprKind::FnSet(self.lower(domain, env)?, self.lower(range, env)?)
             }
             A::FnApp(f, args) => {
+                if let Some((def, def_env, home)) = self.function_callee(f, env) {
+                    return self.function_application(def, &def_env, &home, args, env, span);
+                }
                 let f = self.lower(f, env)?;
                 let arg = self.argument_tuple(args, env, span)?;
                 ExprKind::FnApp(f, arg)
@@ -273,7 +278,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `f[a]` takes `a`; `f[a, b]` takes the tuple `<<a, b>>`.
-    fn argument_tuple(
+    pub(crate) fn argument_tuple(
         &mut self,
         args: &'a [ast::Expr],
         env: &Env<'a>,
@@ -408,21 +413,8 @@ impl<'a> Lowerer<'a> {
                     scope,
                 } => {
                     self.no_arguments(name, args, env, span)?;
-                    // The function is in scope in its own body, so recursion is caught there.
-                    let itself = Local::LetFun {
-                        def,
-                        ctx,
-                        file,
-                        scope: scope.clone(),
-                    };
-                    let def_env = Env {
-                        ctx,
-                        file,
-                        scope,
-                        primed: env.primed,
-                    }
-                    .with(&def.name.name, itself);
-                    self.function_definition(def, &def_env)
+                    let def_env = let_function_env(def, ctx, file, &scope, env.primed);
+                    self.function_value(def, &def_env, &scope, env, span)
                 }
             };
         }
@@ -509,7 +501,7 @@ impl<'a> Lowerer<'a> {
                     scope: Scope::empty(),
                     primed: env.primed,
                 };
-                self.expand(def, &def_env, args, env, span)
+                self.expand(def, &def_env, &Scope::empty(), args, env, span)
             }
             Global::FunDef { def, ctx, file } => {
                 self.no_arguments(name, args, env, span)?;
@@ -519,7 +511,7 @@ impl<'a> Lowerer<'a> {
                     scope: Scope::empty(),
                     primed: env.primed,
                 };
-                self.function_definition(def, &def_env)
+                self.function_value(def, &def_env, &Scope::empty(), env, span)
             }
             Global::Alias { ctx } => match self.context(*ctx).names.get(&name.name).cloned() {
                 Some(global) => self.apply_global(&global, name, args, env, span),
@@ -582,11 +574,13 @@ impl<'a> Lowerer<'a> {
         )
     }
 
-    /// Expands a definition `def` (read in `def_env`) applied to `args` (read in `env`).
+    /// Expands a definition `def` (read in `def_env`, whose local scope without `def` itself
+    /// is `home`) applied to `args` (read in `env`). A recursive one becomes a call.
     fn expand(
         &mut self,
         def: &'a ast::OpDef,
         def_env: &Env<'a>,
+        home: &Scope<'a>,
         args: &[&'a ast::Expr],
         env: &Env<'a>,
         span: Span,
@@ -608,26 +602,22 @@ impl<'a> Lowerer<'a> {
                 )
                 .also(def_env.file, def.name.span, "defined here"));
         }
+        let callee = Callee::Op(def);
+        if self.recursion.is_recursive(callee) {
+            return self.recursive_operator_call(def, def_env, home, args, env, span);
+        }
         let key = def as *const ast::OpDef;
         if self.expanding.contains(&key) {
-            return Err(self
-                .error(
-                    Kind::Unsupported,
-                    "E0401",
-                    format!(
-                        "the recursive operator `{}` is not supported yet",
-                        def.name.name
-                    ),
-                    env,
-                    span,
-                    "recursion reached here",
-                )
-                .also(def_env.file, def.name.span, "defined here"));
+            return Err(self.recursion_found(callee, def_env, env, span));
         }
         let body_env = self.bind_parameters(def, def_env, args, env)?;
         self.expanding.push(key);
         let result = self.lower(&def.body, &body_env);
         self.expanding.pop();
+        if result.is_err() && self.recursion.is_recursive(callee) {
+            // The expansion reached `def` again: this outermost use becomes a call.
+            return self.recursive_operator_call(def, def_env, home, args, env, span);
+        }
         result
     }
 
@@ -655,7 +645,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// An operator passed as an argument: a name, an operator symbol, or a LAMBDA.
-    fn op_arg(&mut self, arg: &'a ast::Expr, env: &Env<'a>) -> Result<OpArg<'a>> {
+    pub(crate) fn op_arg(&mut self, arg: &'a ast::Expr, env: &Env<'a>) -> Result<OpArg<'a>> {
         match &*arg.kind {
             A::Name(name) | A::OpRef(name) => {
                 if let Some(Local::Op(op)) = env.scope.lookup(&name.name) {
@@ -734,7 +724,7 @@ impl<'a> Lowerer<'a> {
                     primed: env.primed,
                 }
                 .with(&def.name.name, Local::Op(arg.clone()));
-                self.expand(def, &def_env, args, env, span)
+                self.expand(def, &def_env, scope, args, env, span)
             }
             OpArg::Lambda {
                 params,
@@ -918,6 +908,17 @@ impl<'a> Lowerer<'a> {
 
     /// The same expression with every state variable primed.
     fn prime(&mut self, mut expr: ir::Expr, env: &Env<'a>, span: Span) -> Result<ir::Expr> {
+        if let Some(def) = self.call_reading_state(&expr) {
+            return Err(self.unsupported(
+                &format!(
+                    "priming a call of the recursive definition `{}`, which reads state \
+                     variables itself,",
+                    def.name
+                ),
+                env,
+                span,
+            ));
+        }
         let mut double = false;
         prime_in_place(&mut expr, &mut double);
         if double {
@@ -972,28 +973,94 @@ impl<'a> Lowerer<'a> {
         Ok(self.node(ExprKind::Except(base_ir, lowered), env, span))
     }
 
-    /// `f[x \in S] == e` as the function value `[x \in S |-> e]`.
-    fn function_definition(&mut self, def: &'a ast::FunDef, env: &Env<'a>) -> Result<ir::Expr> {
+    /// The function definition `f` names, when `f` is a name, with the environment its body is
+    /// read in and its local scope (without `f` itself).
+    fn function_callee(
+        &self,
+        f: &'a ast::Expr,
+        env: &Env<'a>,
+    ) -> Option<(&'a ast::FunDef, Env<'a>, Scope<'a>)> {
+        let A::Name(name) = &*f.kind else {
+            return None;
+        };
+        match env.scope.lookup(&name.name) {
+            Some(Local::LetFun {
+                def,
+                ctx,
+                file,
+                scope,
+            }) => {
+                let def_env = let_function_env(def, *ctx, *file, scope, env.primed);
+                return Some((def, def_env, scope.clone()));
+            }
+            Some(_) => return None,
+            None => {}
+        }
+        match self.context(env.ctx).names.get(&name.name) {
+            Some(Global::FunDef { def, ctx, file }) => {
+                let def_env = Env {
+                    ctx: *ctx,
+                    file: *file,
+                    scope: Scope::empty(),
+                    primed: env.primed,
+                };
+                Some((def, def_env, Scope::empty()))
+            }
+            _ => None,
+        }
+    }
+
+    /// `f[args]` for a function definition `f`: a call when `f` is recursive.
+    fn function_application(
+        &mut self,
+        def: &'a ast::FunDef,
+        def_env: &Env<'a>,
+        home: &Scope<'a>,
+        args: &'a [ast::Expr],
+        env: &Env<'a>,
+        span: Span,
+    ) -> Result<ir::Expr> {
+        let callee = Callee::Fun(def);
+        if !self.recursion.is_recursive(callee) {
+            let f = self.function_value(def, def_env, home, env, span)?;
+            // Lowering the value may have found `f` recursive: then call it instead.
+            if !self.recursion.is_recursive(callee) {
+                let arg = self.argument_tuple(args, env, span)?;
+                return Ok(self.node(ExprKind::FnApp(f, arg), env, span));
+            }
+        }
+        self.recursive_function_call(def, def_env, home, args, env, span)
+    }
+
+    /// `f[x \in S] == e` as the function value `[x \in S |-> e]`; a recursive one as
+    /// `[x \in S |-> f[x]]` with `f[x]` a call.
+    fn function_value(
+        &mut self,
+        def: &'a ast::FunDef,
+        def_env: &Env<'a>,
+        home: &Scope<'a>,
+        env: &Env<'a>,
+        span: Span,
+    ) -> Result<ir::Expr> {
+        let callee = Callee::Fun(def);
+        if self.recursion.is_recursive(callee) {
+            return self.recursive_function_value(def, def_env, home, env, span);
+        }
         let key = def as *const ast::FunDef as *const ast::OpDef;
         if self.expanding.contains(&key) {
-            return Err(self.error(
-                Kind::Unsupported,
-                "E0402",
-                format!(
-                    "the recursive function `{}` is not supported yet",
-                    def.name.name
-                ),
-                env,
-                def.name.span,
-                "defined recursively",
-            ));
+            return Err(self.recursion_found(callee, def_env, env, span));
         }
         self.expanding.push(key);
-        let result = self.binders(&def.bounds, env).and_then(|(binders, inner)| {
-            let body = self.lower(&def.body, &inner)?;
-            Ok(self.node(ExprKind::FnCons(binders, body), env, def.span))
-        });
+        let result = self
+            .binders(&def.bounds, def_env)
+            .and_then(|(binders, inner)| {
+                let body = self.lower(&def.body, &inner)?;
+                Ok(self.node(ExprKind::FnCons(binders, body), def_env, def.span))
+            });
         self.expanding.pop();
+        if result.is_err() && self.recursion.is_recursive(callee) {
+            return self.recursive_function_value(def, def_env, home, env, span);
+        }
         result
     }
 
@@ -1091,6 +1158,30 @@ impl<'a> Lowerer<'a> {
             },
         }
     }
+}
+
+/// The environment a `LET` function definition's body is read in: its own scope, in which the
+/// function names itself.
+fn let_function_env<'a>(
+    def: &'a ast::FunDef,
+    ctx: CtxId,
+    file: FileId,
+    scope: &Scope<'a>,
+    primed: bool,
+) -> Env<'a> {
+    let itself = Local::LetFun {
+        def,
+        ctx,
+        file,
+        scope: scope.clone(),
+    };
+    Env {
+        ctx,
+        file,
+        scope: scope.clone(),
+        primed,
+    }
+    .with(&def.name.name, itself)
 }
 
 fn env_span(unit: &ast::Unit) -> Span {

@@ -2,11 +2,13 @@
 //! `ir::Spec`.
 //!
 //! Names are resolved through module contexts (`scope.rs`), constants are fixed from the
-//! config, every user-defined operator is expanded at its use (`expr.rs`), and the behaviour
+//! config, every user-defined operator is expanded at its use (`expr.rs`) except recursive ones,
+//! which are kept as definitions with calls (`recursive.rs`), and the behaviour
 //! formula is taken apart into Init, the actions of Next, and fairness (`spec.rs`).
 
 mod builtins;
 mod expr;
+mod recursive;
 mod scope;
 mod spec;
 
@@ -31,6 +33,9 @@ pub struct Options {
     pub invariants: Vec<String>,
     /// `--no-deadlock`.
     pub no_deadlock: bool,
+    /// `--temporal`: the temporal properties to check, instead of the config's (when
+    /// non-empty).
+    pub temporal: Vec<String>,
 }
 
 /// The result of semantic analysis: the spec and the warnings worth showing the user.
@@ -75,6 +80,8 @@ pub(crate) struct Lowerer<'a> {
     warnings: Vec<String>,
     /// Instantiations without parameters are built once.
     instance_cache: HashMap<*const ast::ModuleDef, CtxId>,
+    /// Recursive operators and functions, kept as definitions rather than expanded.
+    recursion: recursive::Recursion<'a>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -90,6 +97,7 @@ impl<'a> Lowerer<'a> {
             warnings: Vec::new(),
             overrides: HashMap::new(),
             instance_cache: HashMap::new(),
+            recursion: recursive::Recursion::default(),
         }
     }
 

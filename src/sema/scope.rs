@@ -146,6 +146,11 @@ impl<'a> Scope<'a> {
         })))
     }
 
+    /// The address of the innermost binding, which identifies this scope (0 when empty).
+    pub fn address(&self) -> usize {
+        self.0.as_ref().map_or(0, |node| Rc::as_ptr(node) as usize)
+    }
+
     pub fn lookup(&self, name: &str) -> Option<&Local<'a>> {
         let mut scope = self;
         while let Some(node) = &scope.0 {

@@ -7,6 +7,7 @@
 //! A model with none of these has no behaviour: only its assumptions are checked.
 
 use super::expr::Env;
+use super::recursive::Callee;
 use super::scope::{CtxId, Global, Local, OpArg};
 use super::{Lowered, Lowerer, Options};
 use crate::config::ModelConfig;
@@ -69,8 +70,12 @@ pub(super) fn build<'a>(
             .collect()
     };
     let invariants = lowerer.named_formulas(root, &invariant_names, cfg_file, "invariant")?;
-    let properties =
-        lowerer.named_formulas(root, &names(|c| &c.properties), cfg_file, "property")?;
+    let property_names = if options.temporal.is_empty() {
+        names(|c| &c.properties)
+    } else {
+        options.temporal.iter().map(|n| (n.clone(), None)).collect()
+    };
+    let properties = lowerer.named_formulas(root, &property_names, cfg_file, "property")?;
     let constraints =
         lowerer.named_formulas(root, &names(|c| &c.constraints), cfg_file, "constraint")?;
     let action_constraints = lowerer.named_formulas(
@@ -126,6 +131,7 @@ pub(super) fn build<'a>(
         action_constraints,
         assumptions,
         check_deadlock,
+        recursive: lowerer.recursion.defs,
         expr_count: lowerer.builder.expr_count(),
         bound_names: lowerer.builder.into_bound_names(),
     };
@@ -398,9 +404,11 @@ impl<'a> Lowerer<'a> {
                 if let Some((def, def_env)) = self.callee(id, env) {
                     if def.params.len() == args.len() {
                         let key = def as *const ast::OpDef;
-                        if !self.expanding.contains(&key) {
+                        let recursive = self.recursion.is_recursive(Callee::Op(def));
+                        if !self.expanding.contains(&key) && !recursive {
                             let body_env = self.bind_parameters(def, &def_env, &args, env)?;
                             self.expanding.push(key);
+                            let found = out.len();
                             let result = self.split_actions(
                                 &def.body,
                                 &body_env,
@@ -409,7 +417,11 @@ impl<'a> Lowerer<'a> {
                                 out,
                             );
                             self.expanding.pop();
-                            return result;
+                            if result.is_ok() || !self.recursion.is_recursive(Callee::Op(def)) {
+                                return result;
+                            }
+                            // A recursive operator is one action, a call.
+                            out.truncate(found);
                         }
                     }
                 }

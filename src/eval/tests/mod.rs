@@ -146,6 +146,7 @@ impl Ir {
             action_constraints: Vec::new(),
             assumptions: Vec::new(),
             check_deadlock: false,
+            recursive: Vec::new(),
             bound_names: self.b.bound_names().to_vec(),
             expr_count: self.b.expr_count(),
         }
