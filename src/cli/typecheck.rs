@@ -69,7 +69,8 @@ fn describe_text(spec: &Spec, types: &Types) -> String {
 
 /// The same facts as `describe_text`, as one JSON object; types are in their printed form.
 fn describe_json(spec: &Spec, types: &Types) -> Value {
-    let typed = |name: &str, ty: &types::Type| json!({ "name": name, "type": ty.to_string() });
+    let typed =
+        |name: &str, ty: &types::Type| json!({ "name": name, "type": types.show(ty).to_string() });
     let constants: Vec<Value> = spec
         .constants
         .iter()

@@ -6,12 +6,15 @@
 //! a function, a sequence, a tuple or a record) are deferred and retried until they can be
 //! decided; see `finish` for what happens to what is still open at the end.
 
-use super::unify::{field_list, Clash, ClashKind, Node, Shape, Table};
-use super::{Type, Types};
+use super::unify::{Clash, ClashKind, Node, Shape, Table, Variants};
+use super::{OptionalFields, Type, Types};
 use crate::diag::{Diagnostic, Kind};
-use crate::ir::{Binder, Expr, ExprKind, InfiniteSet, Loc, Op, PathStep, Pattern, Spec};
+use crate::ir::build::nowhere;
+use crate::ir::{
+    Binder, Expr, ExprKind, InfiniteSet, Loc, Op, PathStep, Pattern, RecId, RecursiveDef, Spec,
+};
 use crate::value::Value;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A use that waits until the shape of the thing used is known.
 #[derive(Clone, Debug)]
@@ -41,6 +44,27 @@ enum Deferred {
     },
 }
 
+impl Deferred {
+    /// Where the use is.
+    fn loc(&self) -> Loc {
+        match self {
+            Deferred::Apply { loc, .. }
+            | Deferred::Domain { loc, .. }
+            | Deferred::Concat { loc, .. } => *loc,
+        }
+    }
+}
+
+/// A read of field `field` of a record (`r.f`, `EXCEPT !.f`), checked at the end of inference:
+/// some record that reaches `record` must have the field.
+#[derive(Clone, Debug)]
+struct FieldRead {
+    record: Node,
+    field: String,
+    loc: Loc,
+    subject: Option<String>,
+}
+
 /// An index written as a literal, which picks a tuple component or a record field.
 #[derive(Clone, Debug)]
 enum Literal {
@@ -60,6 +84,15 @@ pub(super) struct Inference<'s> {
     deferred: Vec<Deferred>,
     /// The constants some expression mentions (the others default to Int).
     mentioned: HashSet<usize>,
+    /// The result of each recursive definition, indexed by `RecId`: one type for the body
+    /// and every call (a definition is monomorphic; sema makes one per instance).
+    results: Vec<Node>,
+    /// Every record literal, record set element and record value, with its place.
+    records: Vec<(Node, Loc)>,
+    field_reads: Vec<FieldRead>,
+    /// The place whose constraints are being gathered: where a model value that meets
+    /// another type is said to mix with it.
+    here: Loc,
 }
 
 impl<'s> Inference<'s> {
@@ -67,7 +100,9 @@ impl<'s> Inference<'s> {
         let mut table = Table::default();
         let vars = spec.vars.iter().map(|v| table.fresh(v.loc)).collect();
         let consts = spec.constants.iter().map(|c| table.fresh(c.loc)).collect();
+        let results = spec.recursive.iter().map(|d| table.fresh(d.loc)).collect();
         Inference {
+            results,
             spec,
             table,
             vars,
@@ -76,6 +111,9 @@ impl<'s> Inference<'s> {
             exprs: vec![None; spec.expr_count],
             deferred: Vec::new(),
             mentioned: HashSet::new(),
+            records: Vec::new(),
+            field_reads: Vec::new(),
+            here: nowhere(),
         }
     }
 
@@ -84,9 +122,14 @@ impl<'s> Inference<'s> {
         let spec = self.spec;
         for (i, constant) in spec.constants.iter().enumerate() {
             if let Some(value) = &constant.value {
-                let node = self.value(value, constant.loc)?;
-                self.unify(self.consts[i], node, Some(constant.name.clone()))?;
+                self.at(constant.loc, |this| {
+                    let node = this.value(value, constant.loc)?;
+                    this.unify(this.consts[i], node, Some(constant.name.clone()))
+                })?;
             }
+        }
+        for (i, def) in spec.recursive.iter().enumerate() {
+            self.at(def.loc, |this| this.recursive_def(RecId(i), def))?;
         }
         self.formula(&spec.init)?;
         for action in &spec.actions {
@@ -113,6 +156,41 @@ impl<'s> Inference<'s> {
             self.formula(&fairness.action)?;
         }
         Ok(())
+    }
+
+    /// A recursive definition: its parameters range over its domain, if it has one, and its
+    /// body has the type of every call.
+    fn recursive_def(&mut self, id: RecId, def: &RecursiveDef) -> Result<(), Diagnostic> {
+        for (param, set) in def.params.iter().zip(def.domain.iter().flatten()) {
+            let set_node = self.expr(set)?;
+            let element = self.element_of(set_node, set)?;
+            let node = self.bound(param.0, set.loc);
+            let name = self.spec.bound_names.get(param.0).cloned();
+            self.unify(element, node, name)?;
+        }
+        let body = self.expr(&def.body)?;
+        self.unify(self.results[id.0], body, Some(def.name.clone()))
+    }
+
+    /// A call of a recursive definition: each argument has its parameter's type.
+    fn recursive_call(
+        &mut self,
+        id: RecId,
+        args: &[Expr],
+        expr: &Expr,
+    ) -> Result<Node, Diagnostic> {
+        let (Some(def), Some(result)) = (self.spec.recursive.get(id.0), self.results.get(id.0))
+        else {
+            return Err(dangling(expr, "recursive definition"));
+        };
+        let result = *result;
+        for (param, arg) in def.params.iter().zip(args) {
+            let node = self.expr(arg)?;
+            let param_node = self.bound(param.0, arg.loc);
+            let name = self.spec.bound_names.get(param.0).cloned();
+            self.unify(param_node, node, name)?;
+        }
+        Ok(result)
     }
 
     /// A formula: an expression that must be a Bool.
@@ -152,8 +230,16 @@ impl<'s> Inference<'s> {
         subject: Option<String>,
     ) -> Result<(), Diagnostic> {
         self.table
-            .unify(left, right)
+            .unify(left, right, self.here)
             .map_err(|clash| clash_diagnostic(&clash, subject))
+    }
+
+    /// Runs `gather` with `loc` as the place whose constraints are gathered.
+    fn at<R>(&mut self, loc: Loc, gather: impl FnOnce(&mut Self) -> R) -> R {
+        let outer = std::mem::replace(&mut self.here, loc);
+        let result = gather(self);
+        self.here = outer;
+        result
     }
 
     /// Unifies `node`, the type of `expr`, with a new class of this shape, given by `expr`.
@@ -177,7 +263,7 @@ impl<'s> Inference<'s> {
 
     /// The type of `expr`, recorded for its id.
     fn expr(&mut self, expr: &Expr) -> Result<Node, Diagnostic> {
-        let node = self.expr_kind(expr)?;
+        let node = self.at(expr.loc, |this| this.expr_kind(expr))?;
         let id = expr.id.0;
         if id >= self.exprs.len() {
             self.exprs.resize(id + 1, None);
@@ -300,13 +386,7 @@ impl<'s> Inference<'s> {
                 for (name, value) in fields {
                     nodes.insert(name.clone(), self.expr(value)?);
                 }
-                Ok(self.table.node(
-                    Shape::Record {
-                        fields: nodes,
-                        open: false,
-                    },
-                    loc,
-                ))
+                Ok(self.record(nodes, loc))
             }
             ExprKind::RecordSet(fields) => {
                 let mut nodes = BTreeMap::new();
@@ -314,13 +394,7 @@ impl<'s> Inference<'s> {
                     let set_node = self.expr(set)?;
                     nodes.insert(name.clone(), self.element_of(set_node, set)?);
                 }
-                let record = self.table.node(
-                    Shape::Record {
-                        fields: nodes,
-                        open: false,
-                    },
-                    loc,
-                );
+                let record = self.record(nodes, loc);
                 Ok(self.table.node(Shape::Set(record), loc))
             }
             ExprKind::Field(record, name) => {
@@ -358,6 +432,7 @@ impl<'s> Inference<'s> {
                 self.expr(vars)?;
                 Ok(self.table.node(Shape::Bool, loc))
             }
+            ExprKind::RecCall(id, args) => self.recursive_call(*id, args, expr),
             ExprKind::Fair(_, vars, action) => {
                 self.expr(vars)?;
                 self.formula(action)?;
@@ -384,6 +459,12 @@ impl<'s> Inference<'s> {
     /// `pattern \in set`: the pattern's variables range over the set's elements. Gives the
     /// node of those elements.
     fn binder(&mut self, binder: &Binder) -> Result<Node, Diagnostic> {
+        let loc = binder.set.loc;
+        self.at(loc, |this| this.bind_pattern(binder))
+    }
+
+    /// The body of `binder`, gathered at its set.
+    fn bind_pattern(&mut self, binder: &Binder) -> Result<Node, Diagnostic> {
         let set_node = self.expr(&binder.set)?;
         let element = self.element_of(set_node, &binder.set)?;
         let loc = binder.set.loc;
@@ -421,7 +502,16 @@ impl<'s> Inference<'s> {
         Ok(result)
     }
 
-    /// `r.name`: `r` is a record with (at least) that field.
+    /// A record with exactly these fields, written at `loc`.
+    fn record(&mut self, fields: BTreeMap<String, Node>, loc: Loc) -> Node {
+        let variants = Some(Variants::exactly(fields.keys()));
+        let node = self.table.node(Shape::Record { fields, variants }, loc);
+        self.records.push((node, loc));
+        node
+    }
+
+    /// `r.name`: `r` is a record, and some record that reaches it has that field (checked at
+    /// the end, by `check_field_reads`).
     fn field(
         &mut self,
         record: Node,
@@ -431,8 +521,18 @@ impl<'s> Inference<'s> {
     ) -> Result<Node, Diagnostic> {
         let value = self.table.fresh(loc);
         let fields = BTreeMap::from([(name.to_string(), value)]);
-        let wanted = self.table.node(Shape::Record { fields, open: true }, loc);
-        self.unify(record, wanted, subject)?;
+        let read = Shape::Record {
+            fields,
+            variants: None,
+        };
+        let wanted = self.table.node(read, loc);
+        self.unify(record, wanted, subject.clone())?;
+        self.field_reads.push(FieldRead {
+            record,
+            field: name.to_string(),
+            loc,
+            subject,
+        });
         Ok(value)
     }
 
@@ -659,10 +759,7 @@ impl<'s> Inference<'s> {
                     for (name, item) in fields {
                         nodes.insert(name.to_string(), self.value(item, loc)?);
                     }
-                    Shape::Record {
-                        fields: nodes,
-                        open: false,
-                    }
+                    return Ok(self.record(nodes, loc));
                 } else {
                     let (domain, range) = (self.table.fresh(loc), self.table.fresh(loc));
                     for (key, item) in map {
@@ -691,6 +788,10 @@ impl<'s> Inference<'s> {
 
     /// Decides a deferred use if it can be; says whether it was.
     fn try_decide(&mut self, use_: &Deferred) -> Result<bool, Diagnostic> {
+        self.at(use_.loc(), |this| this.decide(use_))
+    }
+
+    fn decide(&mut self, use_: &Deferred) -> Result<bool, Diagnostic> {
         match use_ {
             Deferred::Apply {
                 f,
@@ -857,6 +958,7 @@ impl<'s> Inference<'s> {
     ///    function, `a \o b` makes sequences.
     /// 2. A tuple literal that nothing used as a sequence is a tuple; the empty one, `<<>>`, is
     ///    a sequence. An open record (only known from `r.f` uses) has exactly the fields used.
+    ///    Every field read must be of a field some record there has.
     /// 3. A symbolic constant that is a set of unknown elements is a set of model values.
     /// 4. Any other unknown type inside a set, sequence, function, tuple or record defaults to
     ///    `Int`: nothing in the spec depends on it (typically the elements of an always-empty
@@ -865,10 +967,11 @@ impl<'s> Inference<'s> {
     pub(super) fn finish(mut self) -> Result<Types, Diagnostic> {
         self.decide_all()?;
         while let Some(use_) = self.deferred.pop() {
-            self.settle(&use_)?;
+            self.at(use_.loc(), |this| this.settle(&use_))?;
             self.decide_all()?;
         }
         self.close_tuples_and_records();
+        self.check_field_reads()?;
         self.default_symbolic_sets();
         self.default_parts_to_int();
         self.ground()
@@ -926,16 +1029,47 @@ impl<'s> Inference<'s> {
                     self.table.set_shape(node, Shape::Seq(element));
                 }
                 Shape::TupleOrSeq(items) => self.table.set_shape(node, Shape::Tuple(items)),
-                Shape::Record { fields, open: true } => self.table.set_shape(
-                    node,
-                    Shape::Record {
-                        fields,
-                        open: false,
-                    },
-                ),
+                Shape::Record {
+                    fields,
+                    variants: None,
+                } => {
+                    let variants = Some(Variants::exactly(fields.keys()));
+                    self.table
+                        .set_shape(node, Shape::Record { fields, variants });
+                }
                 _ => {}
             }
         }
+    }
+
+    /// Rule 2, for field reads: the first read of a field that no record reaching it has.
+    fn check_field_reads(&mut self) -> Result<(), Diagnostic> {
+        for read in std::mem::take(&mut self.field_reads) {
+            let Shape::Record {
+                variants: Some(variants),
+                ..
+            } = self.table.shape(read.record)
+            else {
+                continue;
+            };
+            if !variants.some.contains(&read.field) {
+                let example = self.example_record(read.record);
+                return Err(missing_field(&read, &variants, example));
+            }
+        }
+        Ok(())
+    }
+
+    /// The place of the first record literal, record set or record value in `node`'s class
+    /// (or where the class got its shape, if it has none).
+    fn example_record(&mut self, node: Node) -> Loc {
+        let root = self.table.find(node);
+        for (record, loc) in self.records.clone() {
+            if self.table.find(record) == root {
+                return loc;
+            }
+        }
+        self.table.origin(root)
     }
 
     /// Rule 3.
@@ -976,6 +1110,8 @@ impl<'s> Inference<'s> {
         let mut grounder = Grounder {
             memo: HashMap::new(),
             active: HashSet::new(),
+            optional: Vec::new(),
+            mixed: BTreeMap::new(),
         };
         let spec = self.spec;
         let mut vars = Vec::new();
@@ -1010,12 +1146,37 @@ impl<'s> Inference<'s> {
                 None => Type::Bool, // built by sema but not part of the spec
             });
         }
+        let optional_fields = self.optional_fields(grounder.optional);
         Ok(Types {
             vars,
             consts,
             bounds,
             exprs,
+            optional_fields,
+            with_model_values: grounder.mixed,
         })
+    }
+
+    /// The side table of optional fields, from the record classes that have them and their
+    /// ground types.
+    fn optional_fields(&mut self, classes: Vec<(Node, Type)>) -> BTreeMap<Type, OptionalFields> {
+        let mut table: BTreeMap<Type, OptionalFields> = BTreeMap::new();
+        for (root, ty) in classes {
+            let Shape::Record {
+                variants: Some(variants),
+                ..
+            } = self.table.shape(root)
+            else {
+                continue;
+            };
+            let example = self.example_record(root);
+            let entry = table.entry(ty).or_insert(OptionalFields {
+                fields: BTreeSet::new(),
+                example,
+            });
+            entry.fields.extend(variants.optional());
+        }
+        table
     }
 }
 
@@ -1024,6 +1185,10 @@ struct Grounder {
     memo: HashMap<Node, Type>,
     /// Classes being grounded right now: meeting one again means an infinite type.
     active: HashSet<Node>,
+    /// The record classes with optional fields, with their ground types.
+    optional: Vec<(Node, Type)>,
+    /// The ground types of the classes a model value met, each with one place it did.
+    mixed: BTreeMap<Type, Loc>,
 }
 
 impl Grounder {
@@ -1040,6 +1205,11 @@ impl Grounder {
             return Ok(known.clone());
         }
         if !self.active.insert(root) {
+            // `temp[p]` is a process or a set of them: the class holds model values and sets of
+            // itself. Its values are sets of those model values, not an infinite type.
+            if table.mixed(root).is_some() {
+                return Ok(Type::ModelValue);
+            }
             let origin = table.origin(root);
             return Err(Diagnostic::new(
                 Kind::Type,
@@ -1071,12 +1241,19 @@ impl Grounder {
                 let items = items.into_iter().map(|item| part(item).map(|t| *t));
                 Type::Tuple(items.collect::<Result<_, _>>()?)
             }
-            Shape::Record { fields, .. } => {
+            Shape::Record { fields, variants } => {
                 let fields = fields.into_iter().map(|(name, node)| Ok((name, *part(node)?)));
-                Type::Record(fields.collect::<Result<_, Diagnostic>>()?)
+                let record = Type::Record(fields.collect::<Result<_, Diagnostic>>()?);
+                if variants.is_some_and(|v| v.some != v.every) {
+                    self.optional.push((root, record.clone()));
+                }
+                record
             }
         };
         self.active.remove(&root);
+        if let Some(site) = table.mixed(root) {
+            self.mixed.entry(ground.clone()).or_insert(site);
+        }
         self.memo.insert(root, ground.clone());
         Ok(ground)
     }
@@ -1128,12 +1305,6 @@ fn clash_diagnostic(clash: &Clash, subject: Option<String>) -> Diagnostic {
     let text = format!("{was} here but {is} here");
     let (kind, code, note) = match &clash.kind {
         ClashKind::Mismatch => (Kind::Type, "E0300", None),
-        ClashKind::RecordFields => (
-            Kind::Type,
-            "E0301",
-            Some("records with different sets of fields in one set or variable are not supported yet".to_string()),
-        ),
-        ClashKind::MissingField(field) => (Kind::Type, "E0300", Some(missing_field_note(clash, field))),
         ClashKind::FunctionAsSequence => (
             Kind::Type,
             "E0303",
@@ -1154,19 +1325,30 @@ fn clash_diagnostic(clash: &Clash, subject: Option<String>) -> Diagnostic {
     diagnostic
 }
 
-/// Says which record lacks which field.
-fn missing_field_note(clash: &Clash, field: &str) -> String {
-    let closed = [&clash.left.shape, &clash.right.shape]
-        .into_iter()
-        .find_map(|shape| match shape {
-            Shape::Record {
-                fields,
-                open: false,
-            } => Some(field_list(fields)),
-            _ => None,
-        });
-    match closed {
-        Some(fields) => format!("the record has the fields {fields}, not `{field}`"),
-        None => format!("the record has no field `{field}`"),
-    }
+/// A read of a field that no record reaching it has (`example` is one of those records).
+fn missing_field(read: &FieldRead, variants: &Variants, example: Loc) -> Diagnostic {
+    let record = format!("a record [{}]", variants.field_list());
+    let used = format!("a record with field {}", read.field);
+    let text = format!("{record} here but {used} here");
+    let message = match &read.subject {
+        Some(name) => format!("`{name}` is {text}"),
+        None => format!("type mismatch: {text}"),
+    };
+    let note = if variants.some == variants.every {
+        format!(
+            "the record has the fields {}, not `{}`",
+            variants.field_list(),
+            read.field
+        )
+    } else {
+        format!(
+            "the records here have the fields {}, none has `{}`",
+            variants.field_list(),
+            read.field
+        )
+    };
+    Diagnostic::new(Kind::Type, "E0300", message)
+        .at(read.loc.file, read.loc.span, format!("{used} here"))
+        .also(example.file, example.span, format!("{record} here"))
+        .note(note)
 }

@@ -11,8 +11,27 @@
 //!   `Append`, `Head`, `Tail`, `\o`, `SubSeq`, membership in `Seq(S)`, indexing by a computed
 //!   number, or meeting a literal of another length in the same place). `<<>>` is the empty
 //!   sequence.
-//! * A record is only ever one set of fields: two records with different fields in one set
-//!   or variable are a type error (E0301), though TLA+ allows them.
+//! * Records with different fields may meet in one set or variable, as TLA+ allows
+//!   (`[type: {"Prepared"}, rm: RM] \cup [type: {"Commit"}]`). Their type is one
+//!   `Type::Record` with the union of their fields; a field that not every record there has
+//!   is *optional*. `Type` does not say which fields are optional: the side table
+//!   `Types::optional_fields` does, for each record type that has any, and `Types::show`
+//!   prints them marked (`[rm?: ModelValue, type: Str]`). The table is keyed by the ground type, so
+//!   two places with the same record type share its optional fields: a record type is only
+//!   ever described as *more* optional than it is. Reading an optional field (`r.f`,
+//!   `EXCEPT !.f`) is allowed, as in TLC, which fails only when the field is absent at run
+//!   time; reading a field that no record there has is an error. A field with two types in
+//!   two records is an error (E0300). The SMT encoding cannot represent optional fields yet
+//!   and reports them as unsupported; the evaluator, being untyped, runs such specs.
+//! * A TLC model value may meet values of another type, as a sentinel does (`prnt[i] =
+//!   NoPrnt` with `prnt[i]` an Int): TLC finds it unequal to all of them. The place then has
+//!   the other type T, which the side table `Types::with_model_values` records as one that
+//!   may also hold a model value (with a place where the two meet), and `Types::show` prints
+//!   as `T | ModelValue`. Like optional fields it is keyed by the ground type, so every `T`
+//!   of the spec is described so. Only a real meeting counts: a model value in a place of
+//!   still unknown type makes it a model value; which of the two came first does not matter.
+//!   Operators applied to the sentinel (`NoPrnt + 1`) type it as T, as TLC fails on them only
+//!   at run time. The SMT encoding reports such specs as unsupported; the evaluator runs them.
 //! * A sequence is a function with domain `1..n`, and specs mix the two freely
 //!   (`q \in [1..N -> S]` then `Len(q)`). A function over integers that is ever used as a
 //!   sequence is a sequence everywhere it flows: `[i \in 1..N |-> e]`, the elements of
@@ -23,16 +42,17 @@
 //!   (such as the elements of an always-empty set) is `Int`. A wholly unknown type is an
 //!   error (E0302).
 //!
-//! Error codes: E0300 type mismatch, E0301 records with different fields, E0302 type not
-//! inferred, E0303 function over a non-integer domain used as a sequence, E0304 infinite
-//! type, E0305 tuple index out of range.
+//! Error codes: E0300 type mismatch (a missing record field included), E0302 type not
+//! inferred, E0303 function over a non-integer domain used as a sequence, E0304 infinite type,
+//! E0305 tuple index out of range. (E0301, records with different fields, is retired: they
+//! now share one type.)
 
 mod infer;
 mod unify;
 
 use crate::diag::Diagnostic;
-use crate::ir::{BoundId, ConstId, ExprId, Spec, VarId};
-use std::collections::BTreeMap;
+use crate::ir::{BoundId, ConstId, ExprId, Loc, Spec, VarId};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// A TLA+ value's type, as the encoder needs it.
@@ -53,30 +73,70 @@ pub enum Type {
 
 impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Type::Bool => write!(f, "Bool"),
-            Type::Int => write!(f, "Int"),
-            Type::Str => write!(f, "Str"),
-            Type::ModelValue => write!(f, "ModelValue"),
-            Type::Set(t) => write!(f, "Set({t})"),
-            Type::Fn(a, b) => write!(f, "({a} -> {b})"),
-            Type::Record(fields) => {
-                write!(f, "[")?;
-                for (i, (name, t)) in fields.iter().enumerate() {
-                    let sep = if i == 0 { "" } else { ", " };
-                    write!(f, "{sep}{name}: {t}")?;
-                }
-                write!(f, "]")
+        write_type(f, self, None)
+    }
+}
+
+/// Writes `ty`; with the side tables of `marks`, marks with `?` the optional fields of its
+/// record types and with `| ModelValue` the types a model value mixes with.
+fn write_type(f: &mut fmt::Formatter<'_>, ty: &Type, marks: Option<&Types>) -> fmt::Result {
+    write_plain_type(f, ty, marks)?;
+    if marks.is_some_and(|types| types.with_model_values.contains_key(ty)) {
+        write!(f, " | ModelValue")?;
+    }
+    Ok(())
+}
+
+/// Writes `ty` without saying whether it mixes with model values (its parts do say).
+fn write_plain_type(f: &mut fmt::Formatter<'_>, ty: &Type, marks: Option<&Types>) -> fmt::Result {
+    let part = |f: &mut fmt::Formatter<'_>, t: &Type| write_type(f, t, marks);
+    match ty {
+        Type::Bool => write!(f, "Bool"),
+        Type::Int => write!(f, "Int"),
+        Type::Str => write!(f, "Str"),
+        Type::ModelValue => write!(f, "ModelValue"),
+        Type::Set(t) => {
+            write!(f, "Set(")?;
+            part(f, t)?;
+            write!(f, ")")
+        }
+        Type::Fn(a, b) => {
+            write!(f, "(")?;
+            part(f, a)?;
+            write!(f, " -> ")?;
+            part(f, b)?;
+            write!(f, ")")
+        }
+        Type::Record(fields) => {
+            let marked = marks
+                .and_then(|types| types.optional_fields.get(ty))
+                .map(|o| &o.fields);
+            write!(f, "[")?;
+            for (i, (name, t)) in fields.iter().enumerate() {
+                let sep = if i == 0 { "" } else { ", " };
+                let mark = if marked.is_some_and(|m| m.contains(name)) {
+                    "?"
+                } else {
+                    ""
+                };
+                write!(f, "{sep}{name}{mark}: ")?;
+                part(f, t)?;
             }
-            Type::Tuple(items) => {
-                write!(f, "<<")?;
-                for (i, t) in items.iter().enumerate() {
-                    let sep = if i == 0 { "" } else { ", " };
-                    write!(f, "{sep}{t}")?;
-                }
-                write!(f, ">>")
+            write!(f, "]")
+        }
+        Type::Tuple(items) => {
+            write!(f, "<<")?;
+            for (i, t) in items.iter().enumerate() {
+                let sep = if i == 0 { "" } else { ", " };
+                write!(f, "{sep}")?;
+                part(f, t)?;
             }
-            Type::Seq(t) => write!(f, "Seq({t})"),
+            write!(f, ">>")
+        }
+        Type::Seq(t) => {
+            write!(f, "Seq(")?;
+            part(f, t)?;
+            write!(f, ")")
         }
     }
 }
@@ -95,6 +155,19 @@ pub struct Types {
     pub bounds: Vec<Type>,
     /// Indexed by `ExprId`; every node of the spec's expressions has one.
     pub exprs: Vec<Type>,
+    /// The record types with fields that some of their records lack (see the module doc).
+    pub optional_fields: BTreeMap<Type, OptionalFields>,
+    /// The types whose values a model value mixes with (see the module doc), each with one
+    /// place where it does.
+    pub with_model_values: BTreeMap<Type, Loc>,
+}
+
+/// The optional fields of a record type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptionalFields {
+    pub fields: BTreeSet<String>,
+    /// A record expression of the type, for messages.
+    pub example: Loc,
 }
 
 impl Types {
@@ -109,6 +182,24 @@ impl Types {
     }
     pub fn expr(&self, id: ExprId) -> &Type {
         &self.exprs[id.0]
+    }
+
+    /// `ty` printed with its optional record fields and the types mixed with model values
+    /// marked: `Set([rm?: Str, type: Str])`, `(Proc -> Int | ModelValue)`.
+    pub fn show<'t>(&'t self, ty: &'t Type) -> impl fmt::Display + 't {
+        Shown { ty, types: self }
+    }
+}
+
+/// A type printed with the optional fields of its records and its mixes marked.
+struct Shown<'t> {
+    ty: &'t Type,
+    types: &'t Types,
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_type(f, self.ty, Some(self.types))
     }
 }
 
@@ -126,7 +217,7 @@ pub fn describe(spec: &Spec, types: &Types) -> String {
     let constants = spec.constants.iter().map(|c| &c.name).zip(&types.consts);
     let variables = spec.vars.iter().map(|v| &v.name).zip(&types.vars);
     for (name, ty) in constants.chain(variables) {
-        text.push_str(&format!("{name} : {ty}\n"));
+        text.push_str(&format!("{name} : {}\n", types.show(ty)));
     }
     text
 }

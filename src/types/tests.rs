@@ -9,6 +9,7 @@ use crate::ir::{
 };
 use crate::syntax::ast::Span;
 use crate::value::Value;
+use std::collections::BTreeSet;
 
 /// A spec under construction: its variables, constants and an IR builder.
 struct Sketch {
@@ -135,6 +136,7 @@ impl Sketch {
             action_constraints: vec![],
             assumptions: vec![],
             check_deadlock: true,
+            recursive: Vec::new(),
             expr_count: self.b.expr_count(),
             bound_names: self.b.into_bound_names(),
         }
@@ -429,33 +431,190 @@ fn records_fields_and_record_sets() {
     );
 }
 
-#[test]
-fn records_with_different_fields_in_one_set_are_an_error() {
-    let mut s = sketch(&["msgs"]);
-    let one = s.int(1);
+/// `msgs = {[bal |-> 1]}` (at 10..20, `1` at 15..16), then
+/// `msgs' = msgs \cup {[field |-> v]}` (at 40..50).
+fn two_kinds_of_message(s: &mut Sketch, field: &str, v: Expr) -> (Expr, Expr) {
+    let one = s.at(ExprKind::Lit(Value::Int(1)), 15, 16);
     let first = s.at(ExprKind::Record(vec![("bal".into(), one)]), 10, 20);
     let set = s.set(vec![first]);
     let init = s.init(0, set);
-    let two = s.int(2);
-    let second = s.at(ExprKind::Record(vec![("val".into(), two)]), 40, 50);
+    let second = s.at(ExprKind::Record(vec![(field.into(), v)]), 40, 50);
     let msgs = s.var(0);
     let single = s.set(vec![second]);
     let grown = s.op(Op::Union, vec![msgs, single]);
-    let next = s.assign(0, grown);
+    (init, s.assign(0, grown))
+}
+
+/// `\A m \in msgs : body(m)`.
+fn for_all_messages(s: &mut Sketch, body: impl FnOnce(&mut Sketch, Expr) -> Expr) -> Expr {
+    let m = s.bound("m");
+    let mv = s.use_bound(m);
+    let predicate = body(s, mv);
+    let msgs = s.var(0);
+    s.e(ExprKind::Quant(
+        Quantifier::Forall,
+        vec![Binder {
+            pattern: Pattern::Var(m),
+            set: msgs,
+        }],
+        predicate,
+    ))
+}
+
+#[test]
+fn records_with_different_fields_in_one_set_have_optional_fields() {
+    let mut s = sketch(&["msgs"]);
+    let two = s.int(2);
+    let (init, next) = two_kinds_of_message(&mut s, "val", two);
+    // \A m \in msgs : m.bal >= 0 /\ DOMAIN m # {}
+    let inv = for_all_messages(&mut s, |s, m| {
+        let bal = s.e(ExprKind::Field(m.clone(), "bal".into()));
+        let zero = s.int(0);
+        let non_negative = s.op(Op::Ge, vec![bal, zero]);
+        let domain = s.op(Op::Domain, vec![m]);
+        let none = s.set(vec![]);
+        let some = s.op(Op::Ne, vec![domain, none]);
+        s.and(vec![non_negative, some])
+    });
+    let spec = s.spec(init, vec![next], vec![inv]);
+    let types = types_of(&spec);
+    let record = Type::Record(BTreeMap::from([
+        ("bal".to_string(), Type::Int),
+        ("val".to_string(), Type::Int),
+    ]));
+    assert_eq!(types.vars, [Type::Set(Box::new(record.clone()))]);
+    assert_eq!(
+        types.show(&types.vars[0]).to_string(),
+        "Set([bal?: Int, val?: Int])"
+    );
+    assert_eq!(
+        types.optional_fields,
+        BTreeMap::from([(
+            record,
+            OptionalFields {
+                fields: BTreeSet::from(["bal".to_string(), "val".to_string()]),
+                example: at(10, 20),
+            }
+        )])
+    );
+}
+
+#[test]
+fn record_sets_of_different_fields_and_except_of_an_optional_field() {
+    let mut s = sketch(&["msgs"]);
+    // msgs \subseteq [type: {"P"}, rm: 1..3] \cup [type: {"C"}]
+    let prepared = s.e(ExprKind::Lit(Value::set([Value::Str("P".into())])));
+    let rms = s.range(1, 3);
+    let with_rm = s.e(ExprKind::RecordSet(vec![
+        ("type".into(), prepared),
+        ("rm".into(), rms),
+    ]));
+    let commit = s.e(ExprKind::Lit(Value::set([Value::Str("C".into())])));
+    let without = s.e(ExprKind::RecordSet(vec![("type".into(), commit)]));
+    let messages = s.op(Op::Union, vec![with_rm, without]);
+    let msgs = s.var(0);
+    let init = s.op(Op::Subseteq, vec![msgs, messages]);
+    // msgs' = {[m EXCEPT !.rm = 2] : m \in msgs}
+    let m = s.bound("m");
+    let mv = s.use_bound(m);
+    let two = s.int(2);
+    let updated = s.e(ExprKind::Except(
+        mv,
+        vec![(vec![PathStep::Field("rm".into())], two)],
+    ));
+    let msgs = s.var(0);
+    let mapped = s.e(ExprKind::SetMap(
+        updated,
+        vec![Binder {
+            pattern: Pattern::Var(m),
+            set: msgs,
+        }],
+    ));
+    let next = s.assign(0, mapped);
+    let spec = s.spec(init, vec![next], vec![]);
+    let types = types_of(&spec);
+    assert_eq!(
+        types.show(&types.vars[0]).to_string(),
+        "Set([rm?: Int, type: Str])"
+    );
+}
+
+#[test]
+fn a_field_read_before_the_records_that_have_it_is_typed_by_them() {
+    let mut s = sketch(&["r"]);
+    // Init: r.b = 2 /\ r = [a |-> 1];  Next: r' = [a |-> 1, b |-> 2]
+    let r = s.var(0);
+    let b = s.e(ExprKind::Field(r, "b".into()));
+    let two = s.int(2);
+    let read = s.eq(b, two);
+    let one = s.int(1);
+    let short = s.e(ExprKind::Record(vec![("a".into(), one)]));
+    let start = s.init(0, short);
+    let init = s.and(vec![read, start]);
+    let (one, two) = (s.int(1), s.int(2));
+    let long = s.e(ExprKind::Record(vec![("a".into(), one), ("b".into(), two)]));
+    let next = s.assign(0, long);
+    let spec = s.spec(init, vec![next], vec![]);
+    let types = types_of(&spec);
+    assert_eq!(types.show(&types.vars[0]).to_string(), "[a: Int, b?: Int]");
+}
+
+#[test]
+fn a_field_with_two_types_in_two_records_is_an_error() {
+    let mut s = sketch(&["msgs"]);
+    let text = s.at(ExprKind::Lit(Value::Str("x".into())), 45, 48);
+    let (init, next) = two_kinds_of_message(&mut s, "bal", text);
     let spec = s.spec(init, vec![next], vec![]);
     let error = error_of(&spec);
-    assert_eq!(error.kind, Kind::Type);
-    assert_eq!(error.code, "E0301");
+    assert_eq!(error.code, "E0300");
     assert_eq!(
         error.message,
-        "type mismatch in `msgs`: a record [bal] here but a record [val] here"
+        "type mismatch in `msgs`: an Int here but a string here"
     );
     assert_eq!(
         labels(&error),
         vec![
-            (true, Span::new(40, 50), "a record [val] here".to_string()),
-            (false, Span::new(10, 20), "a record [bal] here".to_string()),
+            (true, Span::new(45, 48), "a string here".to_string()),
+            (false, Span::new(15, 16), "an Int here".to_string()),
         ]
+    );
+}
+
+#[test]
+fn reading_a_field_no_record_has_is_an_error() {
+    let mut s = sketch(&["r"]);
+    let one = s.int(1);
+    let first = s.at(ExprKind::Record(vec![("a".into(), one)]), 0, 9);
+    let init = s.init(0, first);
+    let two = s.int(2);
+    let second = s.at(ExprKind::Record(vec![("b".into(), two)]), 20, 29);
+    let next = s.assign(0, second);
+    let r = s.var(0);
+    let field = s.at(ExprKind::Field(r, "c".into()), 40, 43);
+    let zero = s.int(0);
+    let inv = s.eq(field, zero);
+    let spec = s.spec(init, vec![next], vec![inv]);
+    let error = error_of(&spec);
+    assert_eq!(error.kind, Kind::Type);
+    assert_eq!(error.code, "E0300");
+    assert_eq!(
+        error.message,
+        "`r` is a record [a?, b?] here but a record with field c here"
+    );
+    assert_eq!(
+        labels(&error),
+        vec![
+            (
+                true,
+                Span::new(40, 43),
+                "a record with field c here".to_string()
+            ),
+            (false, Span::new(0, 9), "a record [a?, b?] here".to_string()),
+        ]
+    );
+    assert_eq!(
+        error.notes,
+        ["the records here have the fields a?, b?, none has `c`"]
     );
 }
 
@@ -1181,5 +1340,132 @@ fn a_set_applied_as_a_function_is_an_error() {
             (true, Span::new(20, 24), "applied as a function".to_string()),
             (false, Span::new(7, 9), "a set here".to_string()),
         ]
+    );
+}
+
+// ---- Model values mixed with other types ---------------------------------------------------
+
+/// A spec with `x = NoVal` in Init and `x' = 1` in its action, or the two swapped; the
+/// equation with the number is at 30..35.
+fn sentinel_beside_a_number(sentinel_first: bool) -> Spec {
+    let mut s = sketch(&["x"]);
+    let sentinel = s.constant("NoVal", Some(Value::ModelValue("NoVal".into())));
+    let x = s.var(0);
+    let with_sentinel = s.eq(x, sentinel);
+    let (x_next, one) = (s.primed(0), s.int(1));
+    let with_number = s.at(ExprKind::Apply(Op::Eq, vec![x_next, one]), 30, 35);
+    let (init, next) = if sentinel_first {
+        (with_sentinel, with_number)
+    } else {
+        (with_number, with_sentinel)
+    };
+    s.spec(init, vec![next], vec![])
+}
+
+#[test]
+fn a_model_value_beside_numbers_types_them_as_int_or_model_value() {
+    let types = types_of(&sentinel_beside_a_number(true));
+    assert_eq!(types.vars, [Type::Int]);
+    assert_eq!(types.show(&types.vars[0]).to_string(), "Int | ModelValue");
+    assert_eq!(types.vars[0].to_string(), "Int");
+    assert_eq!(
+        types.with_model_values,
+        BTreeMap::from([(Type::Int, at(30, 35))])
+    );
+    assert!(types.optional_fields.is_empty());
+}
+
+#[test]
+fn which_of_the_model_value_and_the_number_comes_first_does_not_matter() {
+    let first = types_of(&sentinel_beside_a_number(true));
+    let second = types_of(&sentinel_beside_a_number(false));
+    assert_eq!(first.vars, second.vars);
+    assert_eq!(
+        first.with_model_values.keys().collect::<Vec<_>>(),
+        second.with_model_values.keys().collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_model_value_in_a_place_of_unknown_type_makes_it_a_model_value() {
+    let mut s = sketch(&["x"]);
+    let sentinel = s.constant("NoVal", Some(Value::ModelValue("NoVal".into())));
+    let init = s.init(0, sentinel);
+    let spec = s.spec(init, vec![], vec![]);
+    let types = types_of(&spec);
+    assert_eq!(types.vars, [Type::ModelValue]);
+    assert!(types.with_model_values.is_empty());
+}
+
+#[test]
+fn arithmetic_on_a_sentinel_types_it_as_a_number() {
+    // x = NoVal + 1: TLC fails on it only when it evaluates it.
+    let mut s = sketch(&["x"]);
+    let sentinel = s.constant("NoVal", Some(Value::ModelValue("NoVal".into())));
+    let one = s.int(1);
+    let sum = s.at(ExprKind::Apply(Op::Add, vec![sentinel, one]), 4, 13);
+    let init = s.init(0, sum);
+    let spec = s.spec(init, vec![], vec![]);
+    let types = types_of(&spec);
+    assert_eq!(types.vars, [Type::Int]);
+    assert_eq!(types.consts, [Type::Int]);
+    assert_eq!(types.show(&types.consts[0]).to_string(), "Int | ModelValue");
+}
+
+#[test]
+fn a_model_value_does_not_hide_a_clash_between_other_types() {
+    // x = NoVal, then x' = 1 and x' = "a"
+    let mut s = sketch(&["x"]);
+    let sentinel = s.constant("NoVal", Some(Value::ModelValue("NoVal".into())));
+    let init = s.init(0, sentinel);
+    let one = s.at(ExprKind::Lit(Value::Int(1)), 20, 21);
+    let number = s.assign(0, one);
+    let text = s.at(ExprKind::Lit(Value::Str("a".into())), 30, 33);
+    let string = s.assign(0, text);
+    let next = s.and(vec![number, string]);
+    let spec = s.spec(init, vec![next], vec![]);
+    let error = error_of(&spec);
+    assert_eq!(error.code, "E0300");
+    assert_eq!(error.message, "`x` is an Int here but a string here");
+    assert_eq!(
+        labels(&error),
+        vec![
+            (true, Span::new(30, 33), "a string here".to_string()),
+            (false, Span::new(20, 21), "an Int here".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn a_model_value_or_a_set_of_them_is_a_set_of_model_values_or_a_model_value() {
+    // As in DijkstraMutex: Init k \in P /\ t = k; Next t' = P. TLC's `t` holds a process or a
+    // set of processes.
+    let mut s = sketch(&["k", "t"]);
+    let processes = Value::set([
+        Value::ModelValue("p1".into()),
+        Value::ModelValue("p2".into()),
+    ]);
+    let p = s.constant("P", Some(processes));
+    let k = s.var(0);
+    let k_in_p = s.in_(k, p.clone());
+    let k = s.var(0);
+    let t_is_k = s.init(1, k);
+    let init = s.and(vec![k_in_p, t_is_k]);
+    let next = s.assign(1, p);
+    let spec = s.spec(init, vec![next], vec![]);
+    let types = types_of(&spec);
+    let processes = Type::Set(Box::new(Type::ModelValue));
+    assert_eq!(types.vars, [processes.clone(), processes.clone()]);
+    let shown: Vec<String> = types
+        .vars
+        .iter()
+        .map(|t| types.show(t).to_string())
+        .collect();
+    assert_eq!(shown, ["Set(ModelValue) | ModelValue"; 2]);
+    // `P` is a set of those values, and so is one of them: one class.
+    assert_eq!(types.consts, [processes.clone()]);
+    assert_eq!(
+        types.with_model_values.keys().collect::<Vec<_>>(),
+        [&processes]
     );
 }

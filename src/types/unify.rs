@@ -4,9 +4,13 @@
 //! share one class; the root of each class holds the class's `Shape` (its outermost type
 //! constructor, with nodes for the parts) and the place that gave it that shape, so that a
 //! conflict can point at both of the uses that disagree.
+//!
+//! A model value may meet a value of another type, as TLC allows for sentinels
+//! (`prnt[i] = NoPrnt` with `prnt[i]` an Int): such a class takes the other type, and remembers
+//! that it may also hold a model value, and where the two first met.
 
 use crate::ir::Loc;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A type under inference: an index into the table of classes.
 pub(super) type Node = usize;
@@ -27,12 +31,57 @@ pub(super) enum Shape {
     /// A tuple literal `<<a, b>>` (or a value from `1..n`) not yet known to be a tuple or a
     /// sequence: a sequence use makes it a `Seq`, a tuple use a `Tuple`.
     TupleOrSeq(Vec<Node>),
-    /// A record. An open record is one only known to have these fields (from `r.f`); a closed
-    /// one has exactly these fields.
+    /// A record: the fields that the records reaching here have or that some `r.f` reads.
+    /// `variants` is `None` for an open record, one only known from `r.f` uses so far.
     Record {
         fields: BTreeMap<String, Node>,
-        open: bool,
+        variants: Option<Variants>,
     },
+}
+
+/// Which fields the records that reach one record class have: its literals, record sets and
+/// values, which may differ in their fields as TLA+ allows (`[type |-> "Commit"]` and
+/// `[type |-> "Prepared", rm |-> r]` in one set). An `r.f` use only reads a field, so it is not
+/// a variant; that some variant has the field read is checked at the end of inference.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Variants {
+    /// The fields at least one of them has.
+    pub some: BTreeSet<String>,
+    /// The fields every one of them has; the others are optional.
+    pub every: BTreeSet<String>,
+}
+
+impl Variants {
+    /// The variants of records with exactly these fields.
+    pub(super) fn exactly<'n>(names: impl Iterator<Item = &'n String>) -> Variants {
+        let names: BTreeSet<String> = names.cloned().collect();
+        Variants {
+            some: names.clone(),
+            every: names,
+        }
+    }
+
+    /// The variants of two classes made one.
+    fn join(&self, other: &Variants) -> Variants {
+        Variants {
+            some: self.some.union(&other.some).cloned().collect(),
+            every: self.every.intersection(&other.every).cloned().collect(),
+        }
+    }
+
+    /// The fields some variant lacks.
+    pub(super) fn optional(&self) -> BTreeSet<String> {
+        self.some.difference(&self.every).cloned().collect()
+    }
+
+    /// `a, b?, c`: the fields the variants have, the optional ones marked.
+    pub(super) fn field_list(&self) -> String {
+        let mark = |name: &String| {
+            let optional = if self.every.contains(name) { "" } else { "?" };
+            format!("{name}{optional}")
+        };
+        self.some.iter().map(mark).collect::<Vec<_>>().join(", ")
+    }
 }
 
 impl Shape {
@@ -63,23 +112,18 @@ impl Shape {
                 format!("a tuple of {} components", items.len())
             }
             Shape::Record {
+                variants: Some(variants),
+                ..
+            } => format!("a record [{}]", variants.field_list()),
+            Shape::Record {
                 fields,
-                open: false,
-            } => format!("a record [{}]", field_list(fields)),
-            Shape::Record { fields, open: true } => {
-                format!("a record with field {}", field_list(fields))
+                variants: None,
+            } => {
+                let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+                format!("a record with field {}", names.join(", "))
             }
         }
     }
-}
-
-/// `a, b, c`: the names of a record's fields.
-pub(super) fn field_list(fields: &BTreeMap<String, Node>) -> String {
-    fields
-        .keys()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// One side of a clash: a class's shape and where it got it.
@@ -94,10 +138,6 @@ pub(super) struct Side {
 pub(super) enum ClashKind {
     /// Different type constructors (an Int and a set, tuples of different lengths, …).
     Mismatch,
-    /// Two closed records with different sets of fields.
-    RecordFields,
-    /// A record without the field some use needs.
-    MissingField(String),
     /// A function whose domain is not `Int` (a set of strings, of tuples, …) that is also
     /// used as a sequence.
     FunctionAsSequence,
@@ -118,6 +158,8 @@ struct Class {
     parent: Node,
     shape: Shape,
     origin: Loc,
+    /// Where a model value first met this class's values of another type, if one has.
+    mixed: Option<Loc>,
 }
 
 /// All the classes of an inference run.
@@ -134,6 +176,7 @@ impl Table {
             parent: id,
             shape,
             origin,
+            mixed: None,
         });
         id
     }
@@ -180,6 +223,12 @@ impl Table {
         self.classes[root].shape = shape;
     }
 
+    /// Where a model value met the values of `node`'s class, if one has (see the module doc).
+    pub(super) fn mixed(&mut self, node: Node) -> Option<Loc> {
+        let root = self.find(node);
+        self.classes[root].mixed
+    }
+
     pub(super) fn side(&mut self, node: Node) -> Side {
         let root = self.find(node);
         Side {
@@ -189,15 +238,16 @@ impl Table {
     }
 
     /// Makes `left` and `right` the same type. By convention `left` is what was known before
-    /// and `right` the new use, which orders the two sides of a clash.
-    pub(super) fn unify(&mut self, left: Node, right: Node) -> Result<(), Box<Clash>> {
+    /// and `right` the new use, which orders the two sides of a clash. `site` is the place of
+    /// the use, where a model value meeting another type is said to mix with it.
+    pub(super) fn unify(&mut self, left: Node, right: Node, site: Loc) -> Result<(), Box<Clash>> {
         let mut work = vec![(left, right, false)];
         while let Some((a, b, nested)) = work.pop() {
             let (ra, rb) = (self.find(a), self.find(b));
             if ra == rb {
                 continue;
             }
-            let merged = self.merge(ra, rb, &mut work).map_err(|kind| {
+            let (merged, mixes_here) = self.merge(ra, rb, &mut work).map_err(|kind| {
                 Box::new(Clash {
                     kind,
                     left: self.side(ra),
@@ -205,29 +255,36 @@ impl Table {
                     nested,
                 })
             })?;
-            self.link(ra, rb, merged);
+            let mixed = self.classes[ra].mixed.or(self.classes[rb].mixed);
+            self.link(ra, rb, merged, mixed.or(mixes_here.then_some(site)));
         }
         Ok(())
     }
 
-    /// Makes `rb`'s class part of `ra`'s, which gets `shape` and keeps the origin of whichever
-    /// side gave it its shape.
-    fn link(&mut self, ra: Node, rb: Node, shape: Shape) {
-        if self.classes[ra].shape == Shape::Unknown {
+    /// Makes `rb`'s class part of `ra`'s, which gets `shape` and `mixed`, and keeps the origin
+    /// of whichever side gave it its shape.
+    fn link(&mut self, ra: Node, rb: Node, shape: Shape, mixed: Option<Loc>) {
+        let replaced = match self.classes[ra].shape {
+            Shape::Unknown => true,
+            Shape::ModelValue => shape != Shape::ModelValue,
+            _ => false,
+        };
+        if replaced {
             self.classes[ra].origin = self.classes[rb].origin;
         }
         self.classes[rb].parent = ra;
         self.classes[ra].shape = shape;
+        self.classes[ra].mixed = mixed;
     }
 
     /// The shape of the union of two classes, pushing the pairs of parts that must be unified
-    /// in turn.
+    /// in turn, and whether it is a model value meeting another type.
     fn merge(
         &mut self,
         ra: Node,
         rb: Node,
         work: &mut Vec<(Node, Node, bool)>,
-    ) -> Result<Shape, ClashKind> {
+    ) -> Result<(Shape, bool), ClashKind> {
         use Shape::*;
         let (sa, sb) = (
             self.classes[ra].shape.clone(),
@@ -240,6 +297,11 @@ impl Table {
             (Int, Int) => Int,
             (Str, Str) => Str,
             (ModelValue, ModelValue) => ModelValue,
+            // A sentinel beside other values: the class has their type, and may be a model
+            // value too.
+            (ModelValue, other) | (other, ModelValue) => {
+                return Ok((other, true));
+            }
             (Set(x), Set(y)) => {
                 parts.push((x, y));
                 Set(x)
@@ -311,18 +373,18 @@ impl Table {
             (
                 Record {
                     fields: f1,
-                    open: o1,
+                    variants: v1,
                 },
                 Record {
                     fields: f2,
-                    open: o2,
+                    variants: v2,
                 },
-            ) => merge_records(f1, o1, f2, o2, &mut parts)?,
+            ) => merge_records(f1, v1, f2, v2, &mut parts),
             _ => return Err(ClashKind::Mismatch),
         };
         // Pushed in reverse so that parts are unified in order, the first clash reported first.
         work.extend(parts.into_iter().rev().map(|(x, y)| (x, y, true)));
-        Ok(shape)
+        Ok((shape, false))
     }
 
     /// Fails unless the domain `domain` of a function met as a sequence is (or may still
@@ -335,32 +397,15 @@ impl Table {
     }
 }
 
-/// The union of two record shapes: closed records must have the same fields, an open one's
-/// fields must all be in a closed one, and two open ones gather their fields.
+/// The union of two record shapes: the union of their fields (a field of both has one type),
+/// and the variants of both.
 fn merge_records(
     left: BTreeMap<String, Node>,
-    left_open: bool,
+    left_variants: Option<Variants>,
     right: BTreeMap<String, Node>,
-    right_open: bool,
+    right_variants: Option<Variants>,
     parts: &mut Vec<(Node, Node)>,
-) -> Result<Shape, ClashKind> {
-    let missing_from = |fields: &BTreeMap<String, Node>, of: &BTreeMap<String, Node>| {
-        of.keys().find(|name| !fields.contains_key(*name)).cloned()
-    };
-    match (left_open, right_open) {
-        (false, false) if left.keys().ne(right.keys()) => return Err(ClashKind::RecordFields),
-        (false, true) => {
-            if let Some(name) = missing_from(&left, &right) {
-                return Err(ClashKind::MissingField(name));
-            }
-        }
-        (true, false) => {
-            if let Some(name) = missing_from(&right, &left) {
-                return Err(ClashKind::MissingField(name));
-            }
-        }
-        _ => {}
-    }
+) -> Shape {
     let mut fields = left.clone();
     for (name, node) in right {
         match left.get(&name) {
@@ -370,10 +415,11 @@ fn merge_records(
             }
         }
     }
-    Ok(Shape::Record {
-        fields,
-        open: left_open && right_open,
-    })
+    let variants = match (left_variants, right_variants) {
+        (Some(l), Some(r)) => Some(l.join(&r)),
+        (known, None) | (None, known) => known,
+    };
+    Shape::Record { fields, variants }
 }
 
 #[cfg(test)]
@@ -391,7 +437,7 @@ mod tests {
         );
         let pair = table.node(Shape::TupleOrSeq(vec![a, b]), nowhere());
         let single = table.node(Shape::TupleOrSeq(vec![c]), nowhere());
-        table.unify(pair, single).unwrap();
+        table.unify(pair, single, nowhere()).unwrap();
         let Shape::Seq(element) = table.shape(pair) else {
             panic!("not a sequence")
         };
@@ -406,7 +452,7 @@ mod tests {
         let function = table.node(Shape::Fn(domain, range), nowhere());
         let element = table.fresh(nowhere());
         let sequence = table.node(Shape::Seq(element), nowhere());
-        table.unify(function, sequence).unwrap();
+        table.unify(function, sequence, nowhere()).unwrap();
         assert_eq!(table.shape(function), Shape::Seq(element));
         assert_eq!(table.shape(domain), Shape::Int);
         assert_eq!(table.shape(element), Shape::Str);
@@ -419,32 +465,58 @@ mod tests {
         let function = table.node(Shape::Fn(domain, range), nowhere());
         let element = table.fresh(nowhere());
         let sequence = table.node(Shape::Seq(element), nowhere());
-        let clash = table.unify(sequence, function).unwrap_err();
+        let clash = table.unify(sequence, function, nowhere()).unwrap_err();
         assert_eq!(clash.kind, ClashKind::FunctionAsSequence);
         assert!(!clash.nested);
     }
 
+    /// A record literal with these fields, each of a new class of shape `shape`.
+    fn record(table: &mut Table, names: &[&str], shape: Shape) -> Node {
+        let fields = names
+            .iter()
+            .map(|name| (name.to_string(), table.node(shape.clone(), nowhere())))
+            .collect::<BTreeMap<_, _>>();
+        let variants = Some(Variants::exactly(fields.keys()));
+        table.node(Shape::Record { fields, variants }, nowhere())
+    }
+
     #[test]
-    fn a_closed_record_lacking_a_field_clashes_with_its_use() {
+    fn records_with_different_fields_make_the_fields_only_some_have_optional() {
         let mut table = Table::default();
-        let int = table.node(Shape::Int, nowhere());
-        let closed = table.node(
+        let prepared = record(&mut table, &["type", "rm"], Shape::Str);
+        let commit = record(&mut table, &["type"], Shape::Str);
+        let read = table.fresh(nowhere());
+        let use_ = table.node(
             Shape::Record {
-                fields: BTreeMap::from([("a".to_string(), int)]),
-                open: false,
+                fields: BTreeMap::from([("rm".to_string(), read)]),
+                variants: None,
             },
             nowhere(),
         );
-        let used = table.fresh(nowhere());
-        let open = table.node(
-            Shape::Record {
-                fields: BTreeMap::from([("b".to_string(), used)]),
-                open: true,
-            },
-            nowhere(),
-        );
-        let clash = table.unify(closed, open).unwrap_err();
-        assert_eq!(clash.kind, ClashKind::MissingField("b".to_string()));
-        assert!(!clash.nested);
+        table.unify(use_, commit, nowhere()).unwrap();
+        table.unify(commit, prepared, nowhere()).unwrap();
+        let Shape::Record {
+            fields,
+            variants: Some(variants),
+        } = table.shape(prepared)
+        else {
+            panic!("not a closed record")
+        };
+        assert_eq!(fields.keys().collect::<Vec<_>>(), ["rm", "type"]);
+        assert_eq!(variants.optional(), BTreeSet::from(["rm".to_string()]));
+        assert_eq!(variants.field_list(), "rm?, type");
+        assert_eq!(table.shape(read), Shape::Str);
+    }
+
+    #[test]
+    fn a_field_of_two_types_in_two_records_clashes() {
+        let mut table = Table::default();
+        let texts = record(&mut table, &["a", "b"], Shape::Str);
+        let numbers = record(&mut table, &["a"], Shape::Int);
+        let clash = table.unify(texts, numbers, nowhere()).unwrap_err();
+        assert_eq!(clash.kind, ClashKind::Mismatch);
+        assert!(clash.nested);
+        assert_eq!(clash.left.shape, Shape::Str);
+        assert_eq!(clash.right.shape, Shape::Int);
     }
 }
