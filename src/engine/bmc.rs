@@ -17,17 +17,25 @@
 //! Skolem constants of its body under a Z3 `exists`, its parameters expanded over finite sets
 //! (exists otherwise) — so it may be negated. Stuttering is not a step.
 
+use super::solver_settings::new_solver;
 use crate::diag::{Diagnostic, Kind};
 use crate::ir::{ActionInstance, Behaviour, Spec, Step};
 use crate::smt::{all, any, Encoder, Transition};
 use crate::types::{Type, Types};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use z3::ast::Bool;
+use z3::ast::{Bool, Dynamic};
 use z3::{Model, SatResult, Solver};
 
-/// The most time spent trying to prove one invariant inductive.
-const INDUCTION_BUDGET: Duration = Duration::from_millis(500);
+mod stats;
+
+use stats::TermCounter;
+pub use stats::{DepthStats, Stats};
+
+/// The most time spent trying to prove one invariant inductive. The examples' inductive
+/// invariants are proved in a few milliseconds, even at N = 1000; the others use up the budget,
+/// which 500 ms made most of the time to a first counterexample (measured with `--stats`).
+const INDUCTION_BUDGET: Duration = Duration::from_millis(100);
 
 /// How far and how long to search.
 #[derive(Clone, Debug)]
@@ -67,14 +75,38 @@ pub fn check(
     options: &Options,
     progress: &mut (dyn FnMut(usize, Duration) + Send),
 ) -> Result<Outcome, Diagnostic> {
+    search(spec, types, options, progress, false).map(|(outcome, _)| outcome)
+}
+
+/// `check`, and where its time went (counting terms costs a little time of its own).
+pub fn check_with_stats(
+    spec: &Spec,
+    types: &Types,
+    options: &Options,
+    progress: &mut (dyn FnMut(usize, Duration) + Send),
+) -> Result<(Outcome, Stats), Diagnostic> {
+    search(spec, types, options, progress, true)
+}
+
+fn search(
+    spec: &Spec,
+    types: &Types,
+    options: &Options,
+    progress: &mut (dyn FnMut(usize, Duration) + Send),
+    count_terms: bool,
+) -> Result<(Outcome, Stats), Diagnostic> {
     let progress = Mutex::new(progress);
     z3::with_z3_config(&z3::Config::new(), || {
         let mut search = Search::new(spec, types, options);
-        search.run(&mut |depth, elapsed| {
+        if count_terms {
+            search.counter = Some(TermCounter::default());
+        }
+        let outcome = search.run(&mut |depth, elapsed| {
             if let Ok(mut report) = progress.lock() {
                 report(depth, elapsed);
             }
-        })
+        })?;
+        Ok((outcome, search.stats))
     })
 }
 
@@ -90,6 +122,19 @@ struct Search<'a> {
     /// state; it is no longer checked, only assumed.
     proved: Vec<bool>,
     started: Instant,
+    /// The depth being checked, which `stats` entries are charged to.
+    depth: usize,
+    stats: Stats,
+    /// Counts the terms asserted, for `stats` (when asked for: it takes time).
+    counter: Option<TermCounter>,
+}
+
+/// How the checks at one depth ended.
+enum DepthResult {
+    Found(Outcome),
+    /// Every invariant is proved and deadlock is not checked: no longer behaviour can fail.
+    NothingLeft,
+    Continue,
 }
 
 /// What one satisfiability check found.
@@ -106,40 +151,41 @@ impl<'a> Search<'a> {
             types,
             options,
             encoder: Encoder::new(spec, types),
-            solver: Solver::new(),
+            solver: new_solver(),
             transitions: Vec::new(),
             proved: vec![false; spec.invariants.len()],
             started: Instant::now(),
+            depth: 0,
+            stats: Stats::default(),
+            counter: None,
         }
     }
 
     fn run(&mut self, progress: &mut dyn FnMut(usize, Duration)) -> Result<Outcome, Diagnostic> {
-        self.solver.assert(self.encoder.constants_constraint()?);
+        let constants = self.encoder.constants_constraint()?;
+        self.assert(&constants);
         match self.check(&[]) {
             Check::Holds => return Err(contradictory_assumptions(self.spec)),
             Check::Unknown(reason) => return Ok(Outcome::Unknown { depth: 0, reason }),
             Check::Violated(_) => {}
         }
-        self.solver.assert(self.encoder.holds(&self.spec.init, 0)?);
+        let init = self.encoder.holds(&self.spec.init, 0)?;
+        self.assert(&init);
         for depth in 0..=self.options.depth {
             progress(depth, self.started.elapsed());
-            if let Some(outcome) = self.check_invariants(depth)? {
-                return Ok(outcome);
-            }
+            let depth_started = Instant::now();
+            self.depth = depth;
+            let outcome = self.run_depth(depth);
+            let mut spent = depth_started.elapsed().saturating_sub(self.stats.decoding);
             if depth == 0 {
-                self.prove_invariants()?;
-                if !self.spec.check_deadlock && self.proved.iter().all(|p| *p) {
-                    // Nothing left that a longer behaviour could violate.
-                    break;
-                }
+                spent = spent.saturating_sub(self.stats.induction);
             }
-            if self.spec.check_deadlock {
-                if let Some(outcome) = self.check_deadlock(depth)? {
-                    return Ok(outcome);
-                }
-            }
-            if depth < self.options.depth {
-                self.unroll(depth)?;
+            let entry = self.stats.at(depth);
+            entry.encoding = spent.saturating_sub(entry.solving);
+            match outcome? {
+                DepthResult::Found(outcome) => return Ok(outcome),
+                DepthResult::NothingLeft => break,
+                DepthResult::Continue => {}
             }
         }
         Ok(Outcome::NoViolation {
@@ -147,17 +193,57 @@ impl<'a> Search<'a> {
         })
     }
 
-    /// Checks each invariant at `depth`; one that holds there is kept as a lemma.
+    /// The checks at `depth`, and the step to the next depth.
+    fn run_depth(&mut self, depth: usize) -> Result<DepthResult, Diagnostic> {
+        if let Some(outcome) = self.check_invariants(depth)? {
+            return Ok(DepthResult::Found(outcome));
+        }
+        if depth == 0 {
+            let induction_started = Instant::now();
+            self.prove_invariants()?;
+            self.stats.induction = induction_started.elapsed();
+            if !self.spec.check_deadlock && self.proved.iter().all(|p| *p) {
+                return Ok(DepthResult::NothingLeft);
+            }
+        }
+        if self.spec.check_deadlock {
+            if let Some(outcome) = self.check_deadlock(depth)? {
+                return Ok(DepthResult::Found(outcome));
+            }
+        }
+        if depth < self.options.depth {
+            self.unroll(depth)?;
+        }
+        Ok(DepthResult::Continue)
+    }
+
+    /// Asserts `formula` in the search's solver, counting its terms when asked to.
+    fn assert(&mut self, formula: &Bool) {
+        if let Some(counter) = &mut self.counter {
+            let (terms, quantifiers) = counter.count_new(&Dynamic::from(formula.clone()));
+            let entry = self.stats.at(self.depth);
+            entry.terms += terms;
+            entry.quantifiers += quantifiers;
+        }
+        self.solver.assert(formula);
+    }
+
+    /// Checks each invariant at `depth`; one that holds there is kept as a lemma. The proved
+    /// invariants are asserted first, so that every check at `depth` can use them.
     fn check_invariants(&mut self, depth: usize) -> Result<Option<Outcome>, Diagnostic> {
         for (index, invariant) in self.spec.invariants.iter().enumerate() {
             if self.proved[index] {
                 let lemma = self.encoder.holds(&invariant.expr, depth)?;
-                self.solver.assert(lemma);
+                self.assert(&lemma);
+            }
+        }
+        for (index, invariant) in self.spec.invariants.iter().enumerate() {
+            if self.proved[index] {
                 continue;
             }
             let literal = Bool::new_const(format!("violates!{}@{depth}", invariant.name));
             let violated = self.encoder.violated(&invariant.expr, depth)?;
-            self.solver.assert(literal.implies(&violated));
+            self.assert(&literal.implies(&violated));
             match self.check(std::slice::from_ref(&literal)) {
                 Check::Violated(model) => {
                     let trace = self.trace(&model, depth)?;
@@ -170,9 +256,9 @@ impl<'a> Search<'a> {
                 Check::Holds => {
                     // Every state reachable in `depth` steps satisfies it: telling the solver
                     // so removes no behaviour and helps the next depths.
-                    self.solver.assert(literal.not());
+                    self.assert(&literal.not());
                     let lemma = self.encoder.holds(&invariant.expr, depth)?;
-                    self.solver.assert(lemma);
+                    self.assert(&lemma);
                 }
             }
         }
@@ -205,7 +291,7 @@ impl<'a> Search<'a> {
         }
         // A solver and encoder of its own: the two states here are arbitrary, not reachable.
         let mut encoder = Encoder::new(spec, self.types);
-        let solver = Solver::new();
+        let solver = new_solver();
         let mut params = z3::Params::new();
         params.set_u32(
             "timeout",
@@ -241,14 +327,14 @@ impl<'a> Search<'a> {
         }
         let mut deadlock = self.state_constraints(depth)?;
         deadlock.push(any(&enabled).not());
-        self.solver.assert(literal.implies(all(&deadlock)));
+        self.assert(&literal.implies(all(&deadlock)));
         match self.check(std::slice::from_ref(&literal)) {
             Check::Violated(model) => Ok(Some(Outcome::Deadlock {
                 trace: self.trace(&model, depth)?,
             })),
             Check::Unknown(reason) => Ok(Some(Outcome::Unknown { depth, reason })),
             Check::Holds => {
-                self.solver.assert(literal.not());
+                self.assert(&literal.not());
                 Ok(None)
             }
         }
@@ -258,13 +344,14 @@ impl<'a> Search<'a> {
     /// constraints and only along a step within the action constraints.
     fn unroll(&mut self, depth: usize) -> Result<(), Diagnostic> {
         for constraint in self.state_constraints(depth)? {
-            self.solver.assert(constraint);
+            self.assert(&constraint);
         }
         let transition = self.encoder.transition(depth)?;
-        self.solver.assert(&transition.formula);
-        for constraint in &self.spec.action_constraints {
+        self.assert(&transition.formula);
+        let spec = self.spec;
+        for constraint in &spec.action_constraints {
             let holds = self.encoder.holds(&constraint.expr, depth)?;
-            self.solver.assert(holds);
+            self.assert(&holds);
         }
         self.transitions.push(transition);
         Ok(())
@@ -281,7 +368,7 @@ impl<'a> Search<'a> {
     /// Asserts the axioms of everything encoded so far (they hold unconditionally).
     fn assert_axioms(&mut self) {
         for axiom in self.encoder.take_axioms() {
-            self.solver.assert(axiom);
+            self.assert(&axiom);
         }
     }
 
@@ -303,7 +390,10 @@ impl<'a> Search<'a> {
             );
             self.solver.set_params(&params);
         }
-        match self.solver.check_assumptions(assumptions) {
+        let solving_started = Instant::now();
+        let result = self.solver.check_assumptions(assumptions);
+        self.stats.at(self.depth).solving += solving_started.elapsed();
+        match result {
             SatResult::Unsat => Check::Holds,
             SatResult::Sat => match self.solver.get_model() {
                 Some(model) => Check::Violated(model),
@@ -319,6 +409,13 @@ impl<'a> Search<'a> {
 
     /// The behaviour of `depth` steps in `model`, with the action taken at each step.
     fn trace(&mut self, model: &Model, depth: usize) -> Result<Behaviour, Diagnostic> {
+        let decoding_started = Instant::now();
+        let behaviour = self.decode_trace(model, depth);
+        self.stats.decoding = decoding_started.elapsed();
+        behaviour
+    }
+
+    fn decode_trace(&mut self, model: &Model, depth: usize) -> Result<Behaviour, Diagnostic> {
         let mut steps = Vec::new();
         for step in 0..=depth {
             let state = self

@@ -5,7 +5,7 @@
 //! `exists`. Quantifiers make Z3 slow and, with arrays, incomplete, so as much as possible is
 //! eliminated first:
 //!
-//! * parameters over finite sets are expanded into a disjunction;
+//! * parameters over small finite sets are expanded into a disjunction;
 //! * the body is split into *branches*, the disjuncts of its top-level `\/`, `IF` and `CASE`
 //!   over primed variables (`ENABLED (A \/ B)` is `ENABLED A \/ ENABLED B`);
 //! * in each branch, a conjunct `x' = e` is solved by substituting `e` for `x'` (in rounds: `e`
@@ -15,8 +15,9 @@
 //! Only the primed variables left over, and the Skolem constants of the body's own `\E`, are
 //! bound by an `exists`; a branch that assigns every variable needs none.
 
-use super::encode::{all, any, Encoder, Polarity, Result};
+use super::encode::{all, any, Encoder, Polarity, Result, EXPAND_AT_MOST};
 use crate::ir::{Action, Binder, Expr, ExprKind, Op, Quantifier, VarId};
+use crate::types::Type;
 use z3::ast::{Ast, Bool, Dynamic};
 
 /// The most combinations of next-state values one branch enumerates.
@@ -65,36 +66,73 @@ impl Encoder<'_> {
             return self.enabled_body(&action.body);
         };
         let elem_ty = self.elem_type(&param.binder.set)?;
-        if let Some(elements) = self.finite_elements(&param.binder.set)? {
+        let elements = self.finite_elements(&param.binder.set)?;
+        if let Some(elements) = elements.filter(|e| e.items.len() <= EXPAND_AT_MOST) {
             let mut options = Vec::new();
             for (guard, element) in elements.items {
-                let mark = self.bind(
-                    &param.binder.pattern,
-                    &element,
-                    &elem_ty,
-                    param.binder.set.loc,
-                )?;
-                let rest = self.enabled_params(action, index + 1);
-                self.env.truncate(mark);
-                options.push(guard & rest?);
+                options.push(guard & self.enabled_param_is(action, index, &element, &elem_ty)?);
             }
             return Ok(any(&options));
         }
-        let constant = self.fresh_skolem(&param.name, &elem_ty);
-        let start = self.skolems.len() - 1;
-        let member = self.member(&constant, &param.binder.set, Polarity::Pos)?;
-        let mark = self.bind(
-            &param.binder.pattern,
-            &constant,
-            &elem_ty,
-            param.binder.set.loc,
-        )?;
+        // `\E p \in S : A(p)`, preceded by its instances at the state's own values of p's type
+        // (equivalent, as each instance implies the `\E`). A deadlock check negates this, and
+        // the witness that some action is enabled is usually such a value (the node holding
+        // the token); spelled out, Z3 need not guess it to instantiate the negated `\E`.
+        let mut options = Vec::new();
+        let candidates = self.state_values_of_type(&elem_ty);
+        for candidate in candidates.iter().map(Some).chain([None]) {
+            options.push(self.enabled_closed(|me| {
+                let value = match candidate {
+                    Some(value) => value.clone(),
+                    None => me.fresh_skolem(&param.name, &elem_ty),
+                };
+                let member = me.member(&value, &param.binder.set, Polarity::Pos)?;
+                Ok(member & me.enabled_param_is(action, index, &value, &elem_ty)?)
+            })?);
+        }
+        Ok(any(&options))
+    }
+
+    /// `ENABLED` of the action with its parameter `index` bound to `value`.
+    fn enabled_param_is(
+        &mut self,
+        action: &Action,
+        index: usize,
+        value: &Dynamic,
+        ty: &Type,
+    ) -> Result<Bool> {
+        let Some(param) = action.params.get(index) else {
+            return self.enabled_body(&action.body);
+        };
+        let mark = self.bind(&param.binder.pattern, value, ty, param.binder.set.loc)?;
         let rest = self.enabled_params(action, index + 1);
         self.env.truncate(mark);
+        rest
+    }
+
+    /// The formula `encode` builds, with the Skolem constants it creates bound by an `exists`.
+    fn enabled_closed(&mut self, encode: impl FnOnce(&mut Self) -> Result<Bool>) -> Result<Bool> {
+        let start = self.skolems.len();
+        let formula = encode(self)?;
         let skolems: Vec<Dynamic> = self.skolems.drain(start..).collect();
+        if skolems.is_empty() {
+            return Ok(formula);
+        }
         self.enabled_bound.extend(skolems.iter().cloned());
         let bound: Vec<&dyn Ast> = skolems.iter().map(|t| t as &dyn Ast).collect();
-        Ok(z3::ast::exists_const(&bound, &[], &all(&[member, rest?])))
+        Ok(z3::ast::exists_const(&bound, &[], &formula))
+    }
+
+    /// The values of the state variables of type `ty` at the current step.
+    fn state_values_of_type(&mut self, ty: &Type) -> Vec<Dynamic> {
+        let types = self.types;
+        let state = self.state(self.step);
+        state
+            .into_iter()
+            .zip(&types.vars)
+            .filter(|(_, var_ty)| *var_ty == ty)
+            .map(|(value, _)| value)
+            .collect()
     }
 
     /// The body, its parameters bound: the disjunction over its branches. An `\E` over a

@@ -19,22 +19,34 @@
 //! `<= 0` is reported as unsupported, and for a symbolic divisor `<= 0` (where TLC stops with an
 //! error) the value is Z3's.
 
+use super::sets::range_set;
 use super::sorts::{z3_string, Sorts};
 use super::{internal, unsupported};
 use crate::diag::Diagnostic;
 use crate::ir::{
-    Action, BoundId, ConstId, Expr, ExprKind, Loc, Op, Pattern, Quantifier, Spec, VarId,
+    rewrite, Action, BoundId, ConstId, Expr, ExprKind, Loc, Op, Pattern, Quantifier, Spec, VarId,
 };
 use crate::types::{Type, Types};
 use crate::value::Value;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use z3::ast::{Array, Ast, Bool, Dynamic, Int};
 use z3::{FuncDecl, Sort};
 
 pub type Result<T> = std::result::Result<T, Diagnostic>;
 
-/// The most elements a quantifier or set is expanded into; larger sets use Z3 quantifiers.
+/// The most elements a finite element list (for `Cardinality`, decoding, small universes) is
+/// built with.
 pub(super) const EXPANSION_LIMIT: usize = 4096;
+
+/// Quantifiers, function constructors and `ENABLED`'s parameters over sets of at most this many
+/// known elements are expanded; over larger sets they stay Z3 quantifiers, lambdas and Skolem
+/// constants, so that a formula does not grow with a set whose size is a parameter of the
+/// model (`0..N-1`). With concrete elements, reads of arrays built by `store`s simplify away
+/// before Z3 searches, so small sets are expanded even where a Skolem constant would do; but
+/// each expanded instance is a separate case for Z3, where a quantifier is instantiated (by
+/// E-matching) only on the terms a proof needs. Measured with `scripts/bench.sh`: at N = 10
+/// expansion is already slower on the token ring (see the report of issue #8).
+pub(super) const EXPAND_AT_MOST: usize = 8;
 
 /// Where a boolean sub-formula sits: under an even (`Pos`) or odd (`Neg`) number of negations,
 /// or under both or under a binder (`Mixed`), where nothing may be Skolemized.
@@ -98,7 +110,10 @@ impl<'a> Encoder<'a> {
         Encoder {
             spec,
             types,
-            sorts: Sorts::new(model_values_of(spec)),
+            sorts: Sorts::new(
+                model_values_of(spec),
+                super::sorts::has_symbolic_model_values(spec, types),
+            ),
             states: Vec::new(),
             raw_states: Vec::new(),
             pin_raw: true,
@@ -135,9 +150,9 @@ impl<'a> Encoder<'a> {
         self.states[step].clone()
     }
 
-    /// The constraints on the constants: the assumptions.
+    /// The constraints on the constants: the assumptions, and that distinct model values differ.
     pub fn constants_constraint(&mut self) -> Result<Bool> {
-        let mut parts = Vec::new();
+        let mut parts: Vec<Bool> = self.sorts.distinct_model_values().into_iter().collect();
         for assumption in &self.spec.assumptions {
             parts.push(self.holds(&assumption.expr, 0)?);
         }
@@ -188,6 +203,15 @@ impl<'a> Encoder<'a> {
         step: usize,
         encode: impl FnOnce(&mut Self) -> Result<Bool>,
     ) -> Result<Bool> {
+        // Every formula is encoded here: the one place to refuse what sorts cannot represent.
+        if let Some((ty, optional)) = self.types.optional_fields.iter().next() {
+            let what = format!("a record type with optional fields, {},", self.types.show(ty));
+            return Err(unsupported(optional.example, what));
+        }
+        if let Some((ty, site)) = self.types.with_model_values.iter().next() {
+            let what = format!("a model value mixed with {ty} values");
+            return Err(unsupported(*site, what));
+        }
         self.step = step;
         self.state(step + 1);
         self.sides = vec![Vec::new()];
@@ -351,6 +375,9 @@ impl<'a> Encoder<'a> {
             ExprKind::Quant(q, binders, body) => {
                 self.quantify(*q, binders, pol, &mut |me, pol| me.formula(body, pol))
             }
+            // `[A]_v` and `<<A>>_v` are action formulas (in `Next`, in properties).
+            ExprKind::BoxAction(action, vars) => self.formula(&rewrite::boxed(action, vars), pol),
+            ExprKind::AngleAction(action, vars) => self.formula(&rewrite::angle(action, vars), pol),
             _ => self.term_bool(expr),
         }
     }
@@ -529,6 +556,10 @@ impl<'a> Encoder<'a> {
             | ExprKind::Fair(..) => Err(unsupported(
                 loc,
                 "a temporal operator in a state or action formula",
+            )),
+            ExprKind::RecCall(..) => Err(unsupported(
+                loc,
+                "a recursive operator applied to state-dependent arguments",
             )),
         }
     }
@@ -850,10 +881,10 @@ impl<'a> Encoder<'a> {
             return self.seq_cons(&ty, binders, body, &range_ty, loc);
         }
         let default = self.sorts.default_value(&range_ty);
-        // A finite domain of known elements: a chain of stores.
+        // A small domain of known elements: a chain of stores.
         if let [binder] = binders {
             if let Some(elements) = self.finite_elements(&binder.set)? {
-                if elements.unguarded() {
+                if elements.unguarded() && elements.items.len() <= EXPAND_AT_MOST {
                     let mut dom =
                         Array::const_array(&self.sorts.sort(&domain_ty), &Bool::from_bool(false));
                     let mut map = Array::const_array(&self.sorts.sort(&domain_ty), &default);
@@ -898,7 +929,12 @@ impl<'a> Encoder<'a> {
             let map = ite(&member, &value?, &default, loc)?;
             Ok((member, map))
         })?;
-        let dom = z3::ast::lambda_const(&[&x], &dom.into());
+        // The domain of a function over one set is that set's own term (shared with other
+        // occurrences of the set, where a lambda of its own would differ from them).
+        let dom = match binders {
+            [binder] => self.set_term(&binder.set)?,
+            _ => z3::ast::lambda_const(&[&x], &dom.into()),
+        };
         let map = z3::ast::lambda_const(&[&x], &map);
         Ok(self.sorts.construct(&ty, &[dom.into(), map.into()]))
     }
@@ -1018,17 +1054,7 @@ impl<'a> Encoder<'a> {
                 }
                 Ok(set.into())
             }
-            (Value::Fn(map), Type::Fn(a, b)) => {
-                let mut dom = Array::const_array(&self.sorts.sort(a), &Bool::from_bool(false));
-                let mut array =
-                    Array::const_array(&self.sorts.sort(a), &self.sorts.default_value(b));
-                for (key, item) in map {
-                    let key = self.value_term(key, a, loc)?;
-                    dom = dom.store(&key, &Bool::from_bool(true));
-                    array = array.store(&key, &self.value_term(item, b, loc)?);
-                }
-                Ok(self.sorts.construct(ty, &[dom.into(), array.into()]))
-            }
+            (Value::Fn(map), Type::Fn(a, b)) => self.function_value(map, ty, a, b, loc),
             (Value::Fn(map), Type::Record(fields)) => {
                 let mut terms = Vec::new();
                 for (name, field_ty) in fields {
@@ -1062,6 +1088,83 @@ impl<'a> Encoder<'a> {
             _ => Err(mismatch()),
         }
     }
+
+    /// A function value: its domain and map as `store`s, except over a range of integers too
+    /// large to expand (`[i \in 0..N-1 |-> "idle"]`, once folded), whose domain is the range's
+    /// lambda and, for a constant function, whose map is a lambda too, so neither grows with N.
+    fn function_value(
+        &mut self,
+        map: &BTreeMap<Value, Value>,
+        ty: &Type,
+        domain_ty: &Type,
+        range_ty: &Type,
+        loc: Loc,
+    ) -> Result<Dynamic> {
+        let default = self.sorts.default_value(range_ty);
+        let sort = self.sorts.sort(domain_ty);
+        if let Some((lo, hi)) = large_int_range(map) {
+            let (lo, hi) = (Int::from_i64(lo), Int::from_i64(hi));
+            let dom = range_set(&lo, &hi);
+            let array = match constant_item(map) {
+                Some(item) => {
+                    let item = self.value_term(item, range_ty, loc)?;
+                    let i = Int::new_const("i!range");
+                    let inside = i.ge(&lo) & i.le(&hi);
+                    z3::ast::lambda_const(&[&i], &ite(&inside, &item, &default, loc)?)
+                }
+                None => self.map_stores(map, &sort, domain_ty, range_ty, loc)?,
+            };
+            return Ok(self.sorts.construct(ty, &[dom.into(), array.into()]));
+        }
+        let mut dom = Array::const_array(&sort, &Bool::from_bool(false));
+        for key in map.keys() {
+            dom = dom.store(
+                &self.value_term(key, domain_ty, loc)?,
+                &Bool::from_bool(true),
+            );
+        }
+        let array = self.map_stores(map, &sort, domain_ty, range_ty, loc)?;
+        Ok(self.sorts.construct(ty, &[dom.into(), array.into()]))
+    }
+
+    /// The map of a function value as `store`s over the default value.
+    fn map_stores(
+        &mut self,
+        map: &BTreeMap<Value, Value>,
+        sort: &Sort,
+        domain_ty: &Type,
+        range_ty: &Type,
+        loc: Loc,
+    ) -> Result<Array> {
+        let mut array = Array::const_array(sort, &self.sorts.default_value(range_ty));
+        for (key, item) in map {
+            let key = self.value_term(key, domain_ty, loc)?;
+            array = array.store(&key, &self.value_term(item, range_ty, loc)?);
+        }
+        Ok(array)
+    }
+}
+
+/// `(lo, hi)` when the keys of `map` are exactly the integers `lo..hi`, more than are expanded.
+fn large_int_range(map: &BTreeMap<Value, Value>) -> Option<(i64, i64)> {
+    if map.len() <= EXPAND_AT_MOST {
+        return None;
+    }
+    let (Some(Value::Int(lo)), Some(Value::Int(hi))) = (map.keys().next(), map.keys().last())
+    else {
+        return None;
+    };
+    // Keys are ordered and distinct: integers from lo to hi, as many as the range has.
+    let all_ints = map.keys().all(|k| matches!(k, Value::Int(_)));
+    let count = hi.checked_sub(*lo)?.checked_add(1)?;
+    (all_ints && usize::try_from(count).ok() == Some(map.len())).then_some((*lo, *hi))
+}
+
+/// The one value every key of `map` maps to, if there is one.
+fn constant_item(map: &BTreeMap<Value, Value>) -> Option<&Value> {
+    let mut items = map.values();
+    let first = items.next()?;
+    items.all(|item| item == first).then_some(first)
 }
 
 /// `IF cond THEN a ELSE b` for terms of one sort.

@@ -12,7 +12,8 @@
 //!   (guard, element) pairs, meaning "element is in the set when guard holds".
 
 use super::encode::{
-    all, any, equal, literal_int, select, Encoder, Polarity, Result, EXPANSION_LIMIT,
+    all, any, equal, literal_int, select, Encoder, Polarity, Result, EXPAND_AT_MOST,
+    EXPANSION_LIMIT,
 };
 use super::{internal, unsupported};
 use crate::ir::{Binder, Expr, ExprKind, Loc, Op, Quantifier};
@@ -45,11 +46,6 @@ pub(super) enum Domain<'e> {
     /// `lo..hi`.
     Ints(Int, Int),
 }
-
-/// Quantifiers over sets of at most this many known elements are expanded even where they
-/// could be Skolemized: with concrete elements, reads of arrays built by `store`s simplify away
-/// before Z3 searches, where a Skolem constant makes every read a case split over the stores.
-const SMALL_SET: usize = 8;
 
 /// Element types with at most this many values compare sets pointwise.
 const POINTWISE_LIMIT: usize = 64;
@@ -107,11 +103,10 @@ impl Encoder<'_> {
             (q, pol),
             (Quantifier::Exists, Polarity::Pos) | (Quantifier::Forall, Polarity::Neg)
         );
-        let elements = self.domain_elements(&domain, elem_ty, loc)?;
-        let small = elements
-            .as_ref()
-            .is_some_and(|e| e.items.len() <= SMALL_SET);
-        if skolemize && !small {
+        let elements = self
+            .domain_elements(&domain, elem_ty, loc)?
+            .filter(|e| e.items.len() <= EXPAND_AT_MOST);
+        if skolemize && elements.is_none() {
             let constant = self.fresh_skolem(name, elem_ty);
             let member = self.contains(&domain, &constant, Polarity::Pos, loc)?;
             return Ok(combine(member, body(self, &constant, pol)?));
@@ -481,9 +476,11 @@ impl Encoder<'_> {
                 Ok(array)
             }
             ExprKind::Apply(op, args) => match (op, args.as_slice()) {
-                (Op::Range, [_, _]) => match self.finite_elements(set)? {
-                    Some(elements) => self.stores(set, elements),
-                    None => self.lambda_set(set),
+                (Op::Range, [lo, hi]) => match self.finite_elements(set)? {
+                    Some(elements) if elements.items.len() <= EXPAND_AT_MOST => {
+                        self.stores(set, elements)
+                    }
+                    _ => Ok(range_set(&self.term_int(lo)?, &self.term_int(hi)?)),
                 },
                 (Op::Union | Op::Intersect, _) => {
                     let sets = args
@@ -859,6 +856,14 @@ fn count(elements: &Elements, loc: Loc) -> Result<Int> {
         return Ok(zero);
     }
     Ok(Int::add(&terms))
+}
+
+/// `lo..hi` as an array, `\lambda i. lo <= i /\ i <= hi`, for a range too large for `store`s.
+/// Every such range (a set, a function's domain, a constant function's domain) is this one
+/// term, which Z3 shares, so that `DOMAIN f = lo..hi` needs no reasoning by extensionality.
+pub(super) fn range_set(lo: &Int, hi: &Int) -> Array {
+    let i = Int::new_const("i!range");
+    z3::ast::lambda_const(&[&i], &Dynamic::from(i.ge(lo) & i.le(hi)))
 }
 
 /// `lo..hi` as a list, when both bounds are numerals and the range is small.

@@ -138,6 +138,7 @@ impl Ir {
             action_constraints: Vec::new(),
             assumptions: Vec::new(),
             check_deadlock: false,
+            recursive: Vec::new(),
             bound_names: self.builder.bound_names().to_vec(),
             expr_count: self.builder.expr_count(),
         };
@@ -146,6 +147,8 @@ impl Ir {
             consts: Vec::new(),
             bounds: self.bounds,
             exprs: self.exprs,
+            optional_fields: Default::default(),
+            with_model_values: Default::default(),
         };
         (spec, types)
     }

@@ -263,3 +263,56 @@ fn a_non_inductive_invariant_is_still_checked_at_every_depth() {
         other => panic!("expected a violation, got {other:?}"),
     }
 }
+
+#[test]
+fn stats_count_the_same_terms_at_every_step_of_the_counter() {
+    let (spec, types) = counter(5);
+    let options = Options {
+        depth: 8,
+        timeout: None,
+    };
+    let (outcome, stats) =
+        super::check_with_stats(&spec, &types, &options, &mut |_, _| {}).expect("checks");
+    assert_eq!(outcome, run(&spec, &types, 8));
+    // Depths 0 to 5, where the violation is found.
+    assert_eq!(stats.depths.len(), 6);
+    let steps: Vec<usize> = stats.depths[1..5].iter().map(|d| d.terms).collect();
+    assert!(steps[0] > 0);
+    assert_eq!(steps, vec![steps[0]; 4]);
+    assert!(stats.depths.iter().all(|d| d.quantifiers == 0));
+}
+
+/// The distinct terms each step of the token ring adds, at `n` nodes.
+fn token_ring_terms_per_step(n: usize) -> Vec<usize> {
+    let dir = std::env::temp_dir().join(format!("smtcheck-bmc-stats-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let config = dir.join("TokenMutex.cfg");
+    let text = format!(
+        "SPECIFICATION Spec\nCONSTANTS N = {n} PassEarly = FALSE\n\
+         INVARIANTS TypeOK Mutex OnlyHolderInside\nCHECK_DEADLOCK TRUE\n"
+    );
+    std::fs::write(&config, text).expect("config");
+    let spec_file = std::path::Path::new("examples/token_mutex/TokenMutex.tla");
+    let compiled = crate::cli::compile(spec_file, Some(&config), &Default::default());
+    let _ = std::fs::remove_dir_all(&dir);
+    let Ok((front, _)) = compiled else {
+        panic!("the token ring compiles");
+    };
+    let options = Options {
+        depth: 4,
+        timeout: None,
+    };
+    let (outcome, stats) =
+        super::check_with_stats(&front.spec, &front.types, &options, &mut |_, _| {})
+            .expect("checks");
+    assert_eq!(outcome, Outcome::NoViolation { depth: 4 });
+    stats.depths[1..4].iter().map(|d| d.terms).collect()
+}
+
+#[test]
+fn a_step_of_the_token_ring_is_as_large_at_a_thousand_nodes_as_at_ten() {
+    assert_eq!(
+        token_ring_terms_per_step(10),
+        token_ring_terms_per_step(1000)
+    );
+}

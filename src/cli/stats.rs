@@ -1,0 +1,41 @@
+//! `smtcheck check --stats`: where the time went, printed on stderr so that it never mixes
+//! with the verdict or the trace on stdout.
+
+use crate::engine::bmc::Stats;
+use std::time::Duration;
+
+/// The front end's time, then one line per depth, then the totals inside and outside Z3.
+pub(super) fn print_search(front_end: Duration, stats: &Stats) {
+    eprintln!(
+        "stats: front end (parse, sema, types, fold) {}",
+        secs(front_end)
+    );
+    eprintln!("stats: induction pre-check {}", secs(stats.induction));
+    eprintln!("stats: depth  encoding     z3         terms  quantifiers");
+    for (depth, entry) in stats.depths.iter().enumerate() {
+        eprintln!(
+            "stats: {depth:>5}  {}  {}  {:>8}  {:>11}",
+            secs(entry.encoding),
+            secs(entry.solving),
+            entry.terms,
+            entry.quantifiers
+        );
+    }
+    let solving: Duration = stats.depths.iter().map(|d| d.solving).sum();
+    let encoding: Duration = stats.depths.iter().map(|d| d.encoding).sum();
+    eprintln!("stats: decoding {}", secs(stats.decoding));
+    eprintln!(
+        "stats: total encoding {}, in Z3 {} (induction excluded)",
+        secs(encoding),
+        secs(solving)
+    );
+}
+
+/// The time the evaluator took to certify the counterexample.
+pub(super) fn print_replay(replay: Duration) {
+    eprintln!("stats: replay {}", secs(replay));
+}
+
+fn secs(duration: Duration) -> String {
+    format!("{:>8.4} s", duration.as_secs_f64())
+}
