@@ -11,6 +11,8 @@
 //! actions = ["Acquire", "Expire", "Acquire", "Write", "Write"]
 //! depth = 20                         # optional: explore only this many steps
 //! check_depth = 5                    # optional: also run `smtcheck check --depth 5`
+//! violated_property = "Liveness"     # optional: `check` finds this temporal property violated
+//! lasso = 3                          # ... by a lasso of this many states
 //! benchmark = true                   # optional: too big to explore here; only typecheck it
 //! ```
 //!
@@ -23,6 +25,8 @@
 //! any of them (the binary replays it through the evaluator before printing it). The depth
 //! is per model because bounded model checking is costly on some models: a violation needs
 //! `check_depth >= length`, and an `ok` model is checked only up to that many steps.
+//! `check` also checks the model's temporal properties (`PROPERTY`), which the explorer does
+//! not: with a `violated_property`, it must exit with 13 and report a lasso of `lasso` states.
 //! (The file is a small subset of TOML, read by the parser below: tables with quoted or bare
 //! names, and keys with string, integer, boolean or string-array values.)
 
@@ -47,6 +51,8 @@ struct Expectation {
     actions: Option<Vec<String>>,
     depth: Option<usize>,
     check_depth: Option<usize>,
+    violated_property: Option<String>,
+    lasso: Option<usize>,
     benchmark: bool,
 }
 
@@ -150,6 +156,8 @@ fn set_field(expectation: &mut Expectation, key: &str, item: Item) -> Result<(),
         ("actions", Item::List(names)) => expectation.actions = Some(names),
         ("depth", Item::Int(n)) => expectation.depth = Some(n),
         ("check_depth", Item::Int(n)) => expectation.check_depth = Some(n),
+        ("violated_property", Item::Str(s)) => expectation.violated_property = Some(s),
+        ("lasso", Item::Int(n)) => expectation.lasso = Some(n),
         ("benchmark", Item::Bool(b)) => expectation.benchmark = b,
         (key, item) => return Err(format!("unexpected key or value: {key} = {item:?}")),
     }
@@ -334,6 +342,9 @@ fn compare_check(
     code: Option<i32>,
     report: Option<&serde_json::Value>,
 ) -> Vec<String> {
+    if let Some(property) = &expectation.violated_property {
+        return compare_lasso(property, expectation.lasso, code, report);
+    }
     let mut problems = Vec::new();
     if code != exit_code_of(&expectation.verdict) {
         problems.push(format!(
@@ -366,6 +377,37 @@ fn compare_check(
             "a counterexample of {steps:?} steps, expected {:?}",
             expectation.length
         ));
+    }
+    problems
+}
+
+/// Compares what `smtcheck check` reports with an expected violation of the temporal
+/// `property` by a lasso of `states` states; returns the mismatches.
+fn compare_lasso(
+    property: &str,
+    states: Option<usize>,
+    code: Option<i32>,
+    report: Option<&serde_json::Value>,
+) -> Vec<String> {
+    if code != Some(13) {
+        return vec![format!("exit code {code:?}, expected 13 (liveness)")];
+    }
+    let Some(report) = report else {
+        return vec!["no JSON report on stdout".to_string()];
+    };
+    let mut problems = Vec::new();
+    let headline = report["verdict"].as_str().unwrap_or_default();
+    if !headline.starts_with(&format!("Temporal property {property} ")) {
+        problems.push(format!(
+            "verdict `{headline}`, expected property {property}"
+        ));
+    }
+    let found = report["trace"]["states"].as_array().map(Vec::len);
+    if found != states {
+        problems.push(format!("a lasso of {found:?} states, expected {states:?}"));
+    }
+    if !report["trace"]["loop"].is_u64() {
+        problems.push("the trace has no loop".to_string());
     }
     problems
 }

@@ -9,13 +9,15 @@
 //! * `action` enumerates the states an action (or `Init`) allows, TLC's way: `x' = e`
 //!   assigns, `x' \in S`, `\/` and `\E` branch, everything else is a guard.
 //! * `explore` is a breadth-first search of the reachable states, with shortest traces.
-//! * `replay` certifies a counterexample produced elsewhere.
+//! * `replay` certifies a counterexample produced elsewhere, `lasso` one to a temporal
+//!   property.
 
 pub mod action;
 #[allow(clippy::module_inception)]
 pub mod eval;
 pub mod explore;
 pub mod fold;
+pub mod lasso;
 pub mod replay;
 mod sets;
 
@@ -27,7 +29,7 @@ pub use explore::{explore, Exploration, Limits, Verdict};
 pub use replay::{replay, Claim, ReplayError};
 
 use crate::diag::{Diagnostic, FileId, Kind};
-use crate::ir::{BoundId, Constant, Loc, Spec, Variable};
+use crate::ir::{BoundId, Constant, Loc, RecursiveDef, Spec, Variable};
 use crate::value::Value;
 use std::fmt;
 use std::rc::Rc;
@@ -131,6 +133,11 @@ pub struct Ctx<'a> {
     pub(crate) state: Slots<'a>,
     pub(crate) next: Option<Slots<'a>>,
     pub(crate) bounds: Env,
+    /// The recursive definitions that `RecCall`s call.
+    pub(crate) recursive: &'a [RecursiveDef],
+    /// How deep in nested recursive calls this context is, and where on the stack the
+    /// outermost call started (to stop a deep recursion before it overflows the stack).
+    pub(crate) calls: eval::Calls,
 }
 
 impl<'a> Ctx<'a> {
@@ -138,7 +145,7 @@ impl<'a> Ctx<'a> {
     /// fixed. To evaluate with values for symbolic constants, fill them into a copy of the
     /// spec's `constants` and use `from_parts`.
     pub fn new(spec: &'a Spec, state: &'a [Value]) -> Ctx<'a> {
-        Ctx::from_parts(&spec.vars, &spec.constants, state)
+        Ctx::from_parts(&spec.vars, &spec.constants, state).with_recursive(&spec.recursive)
     }
 
     pub fn from_parts(
@@ -152,7 +159,15 @@ impl<'a> Ctx<'a> {
             state: Slots::Full(state),
             next: None,
             bounds: Env::new(),
+            recursive: &[],
+            calls: eval::Calls::default(),
         }
+    }
+
+    /// The same context with the recursive definitions of a spec.
+    pub fn with_recursive(mut self, recursive: &'a [RecursiveDef]) -> Ctx<'a> {
+        self.recursive = recursive;
+        self
     }
 
     /// The same context with `next` as the next state, for evaluating actions.

@@ -49,11 +49,28 @@ impl From<ReplayError> for Diagnostic {
 
 /// Checks that `trace` is a behaviour of `spec` that shows `claim`.
 pub fn replay(spec: &Spec, trace: &[Step], claim: Claim) -> Result<(), ReplayError> {
+    // As in TLC, every state but the last was explored, so it lies in the model (it
+    // satisfies the constraints, and so did the step to it). The last state of an invariant
+    // violation need not: TLC checks invariants on every state it generates.
+    check_behaviour(spec, trace, matches!(claim, Claim::Deadlock))?;
+    let last = trace.len();
+    let last_state = &trace[last - 1].state;
+    match claim {
+        Claim::InvariantViolated(name) => check_violation(spec, &name, last_state, last),
+        Claim::Deadlock => check_deadlock(spec, last_state, last),
+    }
+}
+
+/// Checks that the non-empty `trace` is a behaviour of `spec`: `Init` holds in its first
+/// state and each step is an instance of the action it names; the states and steps lie within
+/// the constraints, the last one only when `last_in_model`.
+pub(crate) fn check_behaviour(
+    spec: &Spec,
+    trace: &[Step],
+    last_in_model: bool,
+) -> Result<(), ReplayError> {
     let Some(first) = trace.first() else {
-        return Err(ReplayError {
-            state: 0,
-            message: "the trace is empty".into(),
-        });
+        return Err(failure(0, "the trace is empty"));
     };
     for (i, step) in trace.iter().enumerate() {
         check_shape(spec, step, i + 1)?;
@@ -67,10 +84,7 @@ pub fn replay(spec: &Spec, trace: &[Step], claim: Claim) -> Result<(), ReplayErr
     check_predicate(spec, &spec.init, "Init", &first.state, 1)?;
     let last = trace.len();
     for (i, step) in trace.iter().enumerate() {
-        // As in TLC, every state but the last was explored, so it lies in the model (it
-        // satisfies the constraints, and so did the step to it). The last state of an
-        // invariant violation need not: TLC checks invariants on every state it generates.
-        let in_model = i + 1 < last || matches!(claim, Claim::Deadlock);
+        let in_model = i + 1 < last || last_in_model;
         if in_model {
             check_constraints(spec, &step.state, i + 1)?;
         }
@@ -78,21 +92,17 @@ pub fn replay(spec: &Spec, trace: &[Step], claim: Claim) -> Result<(), ReplayErr
             check_step(spec, &trace[i - 1].state, step, i + 1, in_model)?;
         }
     }
-    let last_state = &trace[last - 1].state;
-    match claim {
-        Claim::InvariantViolated(name) => check_violation(spec, &name, last_state, last),
-        Claim::Deadlock => check_deadlock(spec, last_state, last),
-    }
+    Ok(())
 }
 
-fn failure(state: usize, message: impl Into<String>) -> ReplayError {
+pub(crate) fn failure(state: usize, message: impl Into<String>) -> ReplayError {
     ReplayError {
         state,
         message: message.into(),
     }
 }
 
-fn eval_failure(state: usize, what: &str, error: EvalError) -> ReplayError {
+pub(crate) fn eval_failure(state: usize, what: &str, error: EvalError) -> ReplayError {
     failure(
         state,
         format!("state {state}: evaluating {what} failed: {}", error.message),

@@ -1,7 +1,8 @@
 //! The transition system every engine consumes: `Spec`.
 //!
 //! `sema` builds it from the parsed modules and the model config. By then every user-defined
-//! operator has been expanded, every name resolved to a state variable, a constant, or a bound
+//! operator has been expanded (a recursive one is kept in `Spec::recursive` and called with
+//! `ExprKind::RecCall`), every name resolved to a state variable, a constant, or a bound
 //! variable with a unique id, constants fixed by the config are literal `Value`s, `@` in
 //! `EXCEPT` has been replaced by the value it stands for, and `UNCHANGED` by equalities. What
 //! remains is a small expression language of built-in operators, with a location on every node
@@ -11,6 +12,7 @@
 //! each node its type in a side table instead of rewriting the tree.
 
 pub mod build;
+pub mod rewrite;
 
 use crate::diag::FileId;
 use crate::syntax::ast::Span;
@@ -37,6 +39,10 @@ pub struct BoundId(pub usize);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ExprId(pub usize);
+
+/// An index into `Spec::recursive`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RecId(pub usize);
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Expr {
@@ -189,6 +195,26 @@ pub enum ExprKind {
     /// `<<A>>_v`: `A /\ v' /= v`
     AngleAction(Expr, Expr),
     Fair(Fairness, Expr, Expr),
+    /// A call of a recursive definition, `Spec::recursive[id]`, with one argument per
+    /// parameter: `Op(a, b)` for a `RECURSIVE Op(_, _)`, `f[a, b]` for `f[x \in S, y \in T]`.
+    RecCall(RecId, Vec<Expr>),
+}
+
+/// A recursive operator or recursive function. Calls to it cannot be expanded, so it is kept
+/// once per instance: per module context, and per the operator arguments it was given (those
+/// are expanded into the body, so `Fold(op(_,_), S)` with two different `op`s is two defs).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecursiveDef {
+    pub name: String,
+    /// The parameters, bound to the arguments of each call.
+    pub params: Vec<BoundId>,
+    /// A recursive function `f[x \in S, y \in T] == …` has a domain, one set per parameter:
+    /// applying it to arguments outside the domain is an error, as in TLC.
+    pub domain: Option<Vec<Expr>>,
+    /// May also read bound variables of the scope the definition is in (a `LET` inside
+    /// `\A x \in S : …` may read `x`): every call is inside that scope.
+    pub body: Expr,
+    pub loc: Loc,
 }
 
 /// A declared constant. `value` is `None` when the config leaves it symbolic.
@@ -266,6 +292,8 @@ pub struct Spec {
     pub action_constraints: Vec<Named>,
     pub assumptions: Vec<Named>,
     pub check_deadlock: bool,
+    /// The recursive definitions that `ExprKind::RecCall`s call, indexed by `RecId`.
+    pub recursive: Vec<RecursiveDef>,
     /// Names of bound variables, indexed by `BoundId`.
     pub bound_names: Vec<String>,
     /// How many `ExprId`s were handed out.

@@ -58,6 +58,7 @@ fn fenced_lock() -> (Spec, Sources) {
         action_constraints: Vec::new(),
         assumptions: Vec::new(),
         check_deadlock: true,
+        recursive: Vec::new(),
         expr_count: b.expr_count(),
         bound_names: b.into_bound_names(),
     };
@@ -136,6 +137,8 @@ fn lock_types() -> Types {
         consts: vec![],
         bounds: vec![],
         exprs: vec![],
+        optional_fields: Default::default(),
+        with_model_values: Default::default(),
     }
 }
 
@@ -199,6 +202,20 @@ fn a_lasso_ends_by_naming_the_state_it_returns_to() {
     let listing = text(&spec, &sources, &lasso, TextOptions { diff: true });
     assert!(
         listing.ends_with("/\\ holder = NoOne\n\nBack to state 2\n"),
+        "{listing}"
+    );
+}
+
+#[test]
+fn a_lasso_looping_on_its_last_state_ends_stuttering_as_in_tlc() {
+    let (spec, sources) = fenced_lock();
+    let lasso = Behaviour {
+        loop_start: Some(2),
+        ..acquire_release()
+    };
+    let listing = text(&spec, &sources, &lasso, TextOptions::default());
+    assert!(
+        listing.ends_with("/\\ nextToken = 2\n\nState 4: Stuttering\n"),
         "{listing}"
     );
 }
@@ -390,6 +407,8 @@ fn encoded(value: Value, ty: Option<Type>) -> serde_json::Value {
         consts: vec![],
         bounds: vec![],
         exprs: vec![],
+        optional_fields: Default::default(),
+        with_model_values: Default::default(),
     };
     let behaviour = Behaviour {
         steps: vec![Step {

@@ -28,7 +28,8 @@ pub struct TextOptions {
 
 /// The behaviour as TLC prints it: numbered states (from 1), each headed by the action that
 /// reached it with its location, then one `/\ name = value` line per variable in declaration
-/// order; states are separated by a blank line. A lasso ends with `Back to state N`.
+/// order; states are separated by a blank line. A lasso ends with `Back to state N`, or, when
+/// it loops on its last state, with TLC's `State N: Stuttering`.
 pub fn text(spec: &Spec, sources: &Sources, behaviour: &Behaviour, options: TextOptions) -> String {
     let mut out = String::new();
     let mut previous: Option<&Step> = None;
@@ -45,9 +46,15 @@ pub fn text(spec: &Spec, sources: &Sources, behaviour: &Behaviour, options: Text
         write_variables(&mut out, spec, step, changed_since);
         previous = Some(step);
     }
-    if let Some(loop_start) = behaviour.loop_start {
+    match behaviour.loop_start {
+        // A loop from the last state to itself: the behaviour stops and stutters forever.
+        Some(loop_start) if loop_start + 1 == behaviour.steps.len() => {
+            let next = behaviour.steps.len() + 1;
+            out.push_str(&format!("\nState {next}: Stuttering\n"));
+        }
         // TLC numbers states from 1; `loop_start` indexes `steps` from 0.
-        out.push_str(&format!("\nBack to state {}\n", loop_start + 1));
+        Some(loop_start) => out.push_str(&format!("\nBack to state {}\n", loop_start + 1)),
+        None => {}
     }
     out
 }

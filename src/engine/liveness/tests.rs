@@ -1,0 +1,163 @@
+//! The lasso search on small specs written as text: verdicts, lasso shapes, and the negation
+//! normal form the search reads.
+
+use super::formula::{negation, Ltl};
+use super::{check, Outcome};
+use crate::diag::Kind;
+use crate::engine::Options;
+use crate::eval::lasso::{replay_lasso, replay_safety_property};
+use crate::testing::compile_text;
+
+/// A counter that may go up to 2 (`Up`) or be reset to 0 from 2 (`Reset`).
+const COUNTER: &str = r#"
+---- MODULE Counter ----
+EXTENDS Naturals
+VARIABLE x
+Init == x = 0
+Up == x < 2 /\ x' = x + 1
+Reset == x = 2 /\ x' = 0
+Next == Up \/ Reset
+Spec == Init /\ [][Next]_x
+Weak == Spec /\ WF_x(Next)
+ReachesTwo == <>(x = 2)
+InfinitelyOften == []<>(x = 0)
+StaysSmall == [](x < 2)
+OnlyUp == [][x' > x]_x
+SettlesAtTwo == <>[](x = 2)
+UpLeadsToTwo == x = 1 ~> x = 2
+AllValues == \A v \in {0, 1, 2} : <>(x = v)
+Parity == IF x = 0 THEN <>(x = 2) ELSE <>(x = 0)
+WeakFairness == WF_x(Next)
+====
+"#;
+
+fn run(spec: &str, property: &str) -> (crate::cli::Frontend, Outcome) {
+    let cfg = format!("SPECIFICATION {spec}\nPROPERTY {property}\nCHECK_DEADLOCK FALSE\n");
+    let front = compile_text("Counter", COUNTER, &cfg, &[]);
+    let options = Options {
+        depth: 6,
+        timeout: None,
+    };
+    let outcome = check(&front.spec, &front.types, &options).expect("the search runs");
+    (front, outcome)
+}
+
+/// The lasso's length and loop start, certified by the evaluator.
+fn lasso(spec: &str, property: &str) -> (usize, usize) {
+    let (front, outcome) = run(spec, property);
+    let Outcome::LivenessViolated { name, trace } = outcome else {
+        panic!("{property} under {spec}: expected a lasso, got {outcome:?}");
+    };
+    assert_eq!(name, property);
+    let named = &front.spec.properties[0];
+    replay_lasso(&front.spec, &trace, named).expect("the lasso replays");
+    (trace.steps.len(), trace.loop_start.unwrap_or(usize::MAX))
+}
+
+fn holds(spec: &str, property: &str) {
+    let (_, outcome) = run(spec, property);
+    assert_eq!(
+        outcome,
+        Outcome::NoViolation { depth: 6 },
+        "{property} under {spec}"
+    );
+}
+
+#[test]
+fn without_fairness_the_counter_may_stop_at_once() {
+    // Stuttering forever in the initial state: one state, looping on itself.
+    assert_eq!(lasso("Spec", "ReachesTwo"), (1, 0));
+}
+
+#[test]
+fn weak_fairness_makes_the_counter_cycle() {
+    holds("Weak", "ReachesTwo");
+    holds("Weak", "InfinitelyOften");
+    holds("Weak", "UpLeadsToTwo");
+    holds("Weak", "AllValues");
+    holds("Weak", "Parity");
+    holds("Weak", "WeakFairness");
+}
+
+#[test]
+fn a_cycle_is_a_lasso_back_to_the_first_state() {
+    // 0 -> 1 -> 2 -> back to 0: x is not eventually always 2.
+    assert_eq!(lasso("Weak", "SettlesAtTwo"), (3, 0));
+}
+
+#[test]
+fn leads_to_fails_when_the_counter_stops_halfway() {
+    assert_eq!(lasso("Spec", "UpLeadsToTwo"), (2, 1));
+}
+
+#[test]
+fn a_temporal_if_chooses_its_branch_in_the_first_state() {
+    // x = 0 at first, so Parity is <>(x = 2): the counter stopping at 1 breaks it.
+    assert_eq!(lasso("Spec", "Parity"), (1, 0));
+}
+
+#[test]
+fn fairness_as_a_property_fails_without_fairness() {
+    assert_eq!(lasso("Spec", "WeakFairness"), (1, 0));
+}
+
+#[test]
+fn always_properties_fail_as_finite_prefixes() {
+    for (property, steps) in [("StaysSmall", 3), ("OnlyUp", 4)] {
+        let (front, outcome) = run("Weak", property);
+        let Outcome::SafetyViolated { name, trace } = outcome else {
+            panic!("{property}: expected a safety violation, got {outcome:?}");
+        };
+        assert_eq!(name, property);
+        assert_eq!(trace.steps.len(), steps, "{property}");
+        assert_eq!(trace.loop_start, None);
+        let named = &front.spec.properties[0];
+        replay_safety_property(&front.spec, &trace.steps, named).expect("the trace replays");
+    }
+}
+
+#[test]
+fn the_negation_of_leads_to_is_eventually_p_and_never_after_q() {
+    let front = compile_text(
+        "Counter",
+        COUNTER,
+        "SPECIFICATION Spec\nPROPERTY UpLeadsToTwo\n",
+        &[],
+    );
+    let negated = negation(&front.spec, &front.spec.properties[0].expr).expect("supported");
+    let Ltl::Eventually(body) = negated else {
+        panic!("expected <>(…), got {negated:?}");
+    };
+    let Ltl::And(parts) = *body else {
+        panic!("expected P /\\ [](~Q)");
+    };
+    assert!(matches!(
+        parts[0],
+        Ltl::Atom {
+            positive: true,
+            action: false,
+            ..
+        }
+    ));
+    assert!(matches!(
+        &parts[1],
+        Ltl::Always(q) if matches!(**q, Ltl::Atom { positive: false, .. })
+    ));
+}
+
+#[test]
+fn a_temporal_formula_under_case_is_unsupported() {
+    let tla = COUNTER.replace(
+        "WeakFairness == WF_x(Next)",
+        "WeakFairness == CASE x = 0 -> <>(x = 1) [] OTHER -> TRUE",
+    );
+    let cfg = "SPECIFICATION Spec\nPROPERTY WeakFairness\n";
+    let front = compile_text("Counter", &tla, cfg, &[]);
+    let options = Options {
+        depth: 2,
+        timeout: None,
+    };
+    let error = check(&front.spec, &front.types, &options).expect_err("unsupported");
+    assert_eq!(error.kind, Kind::Unsupported);
+    assert_eq!(error.code, "E0700");
+}

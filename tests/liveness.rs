@@ -1,0 +1,219 @@
+//! Temporal properties under fairness, end to end: `smtcheck check` on the mutexes of
+//! `tests/fixtures/liveness/`, and the lasso certification of the evaluator.
+//!
+//! * `OneShot`: each process takes the lock once. Without fairness a waiting process may wait
+//!   forever, but only by the whole system stopping (stuttering); weak fairness rules it out.
+//! * `Cyclic`: processes take the lock again and again. Under weak fairness one process can
+//!   starve while the other cycles (its `Enter` is enabled only now and then); strong fairness
+//!   on `Enter` rules that out.
+
+use smtcheck::cli::compile;
+use smtcheck::engine::liveness::{self, Outcome};
+use smtcheck::engine::Options;
+use smtcheck::eval::lasso::replay_lasso;
+use smtcheck::ir::Behaviour;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Run {
+    code: i32,
+    stdout: String,
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/liveness")
+        .join(name)
+}
+
+/// `smtcheck check Module.tla --config Model.cfg --depth 10 args…` on the fixtures.
+fn check(module: &str, model: &str, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_smtcheck"))
+        .arg("check")
+        .arg(fixture(&format!("{module}.tla")))
+        .arg("--config")
+        .arg(fixture(&format!("{model}.cfg")))
+        .args(["--depth", "10"])
+        .args(args)
+        .output()
+        .expect("smtcheck runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+    }
+}
+
+/// The lasso search of the library on one model.
+fn lasso_search(module: &str, model: &str) -> (smtcheck::cli::Frontend, Outcome) {
+    let (front, _) = compile(
+        &fixture(&format!("{module}.tla")),
+        Some(&fixture(&format!("{model}.cfg"))),
+        &Default::default(),
+    )
+    .unwrap_or_else(|e| panic!("front end: {:?}", e.diagnostic));
+    let options = Options {
+        depth: 10,
+        timeout: None,
+    };
+    let outcome = liveness::check(&front.spec, &front.types, &options).expect("search runs");
+    (front, outcome)
+}
+
+/// The action names of a behaviour's steps, without parameters.
+fn action_names(front: &smtcheck::cli::Frontend, trace: &Behaviour) -> Vec<String> {
+    trace
+        .steps
+        .iter()
+        .filter_map(|step| step.action.as_ref())
+        .map(|a| front.spec.actions[a.action].name.clone())
+        .collect()
+}
+
+fn violated_lasso(outcome: Outcome) -> (String, Behaviour) {
+    match outcome {
+        Outcome::LivenessViolated { name, trace } => (name, trace),
+        other => panic!("expected a liveness violation, got {other:?}"),
+    }
+}
+
+#[test]
+fn without_fairness_a_waiting_process_starves_by_stuttering() {
+    let (front, outcome) = lasso_search("OneShot", "OneShot_nofair");
+    let (name, trace) = violated_lasso(outcome);
+    assert_eq!(name, "NoStarvation");
+    assert_eq!(trace.steps.len(), 2);
+    // Every behaviour of OneShot ends with everyone done, so the only way to starve is for
+    // the system to stop: the lasso loops on its last state.
+    assert_eq!(trace.loop_start, Some(1));
+    assert_eq!(action_names(&front, &trace), ["Request"]);
+}
+
+#[test]
+fn the_stuttering_lasso_is_printed_as_tlc_prints_it() {
+    let run = check("OneShot", "OneShot_nofair", &[]);
+    assert_eq!(run.code, 13);
+    assert!(
+        run.stdout
+            .starts_with("Temporal property NoStarvation is violated by a lasso of 2 states.\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.ends_with("\nState 3: Stuttering\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn weak_fairness_rules_out_starvation_of_one_shot_processes() {
+    let run = check("OneShot", "OneShot_wf", &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        run.stdout,
+        "No violation of the temporal properties NoStarvation, MutualExclusion, \
+         EventuallyAllDone in any lasso of up to 11 states.\n\
+         No invariant violation in any behaviour of up to 10 steps.\n"
+    );
+}
+
+#[test]
+fn a_violated_always_property_is_a_safety_violation_with_a_finite_trace() {
+    let run = check("OneShot", "OneShot_safety", &[]);
+    assert_eq!(run.code, 12);
+    assert!(run
+        .stdout
+        .starts_with("Property NobodyEnters is violated by a behaviour of 2 steps.\n"));
+    assert!(!run.stdout.contains("Back to state"));
+}
+
+#[test]
+fn under_weak_fairness_a_process_starves_while_the_other_cycles() {
+    let (front, outcome) = lasso_search("Cyclic", "Cyclic_wf");
+    let (name, trace) = violated_lasso(outcome);
+    // LockFreedAgain and ExitOnlyFromCs hold; NoStarvation is checked third.
+    assert_eq!(name, "NoStarvation");
+    assert_eq!(trace.steps.len(), 4);
+    assert_eq!(trace.loop_start, Some(1));
+    assert_eq!(
+        action_names(&front, &trace),
+        ["Request", "Request", "Enter"]
+    );
+}
+
+#[test]
+fn the_weak_fairness_lasso_in_text() {
+    let run = check("Cyclic", "Cyclic_wf", &[]);
+    assert_eq!(run.code, 13);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn the_itf_trace_of_a_lasso_names_its_loop_start() {
+    let path = std::env::temp_dir().join(format!("smtcheck-lasso-{}.json", std::process::id()));
+    let out = path.to_str().expect("utf-8 path");
+    let run = check("Cyclic", "Cyclic_wf", &["--trace-out", out]);
+    assert_eq!(run.code, 13);
+    let text = std::fs::read_to_string(&path).expect("ITF written");
+    let itf: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(itf["loop"], serde_json::json!(1));
+    assert_eq!(itf["states"].as_array().map(Vec::len), Some(4));
+}
+
+#[test]
+fn strong_fairness_on_enter_rules_out_starvation() {
+    let run = check("Cyclic", "Cyclic_sf", &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.starts_with(
+        "No violation of the temporal properties LockFreedAgain, ExitOnlyFromCs, NoStarvation"
+    ));
+}
+
+#[test]
+fn temporal_selects_the_properties_to_check() {
+    let run = check("Cyclic", "Cyclic_wf", &["--temporal", "LockFreedAgain"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run
+        .stdout
+        .starts_with("No violation of the temporal properties LockFreedAgain in any lasso"));
+}
+
+#[test]
+fn the_certifier_rejects_a_lasso_that_is_not_fair() {
+    // The starvation lasso under weak fairness is not strongly fair to the starving process.
+    let (_, outcome) = lasso_search("Cyclic", "Cyclic_wf");
+    let (name, lasso) = violated_lasso(outcome);
+    let (strong, _) = compile(
+        &fixture("Cyclic.tla"),
+        Some(&fixture("Cyclic_sf.cfg")),
+        &Default::default(),
+    )
+    .unwrap_or_else(|e| panic!("front end: {:?}", e.diagnostic));
+    let property = strong
+        .spec
+        .properties
+        .iter()
+        .find(|p| p.name == name)
+        .expect("the property");
+    let error = replay_lasso(&strong.spec, &lasso, property).expect_err("not strongly fair");
+    assert!(
+        error.message.contains("fairness condition does not hold"),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
+fn the_certifier_rejects_a_loop_that_does_not_close() {
+    let (front, outcome) = lasso_search("Cyclic", "Cyclic_wf");
+    let (name, mut lasso) = violated_lasso(outcome);
+    // From the last state (p2 in its critical section) no step leads back to the first.
+    lasso.loop_start = Some(0);
+    let property = front.spec.properties.iter().find(|p| p.name == name);
+    let error = replay_lasso(&front.spec, &lasso, property.expect("the property"))
+        .expect_err("the loop does not close");
+    assert_eq!(
+        error.message,
+        "no action leads from the last state back to state 1"
+    );
+}
