@@ -41,8 +41,8 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         depth: usize,
         /// Give up after this many seconds (the verdict is then `unknown`, exit 14).
-        #[arg(long)]
-        timeout: Option<f64>,
+        #[arg(long, value_parser = parse_seconds)]
+        timeout: Option<std::time::Duration>,
         /// Write the counterexample to this file as ITF JSON.
         #[arg(long)]
         trace_out: Option<PathBuf>,
@@ -55,6 +55,11 @@ enum Command {
         /// Print progress on stderr even when it is not a terminal.
         #[arg(short, long)]
         verbose: bool,
+        /// Print on stderr where the time went: front end, encoding and Z3 per depth, terms.
+        #[arg(long)]
+        stats: bool,
+        #[command(flatten)]
+        solver: SolverArgs,
         #[command(flatten)]
         select: Select,
     },
@@ -85,6 +90,30 @@ enum Command {
         #[command(flatten)]
         select: Select,
     },
+    /// Prove an inductive invariant (and the properties it implies) for every depth and for
+    /// every value of the constants the config leaves symbolic.
+    Prove {
+        file: PathBuf,
+        /// The TLC model file (default: the `.cfg` beside the module, if any). Constants it
+        /// gives no value stay symbolic.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The inductive invariant (repeatable: several are proved as their conjunction).
+        #[arg(long = "inv", required = true)]
+        inductive: Vec<String>,
+        /// A property the inductive invariant should imply (repeatable).
+        #[arg(long = "prop")]
+        properties: Vec<String>,
+        /// k-induction: assume the invariant in k consecutive states on a simple path.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        k: u32,
+        /// Give up on an obligation after this many seconds (its verdict is then `unknown`).
+        #[arg(long)]
+        timeout: Option<f64>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Resolve names, build the transition system and infer types; print what will be checked.
     Typecheck {
         file: PathBuf,
@@ -97,6 +126,36 @@ enum Command {
         #[command(flatten)]
         select: Select,
     },
+}
+
+/// Settings of the SMT solver, so that runs can be reproduced and bounded.
+#[derive(clap::Args)]
+struct SolverArgs {
+    /// The solver's random seed: the same seed, spec and options give the same run.
+    #[arg(long)]
+    seed: Option<u32>,
+    /// The most memory, in megabytes, the solver may use (then the verdict is `unknown`).
+    /// At least 64: Z3 needs some 50 MB to start.
+    #[arg(long = "memory", value_name = "MB", value_parser = clap::value_parser!(u32).range(64..))]
+    memory_mb: Option<u32>,
+}
+
+impl SolverArgs {
+    fn settings(&self) -> smtcheck::engine::SolverSettings {
+        smtcheck::engine::SolverSettings {
+            seed: self.seed,
+            memory_mb: self.memory_mb,
+        }
+    }
+}
+
+/// A number of seconds, not negative and finite.
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    std::time::Duration::try_from_secs_f64(seconds)
+        .map_err(|_| format!("`{text}` is not a number of seconds"))
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -120,6 +179,9 @@ struct Select {
     /// Do not report deadlocks (as CHECK_DEADLOCK FALSE).
     #[arg(long)]
     no_deadlock: bool,
+    /// A temporal property to check (repeatable; replaces the config's PROPERTIES).
+    #[arg(long = "temporal")]
+    temporal: Vec<String>,
 }
 
 impl Select {
@@ -129,13 +191,16 @@ impl Select {
             next: self.next,
             invariants: self.invariants,
             no_deadlock: self.no_deadlock,
+            temporal: self.temporal,
         }
     }
 }
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let args = Args::parse();
-    let code = match args.command {
+    // A big stack, so that recursive TLA+ definitions can nest deeply (see `eval`).
+    let code = smtcheck::eval::eval::with_big_stack(move || match args.command {
         Command::Parse { file, ast, config } => cli::parse(&file, config.as_deref(), ast),
         Command::Check {
             file,
@@ -146,15 +211,19 @@ fn main() -> ExitCode {
             diff,
             format,
             verbose,
+            stats,
+            solver,
             select,
         } => {
+            solver.settings().apply();
             let request = cli::CheckRequest {
                 depth,
-                timeout: timeout.map(std::time::Duration::from_secs_f64),
+                timeout,
                 trace_out,
                 diff,
                 verbose,
                 json: matches!(format, Format::Json),
+                stats,
             };
             cli::check(&file, config.as_deref(), &select.options(), &request)
         }
@@ -177,12 +246,40 @@ fn main() -> ExitCode {
             depth,
             select,
         } => cli::encode(&file, config.as_deref(), &select.options(), depth),
+        Command::Prove {
+            file,
+            config,
+            inductive,
+            properties,
+            k,
+            timeout,
+            format,
+        } => {
+            let request = cli::ProveRequest {
+                inductive,
+                properties,
+                k: k as usize,
+                timeout: timeout.and_then(|s| std::time::Duration::try_from_secs_f64(s).ok()),
+                json: matches!(format, Format::Json),
+            };
+            cli::prove(&file, config.as_deref(), &request)
+        }
         Command::Typecheck {
             file,
             config,
             json,
             select,
         } => cli::typecheck(&file, config.as_deref(), &select.options(), json),
-    };
+    });
     ExitCode::from(code)
+}
+
+/// Rust ignores SIGPIPE, so printing into a closed pipe (`smtcheck check … | head`) would
+/// panic. A command-line tool should end quietly instead, as `cat` does: restore the default.
+fn restore_default_sigpipe() {
+    // SAFETY: called first thing in main, before any other thread exists; SIG_DFL is a valid
+    // disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

@@ -202,3 +202,33 @@ fn the_explicit_explorer_agrees_with_check_on_the_fixtures() {
         "the same length as check finds"
     );
 }
+
+/// `smtcheck check … | head -1`: the reader closes the pipe early; smtcheck must end quietly
+/// (killed by SIGPIPE, as `cat` would be), not panic on the failed write.
+#[test]
+fn a_closed_stdout_ends_the_run_without_a_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/fenced_lock");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smtcheck"))
+        .args([
+            "check",
+            "FencedLock.tla",
+            "--config",
+            "FencedLock_nofencing.cfg",
+        ])
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("smtcheck runs");
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        pipe.read_to_string(&mut stderr).expect("stderr is text");
+    }
+    let status = child.wait().expect("smtcheck ends");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(libc::SIGPIPE), "{status:?}");
+}

@@ -11,8 +11,13 @@ use crate::types::{self, Types};
 use std::io::IsTerminal;
 use std::path::Path;
 
+mod interrupt;
+mod liveness;
+mod stats;
 mod typecheck;
 pub use typecheck::typecheck;
+mod prove;
+pub use prove::{prove, ProveRequest};
 
 /// Prints a diagnostic on stderr (coloured on a terminal) and returns its exit code.
 pub fn report(diagnostic: &Diagnostic, sources: &Sources) -> u8 {
@@ -193,6 +198,8 @@ pub struct CheckRequest {
     /// Print one progress line per depth on stderr even when it is not a terminal.
     pub verbose: bool,
     pub json: bool,
+    /// Print where the time went (`--stats`) on stderr.
+    pub stats: bool,
 }
 
 /// Exit code for a solver `unknown`: neither a violation nor a proof of absence.
@@ -201,10 +208,13 @@ pub const EXIT_UNKNOWN: u8 = 14;
 /// `smtcheck check FILE [--config F] [--depth K] …`
 pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &CheckRequest) -> u8 {
     use crate::engine::{self, Outcome};
+    interrupt::watch();
+    let started = std::time::Instant::now();
     let front = match frontend(file, config, options) {
         Ok(front) => front,
         Err(code) => return code,
     };
+    let front_end_time = started.elapsed();
     if let Some(constant) = front.spec.constants.iter().find(|c| c.is_symbolic()) {
         // The solver could search over every value of it, but the evaluator could not replay
         // what it finds, and nothing is shown unreplayed.
@@ -225,6 +235,7 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
     }
     let show_progress = request.verbose || std::io::stderr().is_terminal();
     let mut progress = |depth: usize, elapsed: std::time::Duration| {
+        interrupt::depth_begun(depth);
         if show_progress {
             eprintln!("depth {depth:>3}  {:>8.3} s", elapsed.as_secs_f64());
         }
@@ -233,7 +244,21 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
         depth: request.depth,
         timeout: request.timeout,
     };
-    let outcome = match engine::check(&front.spec, &front.types, &engine_options, &mut progress) {
+    let outcome = if request.stats {
+        let searched = engine::bmc::check_with_stats(
+            &front.spec,
+            &front.types,
+            &engine_options,
+            &mut progress,
+        );
+        searched.map(|(outcome, search_stats)| {
+            stats::print_search(front_end_time, &search_stats);
+            outcome
+        })
+    } else {
+        engine::check(&front.spec, &front.types, &engine_options, &mut progress)
+    };
+    let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(diagnostic) => return report(&diagnostic, &front.sources),
     };
@@ -244,6 +269,9 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
             } else {
                 "invariant violation"
             };
+            if let Some(code) = liveness::check_properties(&front, request) {
+                return code;
+            }
             println!("No {what} in any behaviour of up to {depth} steps.");
             return 0;
         }
@@ -268,17 +296,34 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
             (crate::eval::Claim::Deadlock, trace, headline, 11)
         }
     };
-    let behaviour = trace;
-    if let Err(failure) = certify(&front.spec, &behaviour, claim) {
+    let replay_started = std::time::Instant::now();
+    let certified = certify(&front.spec, &trace, claim);
+    if request.stats {
+        stats::print_replay(replay_started.elapsed());
+    }
+    report_counterexample(&front, request, &trace, &headline, code, certified)
+}
+
+/// Shows a counterexample — on stdout as text or JSON, and in the `--trace-out` file — once
+/// the evaluator has `certified` it; an uncertified one is an internal error (exit 255).
+fn report_counterexample(
+    front: &Frontend,
+    request: &CheckRequest,
+    behaviour: &crate::ir::Behaviour,
+    headline: &str,
+    code: u8,
+    certified: Result<(), String>,
+) -> u8 {
+    if let Err(failure) = certified {
         eprintln!("internal error: the solver's counterexample does not replay: {failure}");
         eprintln!("This is a bug in smtcheck's encoding, not in the spec. The trace was:");
         let listing =
-            crate::trace::text(&front.spec, &front.sources, &behaviour, Default::default());
+            crate::trace::text(&front.spec, &front.sources, behaviour, Default::default());
         eprint!("{listing}");
         return 255;
     }
     if let Some(path) = &request.trace_out {
-        let itf = crate::trace::itf(&front.spec, &front.types, &behaviour);
+        let itf = crate::trace::itf(&front.spec, &front.types, behaviour);
         let text = serde_json::to_string_pretty(&itf).unwrap_or_default();
         if let Err(error) = std::fs::write(path, text + "\n") {
             eprintln!("error: cannot write `{}`: {error}", path.display());
@@ -286,7 +331,7 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
         }
     }
     if request.json {
-        let itf = crate::trace::itf(&front.spec, &front.types, &behaviour);
+        let itf = crate::trace::itf(&front.spec, &front.types, behaviour);
         let summary = serde_json::json!({ "verdict": headline, "exit": code, "trace": itf });
         println!(
             "{}",
@@ -297,7 +342,7 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
         let options = crate::trace::TextOptions { diff: request.diff };
         print!(
             "{}",
-            crate::trace::text(&front.spec, &front.sources, &behaviour, options)
+            crate::trace::text(&front.spec, &front.sources, behaviour, options)
         );
     }
     code
