@@ -1462,10 +1462,10 @@ fn a_model_value_or_a_set_of_them_is_a_set_of_model_values_or_a_model_value() {
         .map(|t| types.show(t).to_string())
         .collect();
     assert_eq!(shown, ["Set(ModelValue) | ModelValue"; 2]);
-    // `P` is a set of those values, and so is one of them: one class.
-    assert_eq!(types.consts, [processes.clone()]);
     assert_eq!(
         types.with_model_values.keys().collect::<Vec<_>>(),
         [&processes]
     );
+    // `P` is a set of those values, and so is one of them: one class.
+    assert_eq!(types.consts, [processes]);
 }
