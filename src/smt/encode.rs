@@ -205,7 +205,10 @@ impl<'a> Encoder<'a> {
     ) -> Result<Bool> {
         // Every formula is encoded here: the one place to refuse what sorts cannot represent.
         if let Some((ty, optional)) = self.types.optional_fields.iter().next() {
-            let what = format!("a record type with optional fields, {},", self.types.show(ty));
+            let what = format!(
+                "a record type with optional fields, {},",
+                self.types.show(ty)
+            );
             return Err(unsupported(optional.example, what));
         }
         if let Some((ty, site)) = self.types.with_model_values.iter().next() {
