@@ -17,11 +17,12 @@
 //! Skolem constants of its body under a Z3 `exists`, its parameters expanded over finite sets
 //! (exists otherwise) — so it may be negated. Stuttering is not a step.
 
+use super::decode;
 use super::solver_settings::new_solver;
 use crate::diag::{Diagnostic, Kind};
-use crate::ir::{ActionInstance, Behaviour, Spec, Step};
+use crate::ir::{Behaviour, Spec};
 use crate::smt::{all, any, Encoder, Transition};
-use crate::types::{Type, Types};
+use crate::types::Types;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use z3::ast::{Bool, Dynamic};
@@ -416,59 +417,15 @@ impl<'a> Search<'a> {
     }
 
     fn decode_trace(&mut self, model: &Model, depth: usize) -> Result<Behaviour, Diagnostic> {
-        let mut steps = Vec::new();
-        for step in 0..=depth {
-            let state = self
-                .encoder
-                .decode_state(model, step)
-                .map_err(decode_error)?;
-            let action = if step == 0 {
-                None
-            } else {
-                Some(self.taken_action(model, step - 1)?)
-            };
-            steps.push(Step { action, state });
-        }
-        Ok(Behaviour {
-            steps,
-            loop_start: None,
-        })
-    }
-
-    /// The action the model selects for the step from `step`, with its parameter values.
-    fn taken_action(&mut self, model: &Model, step: usize) -> Result<ActionInstance, Diagnostic> {
-        let spec = self.spec;
-        let Some(transition) = self.transitions.get(step) else {
-            return Err(internal(format!("no transition for step {step}")));
-        };
-        let selected = transition.selectors.iter().position(|selector| {
-            model.eval(selector, true).and_then(|b| b.as_bool()) == Some(true)
-        });
-        let index = selected
-            .ok_or_else(|| internal(format!("the model selects no action at step {step}")))?;
-        let action = &spec.actions[index];
-        let constants = transition.params[index].clone();
-        let mut params = Vec::new();
-        for (param, constant) in action.params.iter().zip(&constants) {
-            let ty = match self.types.exprs.get(param.binder.set.id.0) {
-                Some(Type::Set(elem)) => (**elem).clone(),
-                _ => {
-                    return Err(internal(format!(
-                        "parameter `{}` has no element type",
-                        param.name
-                    )))
-                }
-            };
-            let value = self
-                .encoder
-                .decode(model, constant, &ty)
-                .map_err(decode_error)?;
-            params.push(value);
-        }
-        Ok(ActionInstance {
-            action: index,
-            params,
-        })
+        let (spec, types) = (self.spec, self.types);
+        decode::behaviour(
+            &mut self.encoder,
+            spec,
+            types,
+            &self.transitions,
+            model,
+            depth,
+        )
     }
 }
 
@@ -479,20 +436,6 @@ fn contradictory_assumptions(spec: &Spec) -> Diagnostic {
         diagnostic = diagnostic.also(assumption.loc.file, assumption.loc.span, "assumed here");
     }
     diagnostic
-}
-
-fn decode_error(message: String) -> Diagnostic {
-    internal(format!(
-        "reading the counterexample from the model: {message}"
-    ))
-}
-
-fn internal(message: String) -> Diagnostic {
-    Diagnostic::new(
-        Kind::Other,
-        "E0901",
-        format!("internal error in bounded model checking: {message}"),
-    )
 }
 
 #[cfg(test)]

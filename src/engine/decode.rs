@@ -5,6 +5,8 @@ use crate::diag::{Diagnostic, Kind};
 use crate::ir::{ActionInstance, Behaviour, Spec, Step};
 use crate::smt::{Encoder, Transition};
 use crate::types::{Type, Types};
+use crate::value::Value;
+use z3::ast::Dynamic;
 use z3::Model;
 
 /// The behaviour of states `0..=last` in `model`, where `transitions[i]` is the step from `i`.
@@ -50,30 +52,49 @@ fn taken_action(
     let Some(transition) = transitions.get(step) else {
         return Err(internal(format!("no transition for step {step}")));
     };
-    let selected = transition
-        .selectors
-        .iter()
-        .position(|selector| model.eval(selector, true).and_then(|b| b.as_bool()) == Some(true));
-    let index =
-        selected.ok_or_else(|| internal(format!("the model selects no action at step {step}")))?;
-    let action = &spec.actions[index];
-    let mut params = Vec::new();
-    for (param, constant) in action.params.iter().zip(&transition.params[index]) {
-        let Some(Type::Set(elem)) = types.exprs.get(param.binder.set.id.0) else {
-            return Err(internal(format!(
-                "parameter `{}` has no element type",
-                param.name
-            )));
-        };
-        let value = encoder
-            .decode(model, constant, elem)
-            .map_err(decode_error)?;
-        params.push(value);
-    }
+    let index = selected_action(model, transition)
+        .ok_or_else(|| internal(format!("the model selects no action at step {step}")))?;
+    let params = parameter_values(
+        encoder,
+        spec,
+        types,
+        model,
+        index,
+        &transition.params[index],
+    )
+    .map_err(decode_error)?;
     Ok(ActionInstance {
         action: index,
         params,
     })
+}
+
+/// The index of the action whose selector literal the model makes true.
+pub fn selected_action(model: &Model, transition: &Transition) -> Option<usize> {
+    transition
+        .selectors
+        .iter()
+        .position(|selector| model.eval(selector, true).and_then(|b| b.as_bool()) == Some(true))
+}
+
+/// The values the model gives the parameters of action `action`, whose Skolem constants are
+/// `constants`.
+pub fn parameter_values(
+    encoder: &mut Encoder,
+    spec: &Spec,
+    types: &Types,
+    model: &Model,
+    action: usize,
+    constants: &[Dynamic],
+) -> Result<Vec<Value>, String> {
+    let mut values = Vec::new();
+    for (param, constant) in spec.actions[action].params.iter().zip(constants) {
+        let Some(Type::Set(elem)) = types.exprs.get(param.binder.set.id.0) else {
+            return Err(format!("parameter `{}` has no element type", param.name));
+        };
+        values.push(encoder.decode(model, constant, elem)?);
+    }
+    Ok(values)
 }
 
 fn decode_error(message: String) -> Diagnostic {

@@ -22,6 +22,7 @@
 
 pub mod certify;
 
+use super::decode;
 use crate::diag::{Diagnostic, Kind};
 use crate::ir::{ActionInstance, ConstId, Expr, ExprKind, Op, Spec, Step};
 use crate::smt::{all, any, Encoder};
@@ -391,30 +392,15 @@ impl<'a> Query<'a> {
         let (action, params) = match step {
             StepEncoding::Action(action, params) => (*action, params),
             StepEncoding::AnyAction(transition) => {
-                let selected = transition.selectors.iter().position(|selector| {
-                    model.eval(selector, true).and_then(|b| b.as_bool()) == Some(true)
-                });
-                let action =
-                    selected.ok_or_else(|| internal("the model selects no action".into()))?;
+                let action = decode::selected_action(model, transition)
+                    .ok_or_else(|| internal("the model selects no action".into()))?;
                 (action, &transition.params[action])
             }
         };
-        let definition = &self.spec.actions[action];
-        let mut values = Vec::new();
-        for (param, constant) in definition.params.iter().zip(params) {
-            let Some(Type::Set(elem)) = self.types.exprs.get(param.binder.set.id.0) else {
-                return Err(internal(format!(
-                    "parameter `{}` has no element type",
-                    param.name
-                )));
-            };
-            let elem = (**elem).clone();
-            let value = self
-                .encoder
-                .decode(model, constant, &elem)
+        let (spec, types) = (self.spec, self.types);
+        let values =
+            decode::parameter_values(&mut self.encoder, spec, types, model, action, params)
                 .map_err(decode_error)?;
-            values.push(value);
-        }
         Ok(ActionInstance {
             action,
             params: values,
