@@ -7,6 +7,9 @@
 //! Trees are printed compactly (see `Printer`): every operator application is parenthesised, so
 //! a snapshot shows the grouping the parser chose at a glance.
 
+#[path = "support/mutate.rs"]
+mod mutate;
+
 use smtcheck::diag::{Diagnostic, FileId, Sources};
 use smtcheck::syntax::ast::*;
 use smtcheck::syntax::parser::{parse_expr, parse_module};
@@ -923,33 +926,6 @@ fn every_corpus_module_parses() {
 // No input makes the parser panic
 // ---------------------------------------------------------------------------------------------
 
-/// Variants of `text`: truncated at many points, with a character deleted, doubled or replaced
-/// by a troublesome one at many positions. Deterministic: positions are spread evenly.
-fn mutilations(text: &str) -> Vec<String> {
-    const STEPS: usize = 40;
-    const NASTY: [&str; 8] = [")", "/\\", "\"", "(*", "<<", "\\E", "∈", "\n"];
-    let boundaries: Vec<usize> = text
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain([text.len()])
-        .collect();
-    let stride = (boundaries.len() / STEPS).max(1);
-    let mut out = Vec::new();
-    for (k, &at) in boundaries.iter().enumerate().step_by(stride) {
-        let next = boundaries.get(k + 1).copied().unwrap_or(at);
-        out.push(text[..at].to_string());
-        out.push(format!("{}{}", &text[..at], &text[next..]));
-        out.push(format!("{}{}", &text[..next], &text[at..]));
-        out.push(format!(
-            "{}{}{}",
-            &text[..at],
-            NASTY[k % NASTY.len()],
-            &text[next..]
-        ));
-    }
-    out
-}
-
 fn check_no_panic(name: &str, text: &str) {
     let outcome = catch_unwind(AssertUnwindSafe(|| parse_module(FileId::NONE, text)));
     match outcome {
@@ -978,7 +954,7 @@ fn mutilated_modules_never_panic() {
     assert!(inputs.len() >= 12, "too few inputs: {inputs:?}");
     for path in &inputs {
         let text = std::fs::read_to_string(path).unwrap_or_default();
-        for (i, variant) in mutilations(&text).iter().enumerate() {
+        for (i, variant) in mutate::mutilations(&text).iter().enumerate() {
             check_no_panic(&format!("{} variant {i}", path.display()), variant);
         }
     }
