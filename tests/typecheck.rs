@@ -198,3 +198,29 @@ fn mutilated_specs_never_panic_the_front_end() {
     let _ = std::fs::remove_dir_all(&scratch);
     assert!(variants > 1000, "only {variants} variants");
 }
+
+/// `typecheck` output of a few corpus models, one for each kind of typing decision: plain
+/// integers (DieHard), model-value sets and functions (TCommit), records of several shapes in
+/// one set (TwoPhase), a model value beside integers (MC_spanning), Apalache annotations
+/// (APEWD840, whose `@type` comments are not needed). Skipped when the corpus is absent.
+#[test]
+fn corpus_models_typecheck_as_snapshotted() {
+    let corpus =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/tla-examples/specifications");
+    if !corpus.is_dir() {
+        eprintln!("corpus not found at {}; skipped", corpus.display());
+        return;
+    }
+    let models = [
+        ("DieHard", "DieHard/DieHard"),
+        ("TCommit", "transaction_commit/TCommit"),
+        ("TwoPhase", "transaction_commit/TwoPhase"),
+        ("MC_spanning", "spanning/MC_spanning"),
+        ("APEWD840", "ewd840/APEWD840"),
+    ];
+    for (name, model) in models {
+        let (code, text) = run_typecheck(&corpus.join(format!("{model}.tla")));
+        assert_eq!(code, 0, "{text}");
+        insta::assert_snapshot!(format!("corpus_{name}"), text);
+    }
+}
