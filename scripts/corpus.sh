@@ -4,7 +4,7 @@
 #
 #   scripts/corpus.sh [typecheck|check] [filter]
 #
-# ONLY_FAILURES=1 keeps the models TLC finds a counterexample for.
+# ONLY_FAILURES=1 keeps the models TLC finds a counterexample for; TIERS=AB keeps tiers A and B.
 #
 # With `check`, each model is checked to the depth that covers TLC's answer: cex_steps for a
 # failure, else the model's diameter (capped at 30); "agrees" compares the verdict with TLC's.
@@ -23,6 +23,7 @@ printf '%s\t%s\t%s\t%s\t%s\t%s\n' tier model tlc exit seconds result
 tail -n +2 "$corpus/MANIFEST.tsv" | tr '\t' '\037' | while IFS=$'\037' read -r module cfg mode_ expected tlc cex states diameter tier invs props features; do
     [ -n "$filter" ] && [[ "$module" != *"$filter"* ]] && continue
     [ -n "${ONLY_FAILURES:-}" ] && [ -z "$cex" ] && continue
+    [ -n "${TIERS:-}" ] && [[ "$TIERS" != *"$tier"* ]] && continue
     args=("$mode" "$corpus/$module" --config "$corpus/$cfg")
     if [ "$mode" = check ]; then
         depth=$diameter
