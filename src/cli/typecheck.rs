@@ -75,7 +75,12 @@ fn describe_json(spec: &Spec, types: &Types) -> Value {
         .constants
         .iter()
         .zip(&types.consts)
-        .map(|(c, ty)| typed(&c.name, ty))
+        .map(|(c, ty)| match c.replaced {
+            // Replaced by a definition in the config: it has no type of its own (see
+            // `types::describe`).
+            true => json!({ "name": c.name, "replaced": true }),
+            false => typed(&c.name, ty),
+        })
         .collect();
     let variables: Vec<Value> = spec
         .vars

@@ -214,10 +214,20 @@ pub fn infer(spec: &Spec) -> Result<Types, Diagnostic> {
 /// `smtcheck typecheck`.
 pub fn describe(spec: &Spec, types: &Types) -> String {
     let mut text = String::new();
-    let constants = spec.constants.iter().map(|c| &c.name).zip(&types.consts);
-    let variables = spec.vars.iter().map(|v| &v.name).zip(&types.vars);
-    for (name, ty) in constants.chain(variables) {
-        text.push_str(&format!("{name} : {}\n", types.show(ty)));
+    for (constant, ty) in spec.constants.iter().zip(&types.consts) {
+        // A constant the config replaces (`c <- Op`) is never used itself: every use is the
+        // definition's, so the type inference gave it would say nothing.
+        if constant.replaced {
+            text.push_str(&format!(
+                "{} <- (a definition, in the config)\n",
+                constant.name
+            ));
+        } else {
+            text.push_str(&format!("{} : {}\n", constant.name, types.show(ty)));
+        }
+    }
+    for (variable, ty) in spec.vars.iter().zip(&types.vars) {
+        text.push_str(&format!("{} : {}\n", variable.name, types.show(ty)));
     }
     text
 }
