@@ -1,14 +1,12 @@
 //! `smtcheck check` end to end: verdicts, exit codes, counterexample lengths and traces, on the
 //! small specs in `tests/fixtures/check/`.
 
+#[path = "support/binary.rs"]
+mod binary;
+
+use binary::{smtcheck, Run};
 use std::path::Path;
 use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 fn check(module: &str, args: &[&str]) -> Run {
     run("check", module, args)
@@ -21,18 +19,10 @@ fn explore(module: &str, args: &[&str]) -> Run {
 /// `smtcheck SUBCOMMAND module.tla args…` in the fixtures directory.
 fn run(subcommand: &str, module: &str, args: &[&str]) -> Run {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check");
-    let output = Command::new(env!("CARGO_BIN_EXE_smtcheck"))
-        .arg(subcommand)
-        .arg(format!("{module}.tla"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("smtcheck runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    let module = format!("{module}.tla");
+    let mut all = vec![subcommand, module.as_str()];
+    all.extend_from_slice(args);
+    smtcheck(&dir, &all)
 }
 
 /// The action of each state after the first, as the trace names it (`State 2: <One line …>`).

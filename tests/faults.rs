@@ -2,30 +2,14 @@
 //! written for another module, the solver giving up, bad option values, Ctrl-C, and `--seed`.
 //! Each with its exact message and exit code.
 
+#[path = "support/binary.rs"]
+mod binary;
+
+use binary::smtcheck;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// `smtcheck args…`, run in `dir`.
-fn smtcheck(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_smtcheck"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("smtcheck runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
 
 /// A fresh directory for one test's files.
 fn scratch(test: &str) -> PathBuf {

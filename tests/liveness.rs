@@ -7,18 +7,16 @@
 //!   starve while the other cycles (its `Enter` is enabled only now and then); strong fairness
 //!   on `Enter` rules that out.
 
+#[path = "support/binary.rs"]
+mod binary;
+
+use binary::{smtcheck, Run};
 use smtcheck::cli::compile;
 use smtcheck::engine::liveness::{self, Outcome};
 use smtcheck::engine::Options;
 use smtcheck::eval::lasso::replay_lasso;
 use smtcheck::ir::Behaviour;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -28,19 +26,11 @@ fn fixture(name: &str) -> PathBuf {
 
 /// `smtcheck check Module.tla --config Model.cfg --depth 10 args…` on the fixtures.
 fn check(module: &str, model: &str, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_smtcheck"))
-        .arg("check")
-        .arg(fixture(&format!("{module}.tla")))
-        .arg("--config")
-        .arg(fixture(&format!("{model}.cfg")))
-        .args(["--depth", "10"])
-        .args(args)
-        .output()
-        .expect("smtcheck runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-    }
+    let dir = fixture("");
+    let (module, model) = (format!("{module}.tla"), format!("{model}.cfg"));
+    let mut all = vec!["check", &module, "--config", &model, "--depth", "10"];
+    all.extend_from_slice(args);
+    smtcheck(&dir, &all)
 }
 
 /// The lasso search of the library on one model.
@@ -91,7 +81,7 @@ fn without_fairness_a_waiting_process_starves_by_stuttering() {
 #[test]
 fn the_stuttering_lasso_is_printed_as_tlc_prints_it() {
     let run = check("OneShot", "OneShot_nofair", &[]);
-    assert_eq!(run.code, 13);
+    assert_eq!(run.code, 13, "{}", run.stderr);
     assert!(
         run.stdout
             .starts_with("Temporal property NoStarvation is violated by a lasso of 2 states.\n"),
@@ -120,7 +110,7 @@ fn weak_fairness_rules_out_starvation_of_one_shot_processes() {
 #[test]
 fn a_violated_always_property_is_a_safety_violation_with_a_finite_trace() {
     let run = check("OneShot", "OneShot_safety", &[]);
-    assert_eq!(run.code, 12);
+    assert_eq!(run.code, 12, "{}", run.stderr);
     assert!(run
         .stdout
         .starts_with("Property NobodyEnters is violated by a behaviour of 2 steps.\n"));
@@ -144,7 +134,7 @@ fn under_weak_fairness_a_process_starves_while_the_other_cycles() {
 #[test]
 fn the_weak_fairness_lasso_in_text() {
     let run = check("Cyclic", "Cyclic_wf", &[]);
-    assert_eq!(run.code, 13);
+    assert_eq!(run.code, 13, "{}", run.stderr);
     insta::assert_snapshot!(run.stdout);
 }
 
@@ -153,7 +143,7 @@ fn the_itf_trace_of_a_lasso_names_its_loop_start() {
     let path = std::env::temp_dir().join(format!("smtcheck-lasso-{}.json", std::process::id()));
     let out = path.to_str().expect("utf-8 path");
     let run = check("Cyclic", "Cyclic_wf", &["--trace-out", out]);
-    assert_eq!(run.code, 13);
+    assert_eq!(run.code, 13, "{}", run.stderr);
     let text = std::fs::read_to_string(&path).expect("ITF written");
     let itf: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     assert_eq!(itf["loop"], serde_json::json!(1));

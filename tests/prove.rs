@@ -2,18 +2,15 @@
 //! induction (checked again here with the evaluator), text and JSON output, on the specs in
 //! `tests/fixtures/prove/` and `examples/token_mutex/`.
 
+#[path = "support/binary.rs"]
+mod binary;
+
+use binary::{smtcheck, Run};
 use smtcheck::engine::prove::{self, Obligation, Verdict};
 use smtcheck::eval::action::takes;
 use smtcheck::eval::eval::eval_bool;
 use smtcheck::eval::Ctx;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prove")
@@ -25,18 +22,10 @@ fn token_mutex() -> PathBuf {
 
 /// `smtcheck prove module.tla args…` in `dir`.
 fn prove_in(dir: &Path, module: &str, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_smtcheck"))
-        .arg("prove")
-        .arg(format!("{module}.tla"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("smtcheck runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    let module = format!("{module}.tla");
+    let mut all = vec!["prove", module.as_str()];
+    all.extend_from_slice(args);
+    smtcheck(dir, &all)
 }
 
 fn prove(module: &str, args: &[&str]) -> Run {
