@@ -36,7 +36,7 @@ use super::Options;
 use crate::diag::{Diagnostic, Kind};
 use crate::ir::rewrite::angle;
 use crate::ir::{Action, Behaviour, Expr, ExprKind, Fairness, Named, Op, Quantifier, Spec};
-use crate::smt::{all, any, Encoder, Transition};
+use crate::smt::{all, any, same_state, Encoder, Transition};
 use crate::types::Types;
 use formula::Ltl;
 use std::collections::HashMap;
@@ -482,11 +482,6 @@ impl<'a> Search<'a> {
 /// `later >= position` (`None`), else exactly when `later` is in the loop.
 fn reaches(position: usize, later: usize, selectors: &[Bool]) -> Option<Bool> {
     (later < position).then(|| any(&selectors[..=later]))
-}
-
-fn same_state(a: &[z3::ast::Dynamic], b: &[z3::ast::Dynamic]) -> Bool {
-    let equal: Vec<Bool> = a.iter().zip(b).map(|(x, y)| x.eq(y)).collect();
-    all(&equal)
 }
 
 /// The first position whose loop selector the model sets.

@@ -25,7 +25,7 @@ pub mod certify;
 use super::decode;
 use crate::diag::{Diagnostic, Kind};
 use crate::ir::{ActionInstance, ConstId, Expr, ExprKind, Op, Spec, Step};
-use crate::smt::{all, any, Encoder};
+use crate::smt::{all, any, same_state, Encoder};
 use crate::types::{Type, Types};
 use crate::value::Value;
 use std::time::{Duration, Instant};
@@ -295,12 +295,7 @@ impl<'a> Query<'a> {
         let states: Vec<Vec<Dynamic>> = (0..=last).map(|i| self.encoder.state(i)).collect();
         for i in 0..=last {
             for j in i + 1..=last {
-                let same: Vec<Bool> = states[i]
-                    .iter()
-                    .zip(&states[j])
-                    .map(|(a, b)| a.eq(b))
-                    .collect();
-                self.solver.assert(all(&same).not());
+                self.solver.assert(same_state(&states[i], &states[j]).not());
             }
         }
     }

@@ -1292,3 +1292,10 @@ pub fn any(parts: &[Bool]) -> Bool {
         _ => Bool::or(parts),
     }
 }
+
+/// Two states (the values of every variable, as `Encoder::state` gives them) are the same
+/// state. Values are normalised, so SMT equality is TLA+ equality.
+pub fn same_state(a: &[Dynamic], b: &[Dynamic]) -> Bool {
+    let equal: Vec<Bool> = a.iter().zip(b).map(|(x, y)| x.eq(y)).collect();
+    all(&equal)
+}

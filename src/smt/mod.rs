@@ -22,7 +22,7 @@ mod sets;
 mod sorts;
 
 pub use decode::DecodeResult;
-pub use encode::{all, any, EncodedAction, Encoder, Polarity, Result};
+pub use encode::{all, any, same_state, EncodedAction, Encoder, Polarity, Result};
 
 use crate::diag::{Diagnostic, Kind};
 use crate::ir::{Loc, Spec};
