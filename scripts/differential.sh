@@ -4,16 +4,21 @@
 # of at most 5,000 states. Prints, for each, the counts: compared, agree, disagree, skipped
 # (with why each was skipped), and every disagreement.
 #
-#   scripts/differential.sh [SEEDS]        SEEDS defaults to 0..2000
+#   scripts/differential.sh [SEEDS]        SEEDS defaults to $DIFF_SEEDS, else 0..2000
 #
 # SKIP_CORPUS=1 leaves out the corpus (the longest part).
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-seeds=${1:-0..2000}
+seeds=${1:-${DIFF_SEEDS:-0..2000}}
+# Prints the tallies; when cargo fails (a disagreement, or a build error) its last lines too,
+# so that a part that never ran cannot pass for a quiet one.
 run() {
-    cargo test --release --quiet --manifest-path "$here/Cargo.toml" --test differential "$@" \
-        -- --nocapture --test-threads=1 2>&1 |
-        grep -E '^(random specs|examples|corpus models|skipped|seed|test result)|"' || true
+    local output code
+    output=$(cargo test --release --quiet --manifest-path "$here/Cargo.toml" \
+        --test differential "$@" -- --nocapture --test-threads=1 2>&1)
+    code=$?
+    grep -E '^(random specs|examples|corpus models|skipped|seed|test result)|"' <<<"$output"
+    [ "$code" -eq 0 ] || { echo "$1 failed (exit $code):"; tail -30 <<<"$output"; return 1; }
 }
 status=0
 DIFF_SEEDS=$seeds run random_specs_agree || status=1
