@@ -5,6 +5,7 @@
 #   scripts/corpus.sh [typecheck|check] [filter]
 #
 # ONLY_FAILURES=1 keeps the models TLC finds a counterexample for; TIERS=AB keeps tiers A and B.
+# The table is also written to $OUT (default /tmp/corpus-MODE.tsv).
 #
 # With `check`, each model is checked to the depth that covers TLC's answer: cex_steps for a
 # failure, else the model's diameter (capped at 30); "agrees" compares the verdict with TLC's.
@@ -17,6 +18,7 @@ bin=${SMTCHECK:-$here/target/release/smtcheck}
 [ -d "$corpus" ] || { echo "no corpus at $corpus"; exit 0; }
 [ -n "${SMTCHECK:-}" ] || cargo build --release --quiet --manifest-path "$here/Cargo.toml" || exit 1
 timeout_s=${TIMEOUT:-60}
+out_file=${OUT:-/tmp/corpus-$mode.tsv}
 
 printf '%s\t%s\t%s\t%s\t%s\t%s\n' tier model tlc exit seconds result
 # Fields may be empty: split on a non-whitespace separator so `read` keeps them apart.
@@ -42,9 +44,10 @@ tail -n +2 "$corpus/MANIFEST.tsv" | tr '\t' '\037' | while IFS=$'\037' read -r m
         case "$tlc" in
             "safety failure") want=12 ;; "deadlock failure") want=11 ;; "liveness failure") want=13 ;;
         esac
-        # A violation must also be exactly as long as TLC's shortest counterexample.
+        # A safety violation or deadlock must also be exactly as long as TLC's shortest
+        # counterexample. Lassos are not compared: TLC's is not the shortest, nor counted alike.
         steps=$(grep -m1 -oE '(of|after) [0-9]+ steps' <<<"$out" | grep -oE '[0-9]+')
-        if [ "$code" = "$want" ] && [ "$want" != 0 ] && [ -n "$cex" ] && [ "$steps" != "$cex" ]; then
+        if [ "$code" = "$want" ] && [ "$want" != 0 ] && [ "$want" != 13 ] && [ -n "$cex" ] && [ "$steps" != "$cex" ]; then
             code="$code (${steps} steps, TLC ${cex})"
         fi
         case "$code" in
@@ -61,10 +64,11 @@ tail -n +2 "$corpus/MANIFEST.tsv" | tr '\t' '\037' | while IFS=$'\037' read -r m
         result=$(echo "$out" | grep -m1 -E '^error' | cut -c1-110)
     fi
     printf '%s\t%s\t%s\t%s\t%.2f\t%s\n' "$tier" "${cfg#specifications/}" "$tlc" "$code" "$secs" "$result"
-done | tee /tmp/corpus-$mode.tsv | column -t -s $'\t'
+done | tee "$out_file" | column -t -s $'\t'
 echo
 echo "totals (tier: ok / models):"
-awk -F'\t' 'NR>1 { n[$1]++; if ($6 == "ok" || $6 == "agrees") k[$1]++ } END { for (t in n) printf "  %s: %d / %d\n", t, k[t], n[t] }' /tmp/corpus-$mode.tsv | sort
+# "$out_file" has no header row (it is printed before the loop): every line is a model.
+awk -F'\t' '{ n[$1]++; if ($6 == "ok" || $6 == "agrees") k[$1]++ } END { for (t in n) printf "  %s: %d / %d\n", t, k[t], n[t] }' "$out_file" | sort
 echo
 echo "results:"
-cut -f6 /tmp/corpus-$mode.tsv | tail -n +2 | sed 's/^error.*/front-end-error/' | sort | uniq -c | sort -rn
+cut -f6 "$out_file" | sed 's/^error.*/front-end-error/' | sort | uniq -c | sort -rn
