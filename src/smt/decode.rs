@@ -7,7 +7,9 @@
 //! function's interpretation; for a lambda, the values of the model's constants of that sort),
 //! each then tested. A set whose
 //! array is true outside those candidates is infinite, and reported as such. Functions are read
-//! through their domain, sequences through their length, records and tuples field by field.
+//! through their domain, sequences through their length, records and tuples field by field
+//! (the fields a record has: its absent optional fields are not shown). A value of a type mixed
+//! with model values is read as the model value or the value its constructor holds.
 
 use super::encode::{Encoder, EXPANSION_LIMIT};
 use crate::types::Type;
@@ -35,20 +37,29 @@ impl Encoder<'_> {
 
     /// The value of `term` (of type `ty`) in `model`.
     pub fn decode(&mut self, model: &Model, term: &Dynamic, ty: &Type) -> DecodeResult<Value> {
-        let value = model
-            .eval(term, true)
-            .ok_or_else(|| format!("the model has no value for {term}"))?;
+        let mut value =
+            evaluate(model, term).ok_or_else(|| format!("the model has no value for {term}"))?;
+        if self.sorts.is_mixed(ty) {
+            let plain = self.sorts.is_plain(ty, &value);
+            if model.eval(&plain, true).and_then(|b| b.as_bool()) == Some(false) {
+                let inside = self.sorts.model_value_inside(ty, &value);
+                let inside = model.eval(&inside, true).unwrap_or(inside);
+                return self.decode_model_value(model, &inside);
+            }
+            let inside = self.sorts.unwrap(ty, &value);
+            value = evaluate(model, &inside).unwrap_or(inside);
+        }
+        // Parts are read from `term`, not from its evaluated `value`: evaluating that again
+        // completes its `as-array` functions afresh (see `evaluate`). Which elements a set
+        // may hold is still read from `value`, where those functions are `store` chains.
+        let source = self.sorts.unwrap(ty, term);
         match ty {
             Type::Bool => value
                 .as_bool()
                 .and_then(|b| b.as_bool())
                 .map(Value::Bool)
                 .ok_or_else(|| not_a("boolean", &value)),
-            Type::Int => value
-                .as_int()
-                .and_then(|i| i.as_i64())
-                .map(Value::Int)
-                .ok_or_else(|| not_a("64-bit integer", &value)),
+            Type::Int => plain_int(&value).map(Value::Int),
             Type::Str => value
                 .as_string()
                 .and_then(|s| s.as_string())
@@ -56,19 +67,22 @@ impl Encoder<'_> {
                 .ok_or_else(|| not_a("string", &value)),
             Type::ModelValue => self.decode_model_value(model, &value),
             Type::Set(elem) => {
-                let array = value.as_array().ok_or_else(|| not_a("set", &value))?;
-                let members = self.members(model, &array, elem)?;
+                let shape = value.as_array().ok_or_else(|| not_a("set", &value))?;
+                let array = source.as_array().ok_or_else(|| not_a("set", &value))?;
+                let members = self.members(model, &shape, &array, elem)?;
                 Ok(Value::Set(members.into_iter().collect()))
             }
             Type::Fn(a, b) => {
-                let dom = self.sorts.field(ty, &value, 0).and_then(|d| d.as_array());
-                let map = self.sorts.field(ty, &value, 1).and_then(|m| m.as_array());
-                let (Some(dom), Some(map)) = (dom, map) else {
+                let shape = self.sorts.field(ty, &value, 0).and_then(|d| d.as_array());
+                let dom = self.sorts.field(ty, &source, 0).and_then(|d| d.as_array());
+                let map = self.sorts.field(ty, &source, 1).and_then(|m| m.as_array());
+                let (Some(shape), Some(dom), Some(map)) = (shape, dom, map) else {
                     return Err(not_a("function", &value));
                 };
-                let keys = self.members(model, &dom, a)?;
+                let keys = self.members(model, &shape, &dom, a)?;
+                let key_terms = self.member_terms(model, &shape, &dom, a)?;
                 let mut function = BTreeMap::new();
-                for (key, key_term) in keys.into_iter().zip(self.member_terms(model, &dom, a)?) {
+                for (key, key_term) in keys.into_iter().zip(key_terms) {
                     function.insert(key, self.decode(model, &map.select(&key_term), b)?);
                 }
                 Ok(Value::Fn(function))
@@ -76,16 +90,14 @@ impl Encoder<'_> {
             Type::Seq(elem) => {
                 let len = self
                     .sorts
-                    .field(ty, &value, 0)
+                    .field(ty, &source, 0)
                     .ok_or_else(|| not_a("sequence", &value))?;
-                let len = self.decode(model, &len, &Type::Int)?;
-                let Value::Int(len) = len else {
-                    return Err(not_a("sequence", &value));
-                };
+                let len = evaluate(model, &len).unwrap_or(len);
+                let len = plain_int(&len)?;
                 if len > MAX_SEQUENCE {
                     return Err(format!("a sequence of length {len} is too long to show"));
                 }
-                let elems = self.sorts.field(ty, &value, 1).and_then(|e| e.as_array());
+                let elems = self.sorts.field(ty, &source, 1).and_then(|e| e.as_array());
                 let elems = elems.ok_or_else(|| not_a("sequence", &value))?;
                 let mut items = Vec::new();
                 for i in 1..=len.max(0) {
@@ -96,9 +108,14 @@ impl Encoder<'_> {
             Type::Record(fields) => {
                 let mut record = Vec::new();
                 for (i, (name, field_ty)) in fields.iter().enumerate() {
+                    let present = self.sorts.has_field(ty, &source, name);
+                    let present = present.and_then(|p| model.eval(&p, true));
+                    if present.and_then(|p| p.as_bool()) == Some(false) {
+                        continue;
+                    }
                     let field = self
                         .sorts
-                        .field(ty, &value, i)
+                        .field(ty, &source, i)
                         .ok_or_else(|| not_a("record", &value))?;
                     record.push((name.clone(), self.decode(model, &field, field_ty)?));
                 }
@@ -109,7 +126,7 @@ impl Encoder<'_> {
                 for (i, item_ty) in items.iter().enumerate() {
                     let item = self
                         .sorts
-                        .field(ty, &value, i)
+                        .field(ty, &source, i)
                         .ok_or_else(|| not_a("tuple", &value))?;
                     tuple.push(self.decode(model, &item, item_ty)?);
                 }
@@ -186,15 +203,23 @@ impl Encoder<'_> {
     }
 
     /// The decoded members of a set, in the order of `member_terms`.
-    fn members(&mut self, model: &Model, set: &Array, elem: &Type) -> DecodeResult<Vec<Value>> {
-        let terms = self.member_terms(model, set, elem)?;
+    fn members(
+        &mut self,
+        model: &Model,
+        shape: &Array,
+        set: &Array,
+        elem: &Type,
+    ) -> DecodeResult<Vec<Value>> {
+        let terms = self.member_terms(model, shape, set, elem)?;
         terms.iter().map(|t| self.decode(model, t, elem)).collect()
     }
 
-    /// The members of a set as model values (terms), deduplicated.
+    /// The members of `set` as model values (terms), deduplicated; the candidates are read
+    /// from `shape`, the set as evaluated.
     fn member_terms(
         &mut self,
         model: &Model,
+        shape: &Array,
         set: &Array,
         elem: &Type,
     ) -> DecodeResult<Vec<Dynamic>> {
@@ -204,8 +229,8 @@ impl Encoder<'_> {
             None if *elem == Type::ModelValue => self.model_value_universe(model),
             None => {
                 let evaluated = model
-                    .eval(set, true)
-                    .ok_or_else(|| format!("the model has no value for {set}"))?;
+                    .eval(shape, true)
+                    .ok_or_else(|| format!("the model has no value for {shape}"))?;
                 if is_true_outside(model, &evaluated) {
                     return Err(format!("the set {evaluated} is infinite"));
                 }
@@ -220,12 +245,19 @@ impl Encoder<'_> {
                 if evaluated.kind() == AstKind::Quantifier {
                     // Fresh each time: decoding completes the model with a value for it.
                     let probe = self.fresh_const("decode!probe", &sort);
-                    if let Some(body) = model.eval(&set.select(&probe), false) {
+                    if let Some(body) = model.eval(&evaluated.select(&probe), false) {
                         collect_values(model, &body, &sort, &mut found, 0);
                     }
                     found.extend(constant_values(model, &sort));
                     if *elem == Type::Int {
-                        found = integer_runs(model, set, &found)?;
+                        found = self.integer_runs(model, set, &found)?;
+                    }
+                    if self.sorts.is_mixed(elem) {
+                        let named: Vec<Dynamic> =
+                            self.sorts.model_values().map(|(_, c)| c.clone()).collect();
+                        for model_value in named {
+                            found.push(self.sorts.mixed_model_value(elem, &model_value));
+                        }
                     }
                 }
                 found
@@ -234,11 +266,8 @@ impl Encoder<'_> {
         let mut seen = BTreeSet::new();
         let mut members = Vec::new();
         for candidate in candidates {
-            let inside = model
-                .eval(&set.select(&candidate), true)
-                .and_then(|b| b.as_bool())
-                .and_then(|b| b.as_bool());
-            if inside == Some(true) {
+            let inside = evaluate(model, &set.select(&candidate));
+            if inside.and_then(|b| b.as_bool()).and_then(|b| b.as_bool()) == Some(true) {
                 let value = model.eval(&candidate, true).unwrap_or(candidate);
                 if seen.insert(value.to_string()) {
                     members.push(value);
@@ -247,44 +276,75 @@ impl Encoder<'_> {
         }
         Ok(members)
     }
+
+    /// The members of an integer set in the runs of consecutive members that contain the
+    /// seeds (and 0 and 1, where ranges usually start).
+    fn integer_runs(
+        &mut self,
+        model: &Model,
+        set: &Array,
+        seeds: &[Dynamic],
+    ) -> DecodeResult<Vec<Dynamic>> {
+        let starts: Vec<i64> = seeds
+            .iter()
+            .filter_map(|seed| {
+                let inside = self.sorts.unwrap(&Type::Int, seed);
+                model.eval(&inside, true)?.as_int()?.as_i64()
+            })
+            .collect();
+        let mut is_member = |i: i64| {
+            let element = self.sorts.int(&Int::from_i64(i));
+            let inside = evaluate(model, &set.select(&element));
+            inside.and_then(|b| b.as_bool()).and_then(|b| b.as_bool()) == Some(true)
+        };
+        let mut members = BTreeSet::new();
+        for start in starts.into_iter().chain([0, 1]) {
+            if members.contains(&start) || !is_member(start) {
+                continue;
+            }
+            for direction in [-1i64, 1] {
+                let mut i = start;
+                while is_member(i) {
+                    if members.len() as i64 > MAX_SEQUENCE {
+                        return Err(format!(
+                            "a set of more than {MAX_SEQUENCE} integers is too large to show"
+                        ));
+                    }
+                    members.insert(i);
+                    i = i.checked_add(direction).ok_or("integer overflow")?;
+                }
+            }
+        }
+        Ok(members
+            .into_iter()
+            .map(|i| self.sorts.int(&Int::from_i64(i)))
+            .collect())
+    }
+}
+
+/// The value of `term` in `model`. A boolean or integer is read without model completion
+/// when that gives one: Z3 4.8 completes an `as-array` function whose `else` depends on its
+/// argument (as MBQI's models' do, through a projection) by evaluating that `else` at some
+/// arbitrary argument, which changes the function outside its entries — a set `{mv1}` could
+/// read as holding every other element, one the solver was told it lacks among them.
+fn evaluate(model: &Model, term: &Dynamic) -> Option<Dynamic> {
+    let partial = model.eval(term, false).filter(|value| {
+        value.as_bool().and_then(|b| b.as_bool()).is_some()
+            || value.as_int().and_then(|i| i.as_i64()).is_some()
+    });
+    partial.or_else(|| model.eval(term, true))
 }
 
 fn not_a(what: &str, value: &Dynamic) -> String {
     format!("expected a {what} in the model, found {value}")
 }
 
-/// The members of an integer set in the runs of consecutive members that contain the seeds
-/// (and 0 and 1, where ranges usually start).
-fn integer_runs(model: &Model, set: &Array, seeds: &[Dynamic]) -> DecodeResult<Vec<Dynamic>> {
-    let is_member = |i: i64| {
-        let inside = model.eval(&set.select(&Int::from_i64(i)), true);
-        inside.and_then(|b| b.as_bool()).and_then(|b| b.as_bool()) == Some(true)
-    };
-    let starts = seeds
-        .iter()
-        .filter_map(|s| s.as_int().and_then(|i| i.as_i64()));
-    let mut members = BTreeSet::new();
-    for start in starts.chain([0, 1]) {
-        if members.contains(&start) || !is_member(start) {
-            continue;
-        }
-        for direction in [-1i64, 1] {
-            let mut i = start;
-            while is_member(i) {
-                if members.len() as i64 > MAX_SEQUENCE {
-                    return Err(format!(
-                        "a set of more than {MAX_SEQUENCE} integers is too large to show"
-                    ));
-                }
-                members.insert(i);
-                i = i.checked_add(direction).ok_or("integer overflow")?;
-            }
-        }
-    }
-    Ok(members
-        .into_iter()
-        .map(|i| Int::from_i64(i).into())
-        .collect())
+/// A 64-bit integer from an evaluated integer term.
+fn plain_int(value: &Dynamic) -> DecodeResult<i64> {
+    value
+        .as_int()
+        .and_then(|i| i.as_i64())
+        .ok_or_else(|| not_a("64-bit integer", value))
 }
 
 /// Whether an evaluated array is `true` by default (a constant array of `true` at the bottom

@@ -30,18 +30,21 @@ impl Encoder<'_> {
                 let (a, b) = (self.term(a)?, self.term(b)?);
                 Ok(equal(&a, &b, loc)?.not().into())
             }
-            (Op::Neg, [a]) => Ok(self.term_int(a)?.unary_minus().into()),
+            (Op::Neg, [a]) => {
+                let negated = self.term_int(a)?.unary_minus();
+                Ok(self.sorts.int(&negated))
+            }
             (Op::Add | Op::Sub | Op::Mul, _) if !args.is_empty() => {
                 let terms = args
                     .iter()
                     .map(|a| self.term_int(a))
                     .collect::<Result<Vec<_>>>()?;
-                Ok(match op {
+                let result = match op {
                     Op::Add => Int::add(&terms),
                     Op::Sub => Int::sub(&terms),
                     _ => Int::mul(&terms),
-                }
-                .into())
+                };
+                Ok(self.sorts.int(&result))
             }
             (Op::Div | Op::Mod, [a, b]) => {
                 if literal_int(b).is_some_and(|d| d <= 0) {
@@ -51,12 +54,12 @@ impl Encoder<'_> {
                     ));
                 }
                 let (a, b) = (self.term_int(a)?, self.term_int(b)?);
-                Ok(if op == Op::Div {
+                let result = if op == Op::Div {
                     a.div(&b)
                 } else {
                     a.modulo(&b)
-                }
-                .into())
+                };
+                Ok(self.sorts.int(&result))
             }
             (Op::Pow, [base, exponent]) => self.power(base, exponent, loc),
             (Op::Lt | Op::Le | Op::Gt | Op::Ge, [a, b]) => {
@@ -80,7 +83,10 @@ impl Encoder<'_> {
                 _,
             )
             | (Op::Domain, _) => Ok(self.set_term(expr)?.into()),
-            (Op::Cardinality, [set]) => Ok(self.cardinality(set, loc)?.into()),
+            (Op::Cardinality, [set]) => {
+                let size = self.cardinality(set, loc)?;
+                Ok(self.sorts.int(&size))
+            }
             (Op::IsFiniteSet, [set]) => Ok(self.is_finite_set(set, loc)?.into()),
             (Op::SingletonFn, [key, value]) => {
                 let ty = self.ty(expr)?;
@@ -100,9 +106,11 @@ impl Encoder<'_> {
             (Op::FnMerge, [f, g]) => self.merge(expr, f, g),
             (Op::Len, [s]) => {
                 let (ty, s) = self.sequence(s)?;
-                self.sorts
+                let len = self
+                    .sorts
                     .field(&ty, &s, 0)
-                    .ok_or_else(|| internal(loc, "sequence length"))
+                    .ok_or_else(|| internal(loc, "sequence length"))?;
+                Ok(self.sorts.wrap(&Type::Int, &len))
             }
             (Op::Head, [s]) => {
                 let (ty, s) = self.sequence(s)?;
@@ -167,9 +175,9 @@ impl Encoder<'_> {
             Some(e) if (0..=64).contains(&e) => {
                 let factors = vec![base; e as usize];
                 if factors.is_empty() {
-                    return Ok(Int::from_i64(1).into());
+                    return Ok(self.sorts.int(&Int::from_i64(1)));
                 }
-                Ok(Int::mul(&factors).into())
+                Ok(self.sorts.int(&Int::mul(&factors)))
             }
             _ => Err(unsupported(
                 loc,

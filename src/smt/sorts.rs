@@ -9,7 +9,27 @@
 //! | `Set(T)` | `Array(T, Bool)` |
 //! | `Fn(A, B)` | a datatype `FnN = mk(dom: Array(A, Bool), map: Array(A, B))` |
 //! | `Seq(T)` | a datatype `SeqN = mk(len: Int, elems: Array(Int, T))` |
-//! | records, tuples | one datatype per distinct type, fields in name (or index) order |
+//! | records, tuples | one datatype per distinct type, fields in name (or index) order; an optional field of type `T` has the sort `OptN = none \| some(T)` |
+//! | `T \| ModelValue` (a model value mixed with `T` values, see `types`) | a datatype `MixN = val(T) \| mv(ModelValue)` |
+//!
+//! **Optional fields.** A record of a type with optional fields (`[type |-> "Commit"]` where
+//! others also have `rm`) holds `none` in the fields it lacks and `some(v)` in those it has.
+//! An absent field has no value at all, so two records are equal exactly when they have the
+//! same fields with the same values: datatype equality is TLA+ equality, with nothing to
+//! normalise. `field` reads the value inside `some`; reading an absent field is an error in TLC
+//! (and in the evaluator), and the encoding reads it as an unspecified value (`absent_read`):
+//! a verdict then holds whatever the read gives, and a counterexample through such a read
+//! fails replay.
+//!
+//! **Model values mixed with `T`.** A sentinel (`prnt[i] = NoPrnt` with `prnt[i]` an integer)
+//! makes every value of type `T` a `MixN`: `val(t)` for a `T` value, `mv(m)` for a model value,
+//! so equality is structural and a model value differs from every `T` value. Every term of a
+//! TLA+ value of type `T` has the mixed sort; `construct` and `field` wrap and unwrap datatype
+//! values, and integer operations unwrap their arguments (`Encoder::term_int`). Applied to a
+//! model value, `val` is unspecified, as Z3 leaves a wrong constructor's accessor: TLC stops
+//! with an error there, while the encoding goes on with an unspecified value (as for `\div` by
+//! a symbolic non-positive divisor); membership in an integer range, `Nat` and `Int` test the
+//! constructor, so a model value is in none of them.
 //!
 //! Functions and sequences are *normalised*: outside the domain (`1..len` for sequences) the
 //! array holds the default value of its range. Every constructor in `encode` keeps this so, and
@@ -19,10 +39,10 @@
 
 use crate::ir::Spec;
 use crate::types::{Type, Types};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 use z3::ast::{Array, Ast, Bool, Dynamic, Int};
-use z3::{DatatypeAccessor, DatatypeBuilder, DatatypeSort, Sort, Symbol};
+use z3::{DatatypeAccessor, DatatypeBuilder, DatatypeSort, FuncDecl, Sort, Symbol};
 
 /// The name of the one model value of a spec that has none (an enumeration needs one).
 const NO_MODEL_VALUE: &str = "mv!none";
@@ -37,6 +57,15 @@ pub struct Sorts {
     default_model_value: Dynamic,
     datatypes: HashMap<Type, Rc<DatatypeSort>>,
     next_datatype: usize,
+    /// The optional fields of each record type that has some, in name order.
+    optional: BTreeMap<Type, Vec<String>>,
+    /// The types whose values a model value mixes with, and their `Mix` datatypes.
+    mixed: BTreeSet<Type>,
+    mixes: HashMap<Type, Rc<DatatypeSort>>,
+    /// The `Opt` datatype of each type an optional field has.
+    options: HashMap<Type, Rc<DatatypeSort>>,
+    /// The unspecified value of an absent field, per record type and field.
+    absent_reads: HashMap<(Type, String), Rc<FuncDecl>>,
 }
 
 impl Sorts {
@@ -48,7 +77,9 @@ impl Sorts {
     /// with `open` the sort is uninterpreted and the named model values are constants in it,
     /// distinct by `distinct_model_values`; bounding the sort by the named ones would bound
     /// the size of `Node`, and a proof would then hold only for small sets.
-    pub fn new(model_values: BTreeSet<String>, open: bool) -> Sorts {
+    ///
+    /// `types` says which record fields are optional and which types mix with model values.
+    pub fn new(model_values: BTreeSet<String>, open: bool, types: &Types) -> Sorts {
         let mut names: Vec<String> = model_values.into_iter().collect();
         let (sort, model_value_consts, default_model_value) = if open {
             let sort = Sort::uninterpreted(Symbol::String("ModelValue".into()));
@@ -78,6 +109,15 @@ impl Sorts {
             default_model_value,
             datatypes: HashMap::new(),
             next_datatype: 0,
+            optional: types
+                .optional_fields
+                .iter()
+                .map(|(ty, o)| (ty.clone(), o.fields.iter().cloned().collect()))
+                .collect(),
+            mixed: types.with_model_values.keys().cloned().collect(),
+            mixes: HashMap::new(),
+            options: HashMap::new(),
+            absent_reads: HashMap::new(),
         }
     }
 
@@ -112,7 +152,16 @@ impl Sorts {
             .zip(self.model_value_consts.iter())
     }
 
+    /// The sort of the values of `ty` (the `Mix` datatype for a type mixed with model values).
     pub fn sort(&mut self, ty: &Type) -> Sort {
+        if self.is_mixed(ty) {
+            return self.mix(ty).sort.clone();
+        }
+        self.plain_sort(ty)
+    }
+
+    /// The sort of the values of `ty` that are not model values.
+    fn plain_sort(&mut self, ty: &Type) -> Sort {
         match ty {
             Type::Bool => Sort::bool(),
             Type::Int => Sort::int(),
@@ -157,9 +206,17 @@ impl Sorts {
             }
             Type::Record(map) => {
                 let name = format!("Rec{n}");
+                let optional = self.optional_fields(ty).to_vec();
                 let fields = map
                     .iter()
-                    .map(|(field, t)| (format!("{name}.{field}"), self.sort(t)))
+                    .map(|(field, t)| {
+                        let sort = if optional.contains(field) {
+                            self.option(t).sort.clone()
+                        } else {
+                            self.sort(t)
+                        };
+                        (format!("{name}.{field}"), sort)
+                    })
                     .collect();
                 (name, fields)
             }
@@ -189,25 +246,281 @@ impl Sorts {
         datatype
     }
 
-    /// Builds a value of a datatype from its fields.
+    /// Builds a value of a datatype from its fields (a record has all of them).
     pub fn construct(&mut self, ty: &Type, fields: &[Dynamic]) -> Dynamic {
         let datatype = self.datatype(ty);
-        let args: Vec<&dyn z3::ast::Ast> = fields.iter().map(|f| f as &dyn z3::ast::Ast).collect();
-        datatype.variants[0].constructor.apply(&args)
+        let optional = self.optional_fields(ty).to_vec();
+        let parts: Vec<Dynamic> = match ty {
+            Type::Record(map) if !optional.is_empty() => map
+                .iter()
+                .zip(fields)
+                .map(|((name, field_ty), value)| match optional.contains(name) {
+                    true => self.option(field_ty).variants[1]
+                        .constructor
+                        .apply(&[value]),
+                    false => value.clone(),
+                })
+                .collect(),
+            _ => fields.to_vec(),
+        };
+        let args: Vec<&dyn Ast> = parts.iter().map(|f| f as &dyn Ast).collect();
+        let value = datatype.variants[0].constructor.apply(&args);
+        self.wrap(ty, &value)
     }
 
-    /// Field `index` of a datatype value.
+    /// The record of type `ty` with the fields `given`; every field not given must be
+    /// optional, and is absent. `None` when `ty` is not a record type, or a field it must have
+    /// is missing, or one it does not have is given.
+    pub fn record(&mut self, ty: &Type, given: &BTreeMap<&str, Dynamic>) -> Option<Dynamic> {
+        let Type::Record(map) = ty else {
+            return None;
+        };
+        if given.keys().any(|name| !map.contains_key(*name)) {
+            return None;
+        }
+        let optional = self.optional_fields(ty).to_vec();
+        let mut parts = Vec::new();
+        for (name, field_ty) in map {
+            let value = given.get(name.as_str());
+            parts.push(match (value, optional.contains(name)) {
+                (Some(value), false) => value.clone(),
+                (Some(value), true) => self.option(field_ty).variants[1]
+                    .constructor
+                    .apply(&[value]),
+                (None, true) => self.option(field_ty).variants[0].constructor.apply(&[]),
+                (None, false) => return None,
+            });
+        }
+        let datatype = self.datatype(ty);
+        let args: Vec<&dyn Ast> = parts.iter().map(|f| f as &dyn Ast).collect();
+        let value = datatype.variants[0].constructor.apply(&args);
+        Some(self.wrap(ty, &value))
+    }
+
+    /// Field `index` of a datatype value (of a record's optional field, the value inside
+    /// `some`: unspecified when the field is absent).
     pub fn field(&mut self, ty: &Type, value: &Dynamic, index: usize) -> Option<Dynamic> {
+        let (raw, option) = self.raw_field(ty, value, index)?;
+        match option {
+            Some(option) => Some(option.variants[1].accessors[0].apply(&[&raw])),
+            None => Some(raw),
+        }
+    }
+
+    /// Field `index` as the datatype holds it, with the `Opt` datatype it is in if it is an
+    /// optional field.
+    fn raw_field(
+        &mut self,
+        ty: &Type,
+        value: &Dynamic,
+        index: usize,
+    ) -> Option<(Dynamic, Option<Rc<DatatypeSort>>)> {
         let datatype = self.datatype(ty);
         let accessor = datatype.variants[0].accessors.get(index)?;
-        Some(accessor.apply(&[value]))
+        let raw = accessor.apply(&[&self.unwrap(ty, value)]);
+        let option = match ty {
+            Type::Record(map) => {
+                let (name, field_ty) = map.iter().nth(index)?;
+                let optional = self.optional_fields(ty).contains(name);
+                optional.then(|| self.option(field_ty))
+            }
+            _ => None,
+        };
+        Some((raw, option))
+    }
+
+    /// `value` with field `index` replaced by `new` (a record's optional field: made present).
+    pub fn with_field(
+        &mut self,
+        ty: &Type,
+        value: &Dynamic,
+        index: usize,
+        new: &Dynamic,
+    ) -> Option<Dynamic> {
+        let datatype = self.datatype(ty);
+        let count = datatype.variants[0].accessors.len();
+        let mut parts = Vec::new();
+        for i in 0..count {
+            let (raw, option) = self.raw_field(ty, value, i)?;
+            parts.push(match (i == index, option) {
+                (false, _) => raw,
+                (true, None) => new.clone(),
+                (true, Some(option)) => option.variants[1].constructor.apply(&[new]),
+            });
+        }
+        let args: Vec<&dyn Ast> = parts.iter().map(|f| f as &dyn Ast).collect();
+        let plain = datatype.variants[0].constructor.apply(&args);
+        Some(self.wrap(ty, &plain))
+    }
+
+    /// The `Opt` datatype of an optional field of type `ty`: `none | some(T)`.
+    fn option(&mut self, ty: &Type) -> Rc<DatatypeSort> {
+        if let Some(found) = self.options.get(ty) {
+            return found.clone();
+        }
+        let inner = self.sort(ty);
+        let n = self.next_datatype;
+        self.next_datatype += 1;
+        let name = format!("Opt{n}");
+        let datatype = DatatypeBuilder::new(name.as_str())
+            .variant(&format!("none-{name}"), Vec::new())
+            .variant(
+                &format!("some-{name}"),
+                vec![(&format!("{name}.val"), DatatypeAccessor::Sort(inner))],
+            )
+            .finish();
+        let datatype = Rc::new(datatype);
+        self.options.insert(ty.clone(), datatype.clone());
+        datatype
+    }
+
+    /// The optional fields of a record type, in name order (none for other types).
+    pub fn optional_fields(&self, ty: &Type) -> &[String] {
+        self.optional.get(ty).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the record `value` of type `ty` has field `name` (`None` if `ty` has no such
+    /// field).
+    pub fn has_field(&mut self, ty: &Type, value: &Dynamic, name: &str) -> Option<Bool> {
+        let Type::Record(map) = ty else {
+            return None;
+        };
+        let index = map.keys().position(|f| f == name)?;
+        match self.raw_field(ty, value, index)? {
+            (raw, Some(option)) => option.variants[1].tester.apply(&[&raw]).as_bool(),
+            (_, None) => Some(Bool::from_bool(true)),
+        }
+    }
+
+    /// The value of the absent field `name` of the record `value` read anyway: unspecified
+    /// (an uninterpreted function of the record), so that nothing depends on it.
+    pub fn absent_read(&mut self, ty: &Type, value: &Dynamic, name: &str) -> Option<Dynamic> {
+        let Type::Record(map) = ty else {
+            return None;
+        };
+        let field_ty = map.get(name)?.clone();
+        let key = (ty.clone(), name.to_string());
+        let function = match self.absent_reads.get(&key) {
+            Some(function) => function.clone(),
+            None => {
+                let record_sort = self.sort(ty);
+                let field_sort = self.sort(&field_ty);
+                let datatype = self.datatype(ty);
+                let symbol = format!("absent!{}.{name}", datatype.sort);
+                let function = Rc::new(FuncDecl::new(symbol, &[&record_sort], &field_sort));
+                self.absent_reads.insert(key, function.clone());
+                function
+            }
+        };
+        Some(function.apply(&[value]))
+    }
+
+    // ---- Model values mixed with other values ------------------------------------------------
+
+    /// Whether model values mix with the values of `ty`.
+    pub fn is_mixed(&self, ty: &Type) -> bool {
+        self.mixed.contains(ty)
+    }
+
+    /// The `Mix` datatype of a type mixed with model values: `val(T) | mv(ModelValue)`.
+    fn mix(&mut self, ty: &Type) -> Rc<DatatypeSort> {
+        if let Some(found) = self.mixes.get(ty) {
+            return found.clone();
+        }
+        let plain = self.plain_sort(ty);
+        let n = self.next_datatype;
+        self.next_datatype += 1;
+        let name = format!("Mix{n}");
+        let datatype = DatatypeBuilder::new(name.as_str())
+            .variant(
+                &format!("val-{name}"),
+                vec![(&format!("{name}.val"), DatatypeAccessor::Sort(plain))],
+            )
+            .variant(
+                &format!("mv-{name}"),
+                vec![(
+                    &format!("{name}.mv"),
+                    DatatypeAccessor::Sort(self.model_value_sort.clone()),
+                )],
+            )
+            .finish();
+        let datatype = Rc::new(datatype);
+        self.mixes.insert(ty.clone(), datatype.clone());
+        datatype
+    }
+
+    /// A value of `ty` from its plain (not model-value) representation.
+    pub fn wrap(&mut self, ty: &Type, plain: &Dynamic) -> Dynamic {
+        if !self.is_mixed(ty) {
+            return plain.clone();
+        }
+        self.mix(ty).variants[0].constructor.apply(&[plain])
+    }
+
+    /// The plain representation of a value of `ty` (unspecified for a model value).
+    pub fn unwrap(&mut self, ty: &Type, value: &Dynamic) -> Dynamic {
+        if !self.is_mixed(ty) {
+            return value.clone();
+        }
+        self.mix(ty).variants[0].accessors[0].apply(&[value])
+    }
+
+    /// Whether a value of `ty` is not a model value (`TRUE` for a type nothing mixes with).
+    pub fn is_plain(&mut self, ty: &Type, value: &Dynamic) -> Bool {
+        if !self.is_mixed(ty) {
+            return Bool::from_bool(true);
+        }
+        let tester = self.mix(ty).variants[0].tester.apply(&[value]);
+        tester.as_bool().unwrap_or_else(|| Bool::from_bool(true))
+    }
+
+    /// The model value `model_value` as a value of the mixed type `ty`.
+    pub fn mixed_model_value(&mut self, ty: &Type, model_value: &Dynamic) -> Dynamic {
+        self.mix(ty).variants[1].constructor.apply(&[model_value])
+    }
+
+    /// The model value inside a value of the mixed type `ty` (unspecified for a `T` value).
+    pub fn model_value_inside(&mut self, ty: &Type, value: &Dynamic) -> Dynamic {
+        self.mix(ty).variants[1].accessors[0].apply(&[value])
+    }
+
+    /// An integer as a value of type `Int`.
+    pub fn int(&mut self, n: &Int) -> Dynamic {
+        self.wrap(&Type::Int, &Dynamic::from(n.clone()))
+    }
+
+    /// The set `lo..hi`, over the sort of `Int`.
+    pub fn int_range(&mut self, lo: &Int, hi: &Int) -> Array {
+        if !self.is_mixed(&Type::Int) {
+            return super::sets::range_set(lo, hi);
+        }
+        let sort = self.sort(&Type::Int);
+        let x = Dynamic::new_const("i!range", &sort);
+        let inside = self.in_int_range(&x, lo, hi);
+        z3::ast::lambda_const(&[&x], &Dynamic::from(inside))
+    }
+
+    /// `x \in lo..hi` for a value `x` of type `Int` (a model value is in no range).
+    pub fn in_int_range(&mut self, x: &Dynamic, lo: &Int, hi: &Int) -> Bool {
+        let Some(i) = self.unwrap(&Type::Int, x).as_int() else {
+            return Bool::from_bool(false);
+        };
+        self.and_plain(&Type::Int, x, i.ge(lo) & i.le(hi))
+    }
+
+    /// `condition`, and where `ty` mixes with model values, that `value` is not one.
+    pub fn and_plain(&mut self, ty: &Type, value: &Dynamic, condition: Bool) -> Bool {
+        if !self.is_mixed(ty) {
+            return condition;
+        }
+        self.is_plain(ty, value) & condition
     }
 
     /// The canonical value of a type: what normalised arrays hold outside their domain.
     pub fn default_value(&mut self, ty: &Type) -> Dynamic {
         match ty {
             Type::Bool => Bool::from_bool(false).into(),
-            Type::Int => Int::from_i64(0).into(),
+            Type::Int => self.int(&Int::from_i64(0)),
             Type::Str => z3_string("").map_or_else(|| Int::from_i64(0).into(), Dynamic::from),
             Type::ModelValue => self.default_model_value.clone(),
             Type::Set(elem) => {
@@ -235,8 +548,24 @@ impl Sorts {
         }
     }
 
+    /// Whether values of this type need normalising (see `normal`).
+    pub fn needs_normalising(&self, ty: &Type) -> bool {
+        match ty {
+            Type::Fn(..) | Type::Seq(_) => true,
+            Type::Set(elem) => self.needs_normalising(elem),
+            Type::Record(fields) => fields.values().any(|t| self.needs_normalising(t)),
+            Type::Tuple(items) => items.iter().any(|t| self.needs_normalising(t)),
+            Type::Bool | Type::Int | Type::Str | Type::ModelValue => false,
+        }
+    }
+
     /// Every value of `ty`, when there are at most `limit` of them.
     pub fn universe(&mut self, ty: &Type, limit: usize) -> Option<Vec<Dynamic>> {
+        // Not enumerated (so quantifiers over them are not expanded, nor sets of them stored
+        // pointwise): records with absent fields, types mixed with model values.
+        if self.is_mixed(ty) || !self.optional_fields(ty).is_empty() {
+            return None;
+        }
         match ty {
             Type::Bool => Some(vec![
                 Bool::from_bool(false).into(),

@@ -21,8 +21,8 @@
 //!   ever described as *more* optional than it is. Reading an optional field (`r.f`,
 //!   `EXCEPT !.f`) is allowed, as in TLC, which fails only when the field is absent at run
 //!   time; reading a field that no record there has is an error. A field with two types in
-//!   two records is an error (E0300). The SMT encoding cannot represent optional fields yet
-//!   and reports them as unsupported; the evaluator, being untyped, runs such specs.
+//!   two records is an error (E0300). The SMT encoding gives an optional field the sort
+//!   `none | some(T)` (see `smt::sorts`); the evaluator, being untyped, runs such specs.
 //! * A TLC model value may meet values of another type, as a sentinel does (`prnt[i] =
 //!   NoPrnt` with `prnt[i]` an Int): TLC finds it unequal to all of them. The place then has
 //!   the other type T, which the side table `Types::with_model_values` records as one that
@@ -31,7 +31,8 @@
 //!   of the spec is described so. Only a real meeting counts: a model value in a place of
 //!   still unknown type makes it a model value; which of the two came first does not matter.
 //!   Operators applied to the sentinel (`NoPrnt + 1`) type it as T, as TLC fails on them only
-//!   at run time. The SMT encoding reports such specs as unsupported; the evaluator runs them.
+//!   at run time. The SMT encoding makes such a `T` a datatype `val(T) | mv(ModelValue)` (see
+//!   `smt::sorts`; it refuses sets, strings and booleans mixed so); the evaluator runs them.
 //! * A sequence is a function with domain `1..n`, and specs mix the two freely
 //!   (`q \in [1..N -> S]` then `Len(q)`). A function over integers that is ever used as a
 //!   sequence is a sequence everywhere it flows: `[i \in 1..N |-> e]`, the elements of
