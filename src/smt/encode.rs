@@ -6,7 +6,9 @@
 //! a negative one, as `Polarity` tracks — it becomes a fresh constant constrained to its set,
 //! so a step's formula does not grow with the set. Otherwise a quantifier over a set with a
 //! finite, known list of elements (literal sets, ranges with constant bounds, sets of model
-//! values, …) is expanded, and one over any other set becomes a Z3 quantifier.
+//! values, …) is expanded, and one over any other set becomes a Z3 quantifier. Before all
+//! that, a quantifier whose body pins its variable to one value is replaced by that value
+//! (the one-point rule, `one_point`).
 //!
 //! **CHOOSE** is an uninterpreted function of the set and of the free variables of the
 //! predicate, shared by every occurrence of the same expression, with the axiom "if some `x`
@@ -19,7 +21,6 @@
 //! `<= 0` is reported as unsupported, and for a symbolic divisor `<= 0` (where TLC stops with an
 //! error) the value is Z3's.
 
-use super::sets::range_set;
 use super::sorts::{z3_string, Sorts};
 use super::{internal, unsupported};
 use crate::diag::Diagnostic;
@@ -82,6 +83,8 @@ pub struct Encoder<'a> {
     states: Vec<Vec<Dynamic>>,
     /// `raw_states[i][v]`: the constant `v@i` that `states[i][v]` normalises.
     raw_states: Vec<Vec<Dynamic>>,
+    /// `assigned[v]`: every action sets `v'` by an equation (`normal::assigned_by_every_action`).
+    assigned: Vec<bool>,
     /// Whether a positive equation `x = e` may pin the raw constant of `x` (see `formula`).
     /// Off in `ENABLED`, whose result may be negated.
     pub(super) pin_raw: bool,
@@ -113,9 +116,11 @@ impl<'a> Encoder<'a> {
             sorts: Sorts::new(
                 model_values_of(spec),
                 super::sorts::has_symbolic_model_values(spec, types),
+                types,
             ),
             states: Vec::new(),
             raw_states: Vec::new(),
+            assigned: super::normal::assigned_by_every_action(spec),
             pin_raw: true,
             consts: HashMap::new(),
             step: 0,
@@ -141,7 +146,15 @@ impl<'a> Encoder<'a> {
                 let ty = &self.types.vars[v];
                 let sort = self.sorts.sort(ty);
                 let raw = Dynamic::new_const(format!("{}@{index}", self.spec.vars[v].name), &sort);
-                vars.push(self.normal(&raw, ty));
+                // A state after the first is only ever the target of a step (every engine
+                // asserts the transition into it), so a variable that every action sets by an
+                // equation `x' = e` is normalised already: `e` is (see `normal`).
+                let assigned = index > 0 && self.assigned.get(v).copied().unwrap_or(false);
+                vars.push(if assigned {
+                    raw.clone()
+                } else {
+                    self.normal(&raw, ty)
+                });
                 raws.push(raw);
             }
             self.states.push(vars);
@@ -195,7 +208,6 @@ impl<'a> Encoder<'a> {
             params,
         })
     }
-
     /// Runs `encode` for a formula used on its own: sets the step, and keeps the side
     /// conditions it produced for `take_axioms`.
     pub(super) fn at_top_level(
@@ -204,14 +216,16 @@ impl<'a> Encoder<'a> {
         encode: impl FnOnce(&mut Self) -> Result<Bool>,
     ) -> Result<Bool> {
         // Every formula is encoded here: the one place to refuse what sorts cannot represent.
-        if let Some((ty, optional)) = self.types.optional_fields.iter().next() {
-            let what = format!(
-                "a record type with optional fields, {},",
-                self.types.show(ty)
-            );
-            return Err(unsupported(optional.example, what));
-        }
-        if let Some((ty, site)) = self.types.with_model_values.iter().next() {
+        // Model values mix with integers and with records, tuples, functions and sequences,
+        // whose terms are built and taken apart in one place each (`Sorts::construct` and
+        // `Sorts::field`, `term_int`); sets, strings and booleans are used in too many ways.
+        let unmixable = |ty: &&Type| matches!(ty, Type::Bool | Type::Str | Type::Set(_));
+        if let Some((ty, site)) = self
+            .types
+            .with_model_values
+            .iter()
+            .find(|(ty, _)| unmixable(ty))
+        {
             let what = format!("a model value mixed with {ty} values");
             return Err(unsupported(*site, what));
         }
@@ -375,9 +389,7 @@ impl<'a> Encoder<'a> {
                 }
                 Ok(result)
             }
-            ExprKind::Quant(q, binders, body) => {
-                self.quantify(*q, binders, pol, &mut |me, pol| me.formula(body, pol))
-            }
+            ExprKind::Quant(q, binders, body) => self.quantified(*q, binders, body, pol),
             // `[A]_v` and `<<A>>_v` are action formulas (in `Next`, in properties).
             ExprKind::BoxAction(action, vars) => self.formula(&rewrite::boxed(action, vars), pol),
             ExprKind::AngleAction(action, vars) => self.formula(&rewrite::angle(action, vars), pol),
@@ -402,7 +414,7 @@ impl<'a> Encoder<'a> {
             .types
             .vars
             .get(v)
-            .is_some_and(super::normal::needs_normalising);
+            .is_some_and(|ty| self.sorts.needs_normalising(ty));
         if !needs {
             return Ok(None);
         }
@@ -416,10 +428,19 @@ impl<'a> Encoder<'a> {
             .ok_or_else(|| internal(expr.loc, "expected a boolean term"))
     }
 
+    /// An integer-valued expression as a Z3 integer (where model values mix with integers,
+    /// the integer inside: unspecified for a model value, see `sorts`).
     pub(super) fn term_int(&mut self, expr: &Expr) -> Result<Int> {
         let term = self.term(expr)?;
-        term.as_int()
-            .ok_or_else(|| internal(expr.loc, "expected an integer term"))
+        self.plain_int(&term, expr.loc)
+    }
+
+    /// The Z3 integer inside a term of type `Int`.
+    pub(super) fn plain_int(&mut self, term: &Dynamic, loc: Loc) -> Result<Int> {
+        self.sorts
+            .unwrap(&Type::Int, term)
+            .as_int()
+            .ok_or_else(|| internal(loc, "expected an integer term"))
     }
 
     /// Runs `encode` with `variable` bound by a Z3 binder around its result: side conditions
@@ -460,6 +481,21 @@ impl<'a> Encoder<'a> {
 
     /// Any expression, as a term of its type's sort.
     pub(super) fn term(&mut self, expr: &Expr) -> Result<Dynamic> {
+        let term = self.term_of(expr)?;
+        if self.types.with_model_values.is_empty() {
+            return Ok(term);
+        }
+        // A model value in a place whose type mixes with model values (a sentinel constant,
+        // a field that holds model values read where records mix with them) has the
+        // model-value sort: it is the `mv` of that place's sort.
+        let ty = self.ty(expr)?;
+        if self.sorts.is_mixed(&ty) && term.get_sort() == *self.sorts.model_value_sort() {
+            return Ok(self.sorts.mixed_model_value(&ty, &term));
+        }
+        Ok(term)
+    }
+
+    fn term_of(&mut self, expr: &Expr) -> Result<Dynamic> {
         let loc = expr.loc;
         match &*expr.kind {
             ExprKind::Lit(value) => {
@@ -520,14 +556,13 @@ impl<'a> Encoder<'a> {
             ExprKind::FnApp(f, arg) => self.fn_app(f, arg, loc),
             ExprKind::Record(fields) => {
                 let ty = self.ty(expr)?;
-                let mut terms = Vec::new();
-                // Datatype fields are in name order, as `Type::Record` keeps them.
-                let mut sorted: Vec<&(String, Expr)> = fields.iter().collect();
-                sorted.sort_by(|a, b| a.0.cmp(&b.0));
-                for (_, value) in sorted {
-                    terms.push(self.term(value)?);
+                let mut given = BTreeMap::new();
+                for (name, value) in fields {
+                    given.insert(name.as_str(), self.term(value)?);
                 }
-                Ok(self.sorts.construct(&ty, &terms))
+                self.sorts
+                    .record(&ty, &given)
+                    .ok_or_else(|| internal(loc, format!("a record of type {ty}")))
             }
             ExprKind::Field(record, name) => {
                 let ty = self.ty(record)?;
@@ -605,10 +640,11 @@ impl<'a> Encoder<'a> {
                 ))
             }
             Type::Fn(domain, range) if **domain == Type::Int => {
-                let mut dom = Array::const_array(&Sort::int(), &Bool::from_bool(false));
-                let mut map = Array::const_array(&Sort::int(), &self.sorts.default_value(range));
+                let sort = self.sorts.sort(domain);
+                let mut dom = Array::const_array(&sort, &Bool::from_bool(false));
+                let mut map = Array::const_array(&sort, &self.sorts.default_value(range));
                 for (i, item) in items.iter().enumerate() {
-                    let index = Int::from_i64(i as i64 + 1);
+                    let index = self.sorts.int(&Int::from_i64(i as i64 + 1));
                     dom = dom.store(&index, &Bool::from_bool(true));
                     map = map.store(&index, item);
                 }
@@ -644,9 +680,20 @@ impl<'a> Encoder<'a> {
                 let index = fields.keys().position(|f| f == name);
                 let index =
                     index.ok_or_else(|| internal(loc, format!("record has no field `{name}`")))?;
-                self.sorts
+                let value = self
+                    .sorts
                     .field(ty, record, index)
-                    .ok_or_else(|| internal(loc, "record field"))
+                    .ok_or_else(|| internal(loc, "record field"))?;
+                if !self.sorts.optional_fields(ty).iter().any(|f| f == name) {
+                    return Ok(value);
+                }
+                // TLC stops on an absent field; here it is some value (see `sorts`).
+                let present = self.sorts.has_field(ty, record, name);
+                let absent = self.sorts.absent_read(ty, record, name);
+                let (Some(present), Some(absent)) = (present, absent) else {
+                    return Err(internal(loc, "optional field"));
+                };
+                ite(&present, &value, &absent, loc)
             }
             Type::Fn(domain, _) if **domain == Type::Str => {
                 let key = z3_string(name)
@@ -667,7 +714,7 @@ impl<'a> Encoder<'a> {
         let function = self.term(f)?;
         match &ty {
             Type::Fn(..) | Type::Seq(_) => {
-                let index = self.term(arg)?;
+                let index = self.index_term(&ty, arg)?;
                 let map = self.field_array(&ty, &function, 1, loc)?;
                 select(&map, &index, loc)
             }
@@ -725,7 +772,7 @@ impl<'a> Encoder<'a> {
         };
         match (step, ty) {
             (PathStep::Index(index), Type::Fn(_, range) | Type::Seq(range)) => {
-                let index = self.term(index)?;
+                let index = self.index_term(ty, index)?;
                 let in_domain = self.in_domain(base, ty, &index, loc)?;
                 let map = self.field_array(ty, base, 1, loc)?;
                 let old = select(&map, &index, loc)?;
@@ -810,25 +857,24 @@ impl<'a> Encoder<'a> {
         value: &Expr,
         loc: Loc,
     ) -> Result<Dynamic> {
-        let count = match ty {
-            Type::Tuple(items) => items.len(),
-            Type::Record(fields) => fields.len(),
-            _ => 0,
+        let old = self.sorts.field(ty, base, k);
+        let old = old.ok_or_else(|| internal(loc, "field"))?;
+        let new = self.update(&old, field_ty, rest, value, loc)?;
+        let updated = self.sorts.with_field(ty, base, k, &new);
+        let updated = updated.ok_or_else(|| internal(loc, "field"))?;
+        // EXCEPT leaves an absent field absent (TLA+: only the domain's points change).
+        let name = match ty {
+            Type::Record(fields) => fields.keys().nth(k).cloned(),
+            _ => None,
         };
-        let mut fields = Vec::new();
-        for i in 0..count {
-            fields.push(
-                self.sorts
-                    .field(ty, base, i)
-                    .ok_or_else(|| internal(loc, "field"))?,
-            );
+        match name {
+            Some(name) if self.sorts.optional_fields(ty).contains(&name) => {
+                let present = self.sorts.has_field(ty, base, &name);
+                let present = present.ok_or_else(|| internal(loc, "optional field"))?;
+                ite(&present, &updated, base, loc)
+            }
+            _ => Ok(updated),
         }
-        let old = fields
-            .get(k)
-            .cloned()
-            .ok_or_else(|| internal(loc, "field"))?;
-        fields[k] = self.update(&old, field_ty, rest, value, loc)?;
-        Ok(self.sorts.construct(ty, &fields))
     }
 
     /// `index \in DOMAIN f` for a function or sequence term.
@@ -852,12 +898,23 @@ impl<'a> Encoder<'a> {
                     .field(ty, f, 0)
                     .and_then(|l| l.as_int())
                     .ok_or_else(|| internal(loc, "len"))?;
-                let index = index
-                    .as_int()
-                    .ok_or_else(|| internal(loc, "sequence index"))?;
+                // A sequence index as `index_term` gives it, or a value of type `Int`.
+                let index = match index.as_int() {
+                    Some(index) => index,
+                    None => self.plain_int(index, loc)?,
+                };
                 Ok(index.ge(Int::from_i64(1)) & index.le(&len))
             }
             other => Err(internal(loc, format!("domain of type {other}"))),
+        }
+    }
+
+    /// The term of `arg` as an index of the map of a function or sequence of type `ty`: a
+    /// sequence's elements are indexed by plain integers.
+    fn index_term(&mut self, ty: &Type, arg: &Expr) -> Result<Dynamic> {
+        match ty {
+            Type::Seq(_) => Ok(self.term_int(arg)?.into()),
+            _ => self.term(arg),
         }
     }
 
@@ -971,8 +1028,9 @@ impl<'a> Encoder<'a> {
         let default = self.sorts.default_value(elem_ty);
         let i = self.fresh_const("i", &Sort::int());
         let i_int = i.as_int().ok_or_else(|| internal(loc, "index"))?;
+        let index = self.sorts.int(&i_int);
         let elems = self.under_binder(&i, |me| {
-            let mark = me.bind(&binder.pattern, &i, &Type::Int, loc)?;
+            let mark = me.bind(&binder.pattern, &index, &Type::Int, loc)?;
             let value = me.term(body);
             me.env.truncate(mark);
             let inside = i_int.ge(Int::from_i64(1)) & i_int.le(&len);
@@ -1043,7 +1101,11 @@ impl<'a> Encoder<'a> {
         let mismatch = || internal(loc, format!("the value {value} does not have type {ty}"));
         match (value, ty) {
             (Value::Bool(b), Type::Bool) => Ok(Bool::from_bool(*b).into()),
-            (Value::Int(n), Type::Int) => Ok(Int::from_i64(*n).into()),
+            (Value::Int(n), Type::Int) => Ok(self.sorts.int(&Int::from_i64(*n))),
+            (Value::ModelValue(name), _) if self.sorts.is_mixed(ty) => {
+                let model_value = self.sorts.model_value(name).ok_or_else(mismatch)?;
+                Ok(self.sorts.mixed_model_value(ty, &model_value))
+            }
             (Value::Str(s), Type::Str) => z3_string(s)
                 .map(Dynamic::from)
                 .ok_or_else(|| unsupported(loc, "a string with a NUL byte")),
@@ -1059,15 +1121,16 @@ impl<'a> Encoder<'a> {
             }
             (Value::Fn(map), Type::Fn(a, b)) => self.function_value(map, ty, a, b, loc),
             (Value::Fn(map), Type::Record(fields)) => {
-                let mut terms = Vec::new();
+                let mut given = BTreeMap::new();
                 for (name, field_ty) in fields {
-                    let item = map.get(&Value::Str(name.clone())).ok_or_else(mismatch)?;
-                    terms.push(self.value_term(item, field_ty, loc)?);
+                    if let Some(item) = map.get(&Value::Str(name.clone())) {
+                        given.insert(name.as_str(), self.value_term(item, field_ty, loc)?);
+                    }
                 }
-                if map.len() != fields.len() {
+                if map.len() != given.len() {
                     return Err(mismatch());
                 }
-                Ok(self.sorts.construct(ty, &terms))
+                self.sorts.record(ty, &given).ok_or_else(mismatch)
             }
             (Value::Fn(_), Type::Tuple(items_ty)) => {
                 let items = value
@@ -1107,12 +1170,12 @@ impl<'a> Encoder<'a> {
         let sort = self.sorts.sort(domain_ty);
         if let Some((lo, hi)) = large_int_range(map) {
             let (lo, hi) = (Int::from_i64(lo), Int::from_i64(hi));
-            let dom = range_set(&lo, &hi);
+            let dom = self.sorts.int_range(&lo, &hi);
             let array = match constant_item(map) {
                 Some(item) => {
                     let item = self.value_term(item, range_ty, loc)?;
-                    let i = Int::new_const("i!range");
-                    let inside = i.ge(&lo) & i.le(&hi);
+                    let i = Dynamic::new_const("i!range", &sort);
+                    let inside = self.sorts.in_int_range(&i, &lo, &hi);
                     z3::ast::lambda_const(&[&i], &ite(&inside, &item, &default, loc)?)
                 }
                 None => self.map_stores(map, &sort, domain_ty, range_ty, loc)?,

@@ -5,7 +5,9 @@
 //!   equality is SMT equality).
 //! * `encode`: expressions to terms (state variables `x@i`, Skolemization by polarity,
 //!   `CHOOSE`), actions, `ENABLED`.
-//! * `sets`: membership, set terms, quantifiers, finite element lists, `Cardinality`.
+//! * `sets`: membership, set terms, quantifiers, finite element lists.
+//! * `cardinality`: `Cardinality` and `IsFiniteSet`, exact or by axioms.
+//! * `one_point`: quantifiers whose body pins the bound variable to one value.
 //! * `ops`: the built-in operators.
 //! * `decode`: models to values.
 //!
@@ -13,14 +15,17 @@
 //! their own (the engines do) run inside `z3::with_z3_config`.
 
 mod canon;
+mod cardinality;
 mod decode;
 mod enabled;
 mod encode;
 mod normal;
+mod one_point;
 mod ops;
 mod sets;
 mod sorts;
 
+pub use cardinality::approximates_cardinality;
 pub use decode::DecodeResult;
 pub use encode::{all, any, same_state, EncodedAction, Encoder, Polarity, Result};
 

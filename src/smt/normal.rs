@@ -14,14 +14,23 @@
 //! * a sequence `mk(n, e)` becomes `mk(max(n, 0), e')`, `e'` the same way over `1..max(n, 0)`;
 //! * a set whose elements need normalising keeps its normalised members only
 //!   (`\lambda x. s[x] /\ x = normal(x)`);
-//! * records and tuples are normalised field by field.
+//! * records and tuples are normalised field by field;
+//! * a value of a type mixed with model values is normalised inside `val`.
 //!
 //! An earlier design constrained fresh constants with an axiom `\A w : ~d[w] => m[w] =
 //! default` instead. Over an infinite domain sort (strings, integers) that quantifier made Z3
 //! answer `unknown` (incomplete array theory) even on trivial checks; the terms here need no
 //! quantifier.
+//!
+//! The one exception: a state variable after the first state that every action sets by an
+//! equation `x' = e` (`UNCHANGED x` included) is its bare constant. Every engine asserts the
+//! transition into each state after the first, and whichever action it takes equates the
+//! constant with a normalised term, so the constant is normalised in every model. Those
+//! `normal` terms were most of the formula on specs with sequences or functions over integers
+//! (a lambda per variable per step), and every read went through them.
 
 use super::encode::Encoder;
+use crate::ir::{rewrite, Expr, ExprKind, Op, Quantifier, Spec, VarId};
 use crate::types::Type;
 use z3::ast::{Array, Bool, Dynamic, Int};
 use z3::Sort;
@@ -41,7 +50,7 @@ impl Encoder<'_> {
 
     /// The normalised value of type `ty` that agrees with `term` on the domain.
     pub(super) fn normal(&mut self, term: &Dynamic, ty: &Type) -> Dynamic {
-        if !needs_normalising(ty) {
+        if !self.sorts.needs_normalising(ty) {
             return term.clone();
         }
         let normal = match ty {
@@ -55,12 +64,21 @@ impl Encoder<'_> {
             Type::Tuple(items) => self.normal_fields(term, ty, items),
             Type::Bool | Type::Int | Type::Str | Type::ModelValue => None,
         };
-        normal.unwrap_or_else(|| term.clone())
+        let Some(normal) = normal else {
+            return term.clone();
+        };
+        // The parts above are read through `val` and rebuilt as `val(...)`: a model value
+        // stays itself.
+        if self.sorts.is_mixed(ty) {
+            let plain = self.sorts.is_plain(ty, term);
+            return plain.ite(&normal, term);
+        }
+        normal
     }
 
     /// Whether `term` is normalised: `term = normal(term)` (`TRUE` for types that need none).
     pub(super) fn is_normal(&mut self, term: &Dynamic, ty: &Type) -> Bool {
-        if !needs_normalising(ty) {
+        if !self.sorts.needs_normalising(ty) {
             return Bool::from_bool(true);
         }
         let normal = self.normal(term, ty);
@@ -86,12 +104,12 @@ impl Encoder<'_> {
         let zero = Int::from_i64(0);
         let len = len.lt(&zero).ite(&zero, &len);
         let default = self.sorts.default_value(elem);
-        let elems = self.over_sort(&Type::Int, &default, &mut |me, i| {
-            let index = i.as_int()?;
-            let inside = index.ge(Int::from_i64(1)) & index.le(&len);
-            let value = me.normal(&elems.select(i), elem);
-            Some(inside.ite(&value, &default))
-        })?;
+        // Indices are plain integers even where model values mix with `Int`.
+        let i = self.fresh_const("n", &Sort::int());
+        let index = i.as_int()?;
+        let inside = index.ge(Int::from_i64(1)) & index.le(&len);
+        let value = self.normal(&elems.select(&i), elem);
+        let elems = z3::ast::lambda_const(&[&i], &inside.ite(&value, &default));
         Some(self.sorts.construct(ty, &[len.into(), elems.into()]))
     }
 
@@ -105,13 +123,29 @@ impl Encoder<'_> {
         Some(normal_members.into())
     }
 
+    /// A record or tuple, field by field (an absent optional field stays absent).
     fn normal_fields(&mut self, term: &Dynamic, ty: &Type, types: &[Type]) -> Option<Dynamic> {
-        let mut fields = Vec::new();
+        let names: Vec<String> = match ty {
+            Type::Record(map) => map.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        let mut normal = term.clone();
         for (i, field_ty) in types.iter().enumerate() {
+            if !self.sorts.needs_normalising(field_ty) {
+                continue;
+            }
             let field = self.sorts.field(ty, term, i)?;
-            fields.push(self.normal(&field, field_ty));
+            let field = self.normal(&field, field_ty);
+            let updated = self.sorts.with_field(ty, &normal, i, &field)?;
+            normal = match names.get(i) {
+                Some(name) if self.sorts.optional_fields(ty).contains(name) => {
+                    let present = self.sorts.has_field(ty, term, name)?;
+                    present.ite(&updated, &normal)
+                }
+                _ => updated,
+            };
         }
-        Some(self.sorts.construct(ty, &fields))
+        Some(normal)
     }
 
     /// The array over `ty`'s sort mapping each `x` to `entry(x)`: `store`s over a small
@@ -137,13 +171,38 @@ impl Encoder<'_> {
     }
 }
 
-/// Whether values of this type need normalising.
-pub(super) fn needs_normalising(ty: &Type) -> bool {
-    match ty {
-        Type::Fn(..) | Type::Seq(_) => true,
-        Type::Set(elem) => needs_normalising(elem),
-        Type::Record(fields) => fields.values().any(needs_normalising),
-        Type::Tuple(items) => items.iter().any(needs_normalising),
-        Type::Bool | Type::Int | Type::Str | Type::ModelValue => false,
+/// For each state variable, whether every action of `spec` sets it by an equation `x' = e`
+/// wherever the action holds: in a conjunct, in every disjunct, in both branches of an `IF`,
+/// in every arm of a `CASE` with `OTHER`, or under an `\E`.
+pub(super) fn assigned_by_every_action(spec: &Spec) -> Vec<bool> {
+    (0..spec.vars.len())
+        .map(|v| {
+            !spec.actions.is_empty()
+                && spec
+                    .actions
+                    .iter()
+                    .all(|action| assigns(&action.body, VarId(v)))
+        })
+        .collect()
+}
+
+/// Whether `expr` implies `v' = e` for some `e` without primed variables (one that is, two
+/// primed variables equated with each other would pin neither).
+fn assigns(expr: &Expr, v: VarId) -> bool {
+    let is_next = |e: &Expr| matches!(&*e.kind, ExprKind::Primed(p) if *p == v);
+    let unprimed = |e: &Expr| !rewrite::mentions_primed(e);
+    match &*expr.kind {
+        ExprKind::Apply(Op::Eq, args) => match args.as_slice() {
+            [a, b] => (is_next(a) && unprimed(b)) || (is_next(b) && unprimed(a)),
+            _ => false,
+        },
+        ExprKind::Apply(Op::And, args) => args.iter().any(|a| assigns(a, v)),
+        ExprKind::Apply(Op::Or, args) => !args.is_empty() && args.iter().all(|a| assigns(a, v)),
+        ExprKind::If(_, then, other) => assigns(then, v) && assigns(other, v),
+        ExprKind::Case(arms, Some(other)) => {
+            assigns(other, v) && arms.iter().all(|(_, value)| assigns(value, v))
+        }
+        ExprKind::Quant(Quantifier::Exists, _, body) => assigns(body, v),
+        _ => false,
     }
 }

@@ -142,12 +142,7 @@ impl Encoder<'_> {
         match domain {
             Domain::Expr(set) => self.member(x, set, pol),
             Domain::Term(array) => as_bool(select(array, x, loc)?, loc),
-            Domain::Ints(lo, hi) => {
-                let x = x
-                    .as_int()
-                    .ok_or_else(|| internal(loc, "an integer range over non-integers"))?;
-                Ok(x.ge(lo) & x.le(hi))
-            }
+            Domain::Ints(lo, hi) => Ok(self.sorts.in_int_range(x, lo, hi)),
         }
     }
 
@@ -160,7 +155,7 @@ impl Encoder<'_> {
         match domain {
             Domain::Expr(set) => self.finite_elements(set),
             Domain::Term(array) => self.universe_elements(array, elem_ty, loc),
-            Domain::Ints(lo, hi) => Ok(int_range(lo, hi)),
+            Domain::Ints(lo, hi) => Ok(self.int_elements(lo, hi)),
         }
     }
 
@@ -208,9 +203,13 @@ impl Encoder<'_> {
                 Ok(any(&options))
             }
             ExprKind::InfiniteSet(crate::ir::InfiniteSet::Nat) => {
-                Ok(as_int(x, loc)?.ge(Int::from_i64(0)))
+                let n = self.plain_int(x, loc)?;
+                Ok(self.sorts.and_plain(&Type::Int, x, n.ge(Int::from_i64(0))))
             }
-            ExprKind::InfiniteSet(_) => Ok(Bool::from_bool(true)),
+            ExprKind::InfiniteSet(_) => {
+                let elem_ty = self.elem_type(set)?;
+                Ok(self.sorts.is_plain(&elem_ty, x))
+            }
             ExprKind::SetFilter(binder, predicate) => {
                 let elem_ty = self.elem_type(&binder.set)?;
                 let inside = self.member(x, &binder.set, pol)?;
@@ -225,7 +224,11 @@ impl Encoder<'_> {
                     equal(x, &image, loc)
                 })
             }
-            ExprKind::FnSet(domain, range) => self.member_fn_set(x, set, domain, range, pol),
+            ExprKind::FnSet(domain, range) => {
+                let elem_ty = self.elem_type(set)?;
+                let inside = self.member_fn_set(x, set, domain, range, pol)?;
+                Ok(self.sorts.and_plain(&elem_ty, x, inside))
+            }
             ExprKind::RecordSet(fields) => {
                 let ty = self.elem_type(set)?;
                 let Type::Record(field_types) = &ty else {
@@ -242,7 +245,14 @@ impl Encoder<'_> {
                         .ok_or_else(|| internal(loc, "field"))?;
                     parts.push(self.member(&field, field_set, pol)?);
                 }
-                Ok(all(&parts))
+                // The record has exactly the listed fields.
+                for name in self.sorts.optional_fields(&ty).to_vec() {
+                    let present = self.sorts.has_field(&ty, x, &name);
+                    let present = present.ok_or_else(|| internal(loc, "optional field"))?;
+                    let listed = fields.iter().any(|(field, _)| *field == name);
+                    parts.push(if listed { present } else { present.not() });
+                }
+                Ok(self.sorts.and_plain(&ty, x, all(&parts)))
             }
             ExprKind::Times(sets) => {
                 let ty = self.elem_type(set)?;
@@ -265,12 +275,12 @@ impl Encoder<'_> {
                     let len = len.ok_or_else(|| internal(loc, "sequence length"))?;
                     parts.push(len.eq(Int::from_i64(sets.len() as i64)));
                 }
-                Ok(all(&parts))
+                Ok(self.sorts.and_plain(&ty, x, all(&parts)))
             }
             ExprKind::Apply(op, args) => match (op, args.as_slice()) {
                 (Op::Range, [lo, hi]) => {
-                    let x = as_int(x, loc)?;
-                    Ok(x.ge(self.term_int(lo)?) & x.le(self.term_int(hi)?))
+                    let (lo, hi) = (self.term_int(lo)?, self.term_int(hi)?);
+                    Ok(self.sorts.in_int_range(x, &lo, &hi))
                 }
                 (Op::Union, _) => {
                     let parts = args
@@ -327,15 +337,19 @@ impl Encoder<'_> {
                     let len = len.ok_or_else(|| internal(loc, "Seq(S) of a non-sequence"))?;
                     let elems = self.field_array(&ty, x, 1, loc)?;
                     let domain = Domain::Ints(Int::from_i64(1), len);
-                    self.over(
+                    let elements = self.over(
                         Quantifier::Forall,
                         domain,
                         &Type::Int,
                         "i",
                         pol,
                         loc,
-                        &mut |me, i, pol| me.member(&elems.select(i), base, pol),
-                    )
+                        &mut |me, i, pol| {
+                            let i = me.plain_int(i, loc)?;
+                            me.member(&elems.select(&i), base, pol)
+                        },
+                    )?;
+                    Ok(self.sorts.and_plain(&ty, x, elements))
                 }
                 (Op::Domain, [f]) => {
                     let ty = self.ty(f)?;
@@ -411,7 +425,10 @@ impl Encoder<'_> {
                     "i",
                     pol,
                     loc,
-                    &mut |me, i, pol| me.member(&elems.select(i), range, pol),
+                    &mut |me, i, pol| {
+                        let i = me.plain_int(i, loc)?;
+                        me.member(&elems.select(&i), range, pol)
+                    },
                 )?;
                 let n_or_zero = n.ge(Int::from_i64(0)).ite(&n, &Int::from_i64(0));
                 Ok(len.eq(&n_or_zero) & values)
@@ -480,8 +497,42 @@ impl Encoder<'_> {
                     Some(elements) if elements.items.len() <= EXPAND_AT_MOST => {
                         self.stores(set, elements)
                     }
-                    _ => Ok(range_set(&self.term_int(lo)?, &self.term_int(hi)?)),
+                    _ => {
+                        let (lo, hi) = (self.term_int(lo)?, self.term_int(hi)?);
+                        Ok(self.sorts.int_range(&lo, &hi))
+                    }
                 },
+                (Op::Union, _) if args.iter().any(is_enumeration) => {
+                    // `S \cup {a, b}` as stores into `S`: Z3 reasons about reads of a store
+                    // by case split, where a union is a map over the whole array.
+                    let (items, others): (Vec<&Expr>, Vec<&Expr>) =
+                        args.iter().partition(|a| is_enumeration(a));
+                    let mut array = match others.as_slice() {
+                        [] => {
+                            let elem_ty = self.elem_type(set)?;
+                            Array::const_array(&self.sorts.sort(&elem_ty), &Bool::from_bool(false))
+                        }
+                        [only] => self.set_term(only)?,
+                        _ => {
+                            let sets = others
+                                .iter()
+                                .map(|a| to_set(&self.set_term(a)?, loc))
+                                .collect::<Result<Vec<_>>>()?;
+                            array_of(&Set::set_union(&sets), loc)?
+                        }
+                    };
+                    for item in items.iter().flat_map(|a| a.kind.children()) {
+                        array = array.store(&self.term(item)?, &Bool::from_bool(true));
+                    }
+                    Ok(array)
+                }
+                (Op::SetMinus, [a, b]) if is_enumeration(b) => {
+                    let mut array = self.set_term(a)?;
+                    for item in b.kind.children() {
+                        array = array.store(&self.term(item)?, &Bool::from_bool(false));
+                    }
+                    Ok(array)
+                }
                 (Op::Union | Op::Intersect, _) => {
                     let sets = args
                         .iter()
@@ -552,15 +603,14 @@ impl Encoder<'_> {
             Type::Seq(_) => {
                 let len = self.sorts.field(&ty, &term, 0).and_then(|l| l.as_int());
                 let len = len.ok_or_else(|| internal(loc, "sequence length"))?;
-                let i = self.fresh_const("i", &Sort::int());
-                let i_int = as_int(&i, loc)?;
-                let body = i_int.ge(Int::from_i64(1)) & i_int.le(&len);
-                Ok(z3::ast::lambda_const(&[&i], &body.into()))
+                Ok(self.sorts.int_range(&Int::from_i64(1), &len))
             }
             Type::Tuple(items) => {
-                let mut array = Array::const_array(&Sort::int(), &Bool::from_bool(false));
+                let sort = self.sorts.sort(&Type::Int);
+                let mut array = Array::const_array(&sort, &Bool::from_bool(false));
                 for k in 1..=items.len() {
-                    array = array.store(&Int::from_i64(k as i64), &Bool::from_bool(true));
+                    let k = self.sorts.int(&Int::from_i64(k as i64));
+                    array = array.store(&k, &Bool::from_bool(true));
                 }
                 Ok(array)
             }
@@ -569,7 +619,9 @@ impl Encoder<'_> {
                 for name in fields.keys() {
                     let key = super::sorts::z3_string(name)
                         .ok_or_else(|| unsupported(loc, "a NUL in a field name"))?;
-                    array = array.store(&key, &Bool::from_bool(true));
+                    let present = self.sorts.has_field(&ty, &term, name);
+                    let present = present.ok_or_else(|| internal(loc, "record field"))?;
+                    array = array.store(&key, &present);
                 }
                 Ok(array)
             }
@@ -618,7 +670,7 @@ impl Encoder<'_> {
             }
             ExprKind::Apply(Op::Range, args) if args.len() == 2 => {
                 let (lo, hi) = (self.term_int(&args[0])?, self.term_int(&args[1])?);
-                Ok(int_range(&lo, &hi))
+                Ok(self.int_elements(&lo, &hi))
             }
             ExprKind::SetFilter(binder, predicate) => {
                 let Some(inner) = self.finite_elements(&binder.set)? else {
@@ -654,14 +706,15 @@ impl Encoder<'_> {
                 if !matches!(ty, Type::Tuple(_)) {
                     return Ok(None);
                 }
-                self.product(&ty, sets)
+                self.product(&ty, sets, None, loc)
             }
             ExprKind::RecordSet(fields) => {
                 let ty = self.elem_type(set)?;
                 let mut sorted: Vec<&(String, Expr)> = fields.iter().collect();
                 sorted.sort_by(|a, b| a.0.cmp(&b.0));
-                let sets: Vec<Expr> = sorted.into_iter().map(|(_, s)| s.clone()).collect();
-                self.product(&ty, &sets)
+                let names: Vec<&str> = sorted.iter().map(|(name, _)| name.as_str()).collect();
+                let sets: Vec<Expr> = sorted.iter().map(|(_, s)| s.clone()).collect();
+                self.product(&ty, &sets, Some(&names), loc)
             }
             ExprKind::Apply(Op::Union, args) => {
                 let mut out = Vec::new();
@@ -722,10 +775,9 @@ impl Encoder<'_> {
             ExprKind::Apply(Op::Domain, args) if args.len() == 1 => {
                 let ty = self.ty(&args[0])?;
                 match &ty {
-                    Type::Tuple(items) => Ok(int_range(
-                        &Int::from_i64(1),
-                        &Int::from_i64(items.len() as i64),
-                    )),
+                    Type::Tuple(items) => Ok(
+                        self.int_elements(&Int::from_i64(1), &Int::from_i64(items.len() as i64))
+                    ),
                     _ => self.type_universe_elements(set),
                 }
             }
@@ -744,8 +796,15 @@ impl Encoder<'_> {
         self.universe_elements(&array, &elem_ty, set.loc)
     }
 
-    /// The elements of a product of finite sets (tuples or records, per `ty`).
-    fn product(&mut self, ty: &Type, sets: &[Expr]) -> Result<Option<Elements>> {
+    /// The elements of a product of finite sets: tuples, or records with the fields `names`
+    /// (which a record type with optional fields may have more of).
+    fn product(
+        &mut self,
+        ty: &Type,
+        sets: &[Expr],
+        names: Option<&[&str]>,
+        loc: Loc,
+    ) -> Result<Option<Elements>> {
         let mut combos: Vec<(Bool, Vec<Dynamic>)> = vec![(Bool::from_bool(true), Vec::new())];
         let mut distinct = true;
         for component in sets {
@@ -766,10 +825,18 @@ impl Encoder<'_> {
             }
             combos = next;
         }
-        let items = combos
-            .into_iter()
-            .map(|(guard, fields)| (guard, self.sorts.construct(ty, &fields)))
-            .collect();
+        let mut items = Vec::new();
+        for (guard, fields) in combos {
+            let element = match names {
+                None => self.sorts.construct(ty, &fields),
+                Some(names) => {
+                    let given = names.iter().copied().zip(fields).collect();
+                    let record = self.sorts.record(ty, &given);
+                    record.ok_or_else(|| internal(loc, format!("a record set of type {ty}")))?
+                }
+            };
+            items.push((guard, element));
+        }
         Ok(Some(Elements { items, distinct }))
     }
 
@@ -800,62 +867,21 @@ impl Encoder<'_> {
         Ok(true)
     }
 
-    // ---- Cardinality -------------------------------------------------------------------------
-
-    /// `Cardinality(set)`, for sets with a finite structure known at encoding time.
-    pub(super) fn cardinality(&mut self, set: &Expr, loc: Loc) -> Result<Int> {
-        if let Some(elements) = self.finite_elements(set)? {
-            return count(&elements, loc);
+    /// `lo..hi` as a list, when both bounds are numerals and the range is small.
+    fn int_elements(&mut self, lo: &Int, hi: &Int) -> Option<Elements> {
+        let (lo, hi) = (lo.simplify().as_i64()?, hi.simplify().as_i64()?);
+        let size = hi.checked_sub(lo)?.checked_add(1)?.max(0);
+        if size > EXPANSION_LIMIT as i64 {
+            return None;
         }
-        if let ExprKind::Apply(Op::Range, args) = &*set.kind {
-            if let [lo, hi] = args.as_slice() {
-                let (lo, hi) = (self.term_int(lo)?, self.term_int(hi)?);
-                let size = Int::sub(&[&hi, &lo]) + Int::from_i64(1);
-                return Ok(hi.ge(&lo).ite(&size, &Int::from_i64(0)));
-            }
-        }
-        Err(unsupported(loc, "`Cardinality` of a set without a finite structure known before solving"))
-            .map_err(|d| d.note("supported: literal sets, ranges, filters and maps of those, and sets of model values, booleans or small records/tuples of them"))
+        let items = (lo..=hi)
+            .map(|n| (Bool::from_bool(true), self.sorts.int(&Int::from_i64(n))))
+            .collect();
+        Some(Elements {
+            items,
+            distinct: true,
+        })
     }
-
-    /// Whether `IsFiniteSet(set)` can be decided now (it holds for every supported finite set).
-    pub(super) fn is_finite_set(&mut self, set: &Expr, loc: Loc) -> Result<Bool> {
-        if self.finite_elements(set)?.is_some()
-            || matches!(&*set.kind, ExprKind::Apply(Op::Range, _))
-        {
-            return Ok(Bool::from_bool(true));
-        }
-        Err(unsupported(
-            loc,
-            "`IsFiniteSet` of a set without a finite structure known before solving",
-        ))
-    }
-}
-
-/// Counts the distinct members among candidates.
-fn count(elements: &Elements, loc: Loc) -> Result<Int> {
-    let one = Int::from_i64(1);
-    let zero = Int::from_i64(0);
-    if !elements.distinct && elements.items.len() > 256 {
-        return Err(unsupported(
-            loc,
-            "`Cardinality` of a set of more than 256 candidate elements that may repeat",
-        ));
-    }
-    let mut terms = Vec::new();
-    for (i, (guard, element)) in elements.items.iter().enumerate() {
-        let mut counted = vec![guard.clone()];
-        if !elements.distinct {
-            for (earlier_guard, earlier) in &elements.items[..i] {
-                counted.push((earlier_guard.clone() & equal(earlier, element, loc)?).not());
-            }
-        }
-        terms.push(all(&counted).ite(&one, &zero));
-    }
-    if terms.is_empty() {
-        return Ok(zero);
-    }
-    Ok(Int::add(&terms))
 }
 
 /// `lo..hi` as an array, `\lambda i. lo <= i /\ i <= hi`, for a range too large for `store`s.
@@ -866,23 +892,12 @@ pub(super) fn range_set(lo: &Int, hi: &Int) -> Array {
     z3::ast::lambda_const(&[&i], &Dynamic::from(i.ge(lo) & i.le(hi)))
 }
 
-/// `lo..hi` as a list, when both bounds are numerals and the range is small.
-fn int_range(lo: &Int, hi: &Int) -> Option<Elements> {
-    let (lo, hi) = (lo.simplify().as_i64()?, hi.simplify().as_i64()?);
-    let size = hi.checked_sub(lo)?.checked_add(1)?.max(0);
-    if size > EXPANSION_LIMIT as i64 {
-        return None;
-    }
-    let items = (lo..=hi)
-        .map(|n| (Bool::from_bool(true), Int::from_i64(n).into()))
-        .collect();
-    Some(Elements {
-        items,
-        distinct: true,
-    })
+/// Whether a set expression is an ordinary value (becomes an array without a lambda).
+/// Whether `set` is written as `{a, b, ...}`.
+fn is_enumeration(set: &Expr) -> bool {
+    matches!(&*set.kind, ExprKind::SetEnum(_))
 }
 
-/// Whether a set expression is an ordinary value (becomes an array without a lambda).
 fn is_plain_set(set: &Expr) -> bool {
     !matches!(
         &*set.kind,
@@ -900,15 +915,6 @@ pub(super) fn as_bool(term: Dynamic, loc: Loc) -> Result<Bool> {
         internal(
             loc,
             format!("expected a boolean, found sort {}", term.get_sort()),
-        )
-    })
-}
-
-fn as_int(term: &Dynamic, loc: Loc) -> Result<Int> {
-    term.as_int().ok_or_else(|| {
-        internal(
-            loc,
-            format!("expected an integer, found sort {}", term.get_sort()),
         )
     })
 }
