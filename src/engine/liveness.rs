@@ -32,10 +32,11 @@ mod formula;
 mod tests;
 
 use super::decode;
+use super::solver_settings::reason_unknown;
 use super::Options;
 use crate::diag::{Diagnostic, Kind};
 use crate::ir::rewrite::angle;
-use crate::ir::{Action, Behaviour, Expr, ExprKind, Fairness, Named, Op, Quantifier, Spec};
+use crate::ir::{Action, Behaviour, Expr, Fairness, Named, Spec};
 use crate::smt::{all, any, same_state, Encoder, Transition};
 use crate::types::Types;
 use formula::Ltl;
@@ -86,18 +87,14 @@ pub fn check(spec: &Spec, types: &Types, options: &Options) -> Result<Outcome, D
 }
 
 /// One fairness condition, its quantifiers expanded: `kind_v(A)` with `<<A>>_v` as an action
-/// (`step`), and `ENABLED <<A>>_v` as the disjunction of `ENABLED` of the `enabling` actions.
+/// (`step`), and the action whose `ENABLED` is `ENABLED <<A>>_v` (`enabling`).
 struct FairAction {
     kind: Fairness,
     step: Expr,
-    enabling: Vec<Action>,
+    enabling: Action,
 }
 
 /// The fairness conditions of the spec, each `\A p \in S : WF_v(A(p))` expanded over `S`.
-///
-/// `ENABLED <<A>>_v` is computed as the disjunction of `ENABLED <<Ai>>_v` over the disjuncts
-/// `Ai` of `A` (through `\/` and `\E` over constant sets), which is the same thing, and gives
-/// `Encoder::enabled` actions whose next states it can solve for without quantifiers.
 fn fair_actions(spec: &Spec) -> Result<Vec<FairAction>, Diagnostic> {
     let mut result = Vec::new();
     for condition in &spec.fairness {
@@ -117,44 +114,23 @@ fn fair_actions(spec: &Spec) -> Result<Vec<FairAction>, Diagnostic> {
                 )
             })?;
         for action in expanded {
-            let enabling = enabling(spec, &action, Some(&condition.vars));
             result.push(FairAction {
                 kind: condition.kind,
                 step: angle(&action, &condition.vars),
-                enabling,
+                enabling: enabling(&action, Some(&condition.vars)),
             });
         }
     }
     Ok(result)
 }
 
-/// Actions whose `ENABLED`s, or-ed, are `ENABLED action` (`ENABLED <<action>>_v` with `vars`):
-/// one per disjunct of `action`.
-fn enabling(spec: &Spec, action: &Expr, vars: Option<&Expr>) -> Vec<Action> {
-    disjuncts(spec, action)
-        .iter()
-        .map(|disjunct| Action {
-            name: "ENABLED".into(),
-            params: Vec::new(),
-            loc: action.loc,
-            body: vars.map_or_else(|| disjunct.clone(), |vars| angle(disjunct, vars)),
-        })
-        .collect()
-}
-
-/// The disjuncts of `action`, through `\/` and through `\E` over constant finite sets.
-fn disjuncts(spec: &Spec, action: &Expr) -> Vec<Expr> {
-    match &*action.kind {
-        ExprKind::Apply(Op::Or, parts) => parts.iter().flat_map(|p| disjuncts(spec, p)).collect(),
-        ExprKind::Apply(Op::And, parts) if parts.len() == 1 => disjuncts(spec, &parts[0]),
-        ExprKind::Quant(Quantifier::Exists, binders, body) => {
-            match instances(spec, binders, body) {
-                Ok(bodies) => bodies.iter().flat_map(|b| disjuncts(spec, b)).collect(),
-                // A set that depends on the state: `Encoder::enabled` handles the `\E` itself.
-                Err(_) => vec![action.clone()],
-            }
-        }
-        _ => vec![action.clone()],
+/// `ENABLED action` (`ENABLED <<action>>_v` with `vars`) as an action `Encoder::enabled` reads.
+fn enabling(action: &Expr, vars: Option<&Expr>) -> Action {
+    Action {
+        name: "ENABLED".into(),
+        params: Vec::new(),
+        loc: action.loc,
+        body: vars.map_or_else(|| action.clone(), |vars| angle(action, vars)),
     }
 }
 
@@ -326,11 +302,8 @@ impl<'a> Search<'a> {
     fn enabled_at(&mut self, index: usize, position: usize) -> Result<Bool, Diagnostic> {
         while self.enabled[index].len() <= position {
             let at = self.enabled[index].len();
-            let mut options = Vec::new();
-            for action in &self.fairness[index].enabling {
-                options.push(self.encoder.enabled(action, at)?);
-            }
-            self.enabled[index].push(any(&options));
+            let enabled = self.encoder.enabled(&self.fairness[index].enabling, at)?;
+            self.enabled[index].push(enabled);
         }
         Ok(self.enabled[index][position].clone())
     }
@@ -367,11 +340,8 @@ impl<'a> Search<'a> {
                 vars,
                 positive,
             } => {
-                let mut options = Vec::new();
-                for step in enabling(self.spec, action, vars.as_ref()) {
-                    options.push(self.encoder.enabled(&step, position)?);
-                }
-                let enabled = any(&options);
+                let step = enabling(action, vars.as_ref());
+                let enabled = self.encoder.enabled(&step, position)?;
                 Ok(if *positive { enabled } else { enabled.not() })
             }
             Ltl::And(parts) | Ltl::Or(parts) => {
@@ -468,11 +438,7 @@ impl<'a> Search<'a> {
                     Some(model) => Check::Sat(model),
                     None => Check::Unknown("the solver gave no model".into()),
                 },
-                SatResult::Unknown => Check::Unknown(
-                    self.solver
-                        .get_reason_unknown()
-                        .unwrap_or_else(|| "unknown".into()),
-                ),
+                SatResult::Unknown => Check::Unknown(reason_unknown(&self.solver)),
             },
         )
     }

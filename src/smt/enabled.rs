@@ -6,8 +6,11 @@
 //! eliminated first:
 //!
 //! * parameters over small finite sets are expanded into a disjunction;
-//! * the body is split into *branches*, the disjuncts of its top-level `\/`, `IF` and `CASE`
-//!   over primed variables (`ENABLED (A \/ B)` is `ENABLED A \/ ENABLED B`);
+//! * the body is split into *branches*, the disjuncts of its top-level `\/`, `IF`, `CASE` and
+//!   `[A]_v` over primed variables (`ENABLED (A \/ B)` is `ENABLED A \/ ENABLED B`; the
+//!   stuttering side of `[A]_v` is the branch `v' = v`);
+//! * a conjunct `\E x \in S : B` of a branch, `S` finite, is a disjunction over `S` of the
+//!   branch with `B` in its place (split in turn), wherever the `\E` sits under `\/` and `/\`;
 //! * in each branch, a conjunct `x' = e` is solved by substituting `e` for `x'` (in rounds: `e`
 //!   may mention primed variables solved before), and `x' \in S` over a small finite `S` by a
 //!   disjunction over `S`'s elements.
@@ -15,7 +18,8 @@
 //! Only the primed variables left over, and the Skolem constants of the body's own `\E`, are
 //! bound by an `exists`; a branch that assigns every variable needs none.
 
-use super::encode::{all, any, Encoder, Polarity, Result, EXPAND_AT_MOST};
+use super::encode::{all, any, Encoder, Polarity, Result, EXPAND_AT_MOST, EXPANSION_LIMIT};
+use crate::ir::rewrite::unchanged;
 use crate::ir::{Action, Binder, Expr, ExprKind, Op, Quantifier, VarId};
 use crate::types::Type;
 use z3::ast::{Ast, Bool, Dynamic};
@@ -27,11 +31,16 @@ const ENABLED_CHOICES: usize = 64;
 const MAX_BRANCHES: usize = 64;
 
 /// A conjunct of a branch: a formula that holds, or (the other side of an `IF` or `CASE`
-/// guard) one that does not.
+/// guard) one that does not, or `v' = v` for the `v` of a `[A]_v` (the stuttering side).
 #[derive(Clone, Copy)]
 enum Piece<'e> {
     Holds(&'e Expr),
     Fails(&'e Expr),
+    /// `vars' = vars`; `typed_as` is the `[A]_v` it comes from, a boolean node.
+    Unchanged {
+        vars: &'e Expr,
+        typed_as: &'e Expr,
+    },
 }
 
 /// One disjunct of an action body, as a list of conjuncts.
@@ -135,20 +144,8 @@ impl Encoder<'_> {
             .collect()
     }
 
-    /// The body, its parameters bound: the disjunction over its branches. An `\E` over a
-    /// finite set at the top (a parameter the IR left in the body) is expanded first.
+    /// The body, its parameters bound: the disjunction over its branches.
     fn enabled_body(&mut self, body: &Expr) -> Result<Bool> {
-        match &*body.kind {
-            ExprKind::Apply(Op::And, conjuncts) if conjuncts.len() == 1 => {
-                return self.enabled_body(&conjuncts[0]);
-            }
-            ExprKind::Quant(Quantifier::Exists, binders, inner) => {
-                if let Some(expanded) = self.enabled_exists(binders, inner)? {
-                    return Ok(expanded);
-                }
-            }
-            _ => {}
-        }
         let mut options = Vec::new();
         for branch in branches(body) {
             options.push(self.enabled_branch(&branch)?);
@@ -156,25 +153,73 @@ impl Encoder<'_> {
         Ok(any(&options))
     }
 
-    /// `\E binders : inner` as a disjunction over the binders' finite sets, `None` when one
-    /// is not finite.
-    fn enabled_exists(&mut self, binders: &[Binder], inner: &Expr) -> Result<Option<Bool>> {
+    /// A branch with a conjunct `\E binders : inner` that mentions primed variables: that
+    /// conjunct replaced by the branches of `inner`, for each combination of values of the
+    /// binders (a disjunction); `None` when a set is not finite or there would be more than
+    /// `budget` combinations. Spelled out, the `x' = e` inside `inner` can be solved (left to
+    /// a Z3 `exists`, the next state is quantified, and a negated `ENABLED` is a `forall` Z3
+    /// may give up on).
+    fn enabled_witnesses<'e>(
+        &mut self,
+        branch: &[Piece<'e>],
+        index: usize,
+        binders: &'e [Binder],
+        inner: &'e Expr,
+        budget: usize,
+    ) -> Result<Option<Bool>> {
+        let Some((first, rest)) = binders.split_first() else {
+            let mut options = Vec::new();
+            for sub in branches(inner) {
+                let mut expanded = branch.to_vec();
+                expanded.splice(index..=index, sub);
+                options.push(self.enabled_branch(&expanded)?);
+            }
+            return Ok(Some(any(&options)));
+        };
+        let Some(elements) = self.finite_elements(&first.set)? else {
+            return Ok(None);
+        };
+        let count = elements.items.len();
+        if count > budget {
+            return Ok(None);
+        }
+        let elem_ty = self.elem_type(&first.set)?;
         let mut options = Vec::new();
-        let finite = self.expand_bindings(binders, Bool::from_bool(true), &mut |me, guard| {
-            let body = me.enabled_body(inner)?;
-            options.push(guard.clone() & body);
-            Ok(())
-        })?;
-        Ok(finite.then(|| any(&options)))
+        for (guard, element) in elements.items {
+            let mark = self.bind(&first.pattern, &element, &elem_ty, first.set.loc)?;
+            let rest = self.enabled_witnesses(branch, index, rest, inner, budget / count.max(1));
+            self.env.truncate(mark);
+            match rest? {
+                Some(option) => options.push(guard & option),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(any(&options)))
     }
 
-    /// One branch: solve what its conjuncts determine, then enumerate finite choices.
+    /// One branch: expand an `\E` among its conjuncts, or else solve what its conjuncts
+    /// determine, then enumerate finite choices.
     fn enabled_branch(&mut self, branch: &[Piece<'_>]) -> Result<Bool> {
+        for (index, piece) in branch.iter().enumerate() {
+            let Piece::Holds(expr) = piece else { continue };
+            let ExprKind::Quant(Quantifier::Exists, binders, inner) = &*expr.kind else {
+                continue;
+            };
+            if primed_vars(expr).is_empty() {
+                continue;
+            }
+            let expanded =
+                self.enabled_witnesses(branch, index, binders, inner, EXPANSION_LIMIT)?;
+            if let Some(expanded) = expanded {
+                return Ok(expanded);
+            }
+        }
         let assignments: Vec<(usize, Assignment<'_>)> = branch
             .iter()
             .flat_map(|piece| match piece {
                 Piece::Holds(expr) => top_level_assignments(expr),
                 Piece::Fails(_) => Vec::new(),
+                Piece::Unchanged { vars, .. } => unchanged_assignments(vars),
             })
             .collect();
         let mut next: Vec<Option<Dynamic>> = vec![None; self.spec.vars.len()];
@@ -279,6 +324,9 @@ impl Encoder<'_> {
             parts.push(match piece {
                 Piece::Holds(expr) => self.formula(expr, Polarity::Pos)?,
                 Piece::Fails(expr) => self.formula(expr, Polarity::Neg)?.not(),
+                Piece::Unchanged { vars, typed_as } => {
+                    self.formula(&unchanged(vars, typed_as), Polarity::Pos)?
+                }
             });
         }
         Ok(all(&parts))
@@ -319,6 +367,16 @@ fn split(expr: &Expr) -> Option<Vec<Branch<'_>>> {
         ExprKind::If(cond, then, other) => {
             let mut union = cross(&[vec![Piece::Holds(cond)]], &split(then)?)?;
             union.extend(cross(&[vec![Piece::Fails(cond)]], &split(other)?)?);
+            union
+        }
+        // `[A]_v` is `A \/ v' = v`: the stuttering side solves `v'` (an action's
+        // `[Next]_vars` conjunct would otherwise leave every variable to an `exists`).
+        ExprKind::BoxAction(action, vars) => {
+            let mut union = split(action)?;
+            union.push(vec![Piece::Unchanged {
+                vars,
+                typed_as: expr,
+            }]);
             union
         }
         ExprKind::Case(arms, other) => {
@@ -384,6 +442,16 @@ fn top_level_assignments(body: &Expr) -> Vec<(usize, Assignment<'_>)> {
             Some(v) => vec![(v, Assignment::Member(&args[1]))],
             None => Vec::new(),
         },
+        _ => Vec::new(),
+    }
+}
+
+/// `x' = x` for each state variable `x` of `vars` (a variable or a tuple of them): what the
+/// stuttering side of `[A]_vars` assigns.
+fn unchanged_assignments(vars: &Expr) -> Vec<(usize, Assignment<'_>)> {
+    match &*vars.kind {
+        ExprKind::Var(VarId(v)) => vec![(*v, Assignment::Equal(vars))],
+        ExprKind::Tuple(items) => items.iter().flat_map(unchanged_assignments).collect(),
         _ => Vec::new(),
     }
 }
