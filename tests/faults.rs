@@ -1,5 +1,6 @@
 //! Faults and limits, end to end through the binary: files that cannot be read, a model file
-//! written for another module, the solver giving up, bad option values, Ctrl-C, and `--seed`.
+//! written for another module, the solver giving up or running out of memory, bad option
+//! values, Ctrl-C, and `--seed`.
 //! Each with its exact message and exit code.
 
 #[path = "support/binary.rs"]
@@ -164,6 +165,42 @@ fn a_memory_limit_too_small_for_the_solver_to_start_is_a_usage_error() {
     );
     let run = smtcheck(&fixtures(), &["check", "Counter.tla", "--memory", "256"]);
     assert_eq!(run.code, 12, "{}", run.stderr);
+}
+
+/// A spec whose second step is a choice among 3,721 updates of a 61-element function with
+/// non-linear arithmetic: depth 1 needs little memory, depth 2 over 200 MB (and minutes).
+const HUNGRY: &str = r#"---- MODULE Hungry ----
+EXTENDS Integers
+VARIABLES f, n
+Init == f = [i \in 0..60 |-> i] /\ n = 0
+Next == \E i \in 0..60, j \in 0..60 :
+            /\ f' = [f EXCEPT ![i] = (f[j] * 7 + n) % 1000]
+            /\ n' = (n + f[i]) % 1000
+Inv == n /= 999
+====
+"#;
+
+#[test]
+fn the_solver_running_out_of_memory_is_unknown_exit_14_with_the_depth_checked() {
+    let dir = scratch("memory");
+    std::fs::write(dir.join("Hungry.tla"), HUNGRY).expect("module");
+    std::fs::write(
+        dir.join("Hungry.cfg"),
+        "INIT Init\nNEXT Next\nINVARIANT Inv\n",
+    )
+    .expect("cfg");
+    let run = smtcheck(
+        &dir,
+        &["check", "Hungry.tla", "--depth", "5", "--memory", "64"],
+    );
+    assert_eq!(run.code, 14, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stdout,
+        "Unknown: the solver could not decide at depth 2 \
+         (out of memory: the solver used up the 64 MB that --memory allows).\n\
+         Behaviours of fewer than 2 steps have no violation.\n"
+    );
+    assert_eq!(run.stderr, "");
 }
 
 /// A spec whose deadlock check grows slower with every depth, and never succeeds.

@@ -18,7 +18,7 @@
 //! (exists otherwise) — so it may be negated. Stuttering is not a step.
 
 use super::decode;
-use super::solver_settings::new_solver;
+use super::solver_settings::{new_solver, reason_unknown};
 use crate::diag::{Diagnostic, Kind};
 use crate::ir::{Behaviour, Spec};
 use crate::smt::{all, any, Encoder, Transition};
@@ -401,11 +401,7 @@ impl<'a> Search<'a> {
                 Some(model) => Check::Violated(model),
                 None => Check::Unknown("the solver gave no model".into()),
             },
-            SatResult::Unknown => Check::Unknown(
-                self.solver
-                    .get_reason_unknown()
-                    .unwrap_or_else(|| "unknown".into()),
-            ),
+            SatResult::Unknown => Check::Unknown(reason_unknown(&self.solver)),
         }
     }
 

@@ -26,6 +26,44 @@ impl SolverSettings {
     }
 }
 
+/// Why the solver answered `unknown` to its last check, in words for the user. A spent
+/// `--memory` budget is named as such, which Z3 does not always do: its incremental core (the
+/// one `check_assumptions` uses) gives the reason "unknown" (Z3 4.8.12), so the budget is also
+/// compared with what Z3 holds.
+pub(crate) fn reason_unknown(solver: &z3::Solver) -> String {
+    let reason = solver
+        .get_reason_unknown()
+        .unwrap_or_else(|| "unknown".into());
+    match memory_budget_mb() {
+        Some(megabytes)
+            // Z3 names it when its out-of-memory exception reaches the API; when its core
+            // gives up instead, it still holds the memory that ran out.
+            if reason == "out of memory" || z3_allocated_bytes() >= megabytes << 20 =>
+        {
+            format!("out of memory: the solver used up the {megabytes} MB that --memory allows")
+        }
+        _ => reason,
+    }
+}
+
+/// The `--memory` budget in force, read back from Z3, which enforces it.
+fn memory_budget_mb() -> Option<u64> {
+    z3::get_global_param("memory_max_size")
+        .and_then(|value| value.parse().ok())
+        .filter(|megabytes| *megabytes > 0)
+}
+
+// Not wrapped by the `z3` crate; `z3-sys` links the library that defines it.
+extern "C" {
+    fn Z3_get_estimated_alloc_size() -> u64;
+}
+
+/// The bytes Z3 has allocated, the figure its `memory_max_size` bounds.
+fn z3_allocated_bytes() -> u64 {
+    // SAFETY: takes no arguments and reads a counter Z3 keeps for the whole process.
+    unsafe { Z3_get_estimated_alloc_size() }
+}
+
 /// A new solver that leaves Ctrl-C alone: by default Z3 catches SIGINT during a check and
 /// answers `unknown`, where smtcheck wants to report how far the search got (`cli::interrupt`).
 pub(crate) fn new_solver() -> z3::Solver {
