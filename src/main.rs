@@ -108,11 +108,13 @@ enum Command {
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
         k: u32,
         /// Give up on an obligation after this many seconds (its verdict is then `unknown`).
-        #[arg(long)]
-        timeout: Option<f64>,
+        #[arg(long, value_parser = parse_seconds)]
+        timeout: Option<std::time::Duration>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        solver: SolverArgs,
     },
     /// Resolve names, build the transition system and infer types; print what will be checked.
     Typecheck {
@@ -254,12 +256,14 @@ fn main() -> ExitCode {
             k,
             timeout,
             format,
+            solver,
         } => {
+            solver.settings().apply();
             let request = cli::ProveRequest {
                 inductive,
                 properties,
                 k: k as usize,
-                timeout: timeout.and_then(|s| std::time::Duration::try_from_secs_f64(s).ok()),
+                timeout,
                 json: matches!(format, Format::Json),
             };
             cli::prove(&file, config.as_deref(), &request)

@@ -134,4 +134,7 @@ IndInv ==
 
 \* Terms are numbered from 0 (needed when MaxTerm is left symbolic, for `prove`).
 ASSUME MaxTerm \in Nat
+\* Nil is no node: a vote for Nil is no vote. Every model's Node of model values has it; a
+\* symbolic Node (for `prove`) needs saying so, or Nil could stand for a node.
+ASSUME Nil \notin Node
 =============================================================================

@@ -23,14 +23,19 @@
 pub mod certify;
 
 use super::decode;
+use super::solver_settings::reason_unknown;
 use crate::diag::{Diagnostic, Kind};
 use crate::ir::{ActionInstance, ConstId, Expr, ExprKind, Op, Spec, Step};
-use crate::smt::{all, any, same_state, Encoder};
+use crate::smt::{all, any, approximates_cardinality, same_state, Encoder};
 use crate::types::{Type, Types};
 use crate::value::Value;
 use std::time::{Duration, Instant};
 use z3::ast::{Bool, Dynamic, Int};
 use z3::{Model, SatResult, Solver};
+
+/// Why a verdict may be `unknown` when some set was counted by axioms (see `smt::cardinality`).
+const APPROXIMATE_CARDINALITY: &str =
+    "`Cardinality` of a set of unknown size is known only by its axioms";
 
 /// The bounds tried, smallest first, on each symbolic integer constant of a counterexample.
 const SMALL_BOUNDS: [i64; 6] = [1, 2, 3, 4, 8, 64];
@@ -105,8 +110,8 @@ pub fn prove(spec: &Spec, types: &Types, options: &Options) -> Result<Vec<Outcom
     for obligation in obligations {
         let started = Instant::now();
         let verdict = z3::with_z3_config(&z3::Config::new(), || {
-            let mut query = Query::new(spec, types, options);
-            query.discharge(&obligation)
+            let mut query = Query::new(spec, types, options, &obligation);
+            query.discharge()
         })?;
         outcomes.push(Outcome {
             obligation,
@@ -139,6 +144,7 @@ struct Query<'a> {
     spec: &'a Spec,
     types: &'a Types,
     options: &'a Options,
+    obligation: &'a Obligation,
     encoder: Encoder<'a>,
     solver: Solver,
 }
@@ -152,7 +158,12 @@ enum StepEncoding {
 }
 
 impl<'a> Query<'a> {
-    fn new(spec: &'a Spec, types: &'a Types, options: &'a Options) -> Query<'a> {
+    fn new(
+        spec: &'a Spec,
+        types: &'a Types,
+        options: &'a Options,
+        obligation: &'a Obligation,
+    ) -> Query<'a> {
         let solver = Solver::new();
         if let Some(timeout) = options.timeout {
             let mut params = z3::Params::new();
@@ -164,6 +175,7 @@ impl<'a> Query<'a> {
             spec,
             types,
             options,
+            obligation,
             encoder: Encoder::new(spec, types),
             solver,
         }
@@ -189,9 +201,9 @@ impl<'a> Query<'a> {
         Ok(any(&parts))
     }
 
-    fn discharge(&mut self, obligation: &Obligation) -> Result<Verdict, Diagnostic> {
+    fn discharge(&mut self) -> Result<Verdict, Diagnostic> {
         self.solver.assert(self.encoder.constants_constraint()?);
-        match obligation {
+        match self.obligation {
             Obligation::Initiation => self.initiation(),
             Obligation::Consecution(action) => self.consecution(*action),
             Obligation::Implication(property) => self.implication(*property),
@@ -306,20 +318,37 @@ impl<'a> Query<'a> {
         for axiom in self.encoder.take_axioms() {
             self.solver.assert(axiom);
         }
+        let approximate = approximates_cardinality(&self.solver);
         match self.solver.check() {
             SatResult::Unsat => Ok(Verdict::Proved),
-            SatResult::Unknown => Ok(Verdict::Unknown(
-                self.solver
-                    .get_reason_unknown()
-                    .unwrap_or_else(|| "unknown".into()),
-            )),
+            SatResult::Unknown => {
+                let reason = reason_unknown(&self.solver);
+                // Out of time, the solver may have been on its way to an answer either way.
+                Ok(Verdict::Unknown(if approximate && reason != "timeout" {
+                    format!("{reason}; {APPROXIMATE_CARDINALITY}")
+                } else {
+                    reason
+                }))
+            }
             SatResult::Sat => {
                 let model = self
                     .solver
                     .get_model()
                     .ok_or_else(|| internal("the solver gave no model".into()))?;
                 let model = self.shrink_constants(model)?;
-                Ok(Verdict::Violated(self.counterexample(&model, steps)?))
+                let cex = self.counterexample(&model, steps)?;
+                if approximate {
+                    // Sizes from the axioms alone may be no set's: only a certified
+                    // counterexample is real, and any other says nothing either way.
+                    let (spec, options) = (self.spec, self.options);
+                    if let Err(failure) = certify::certify(spec, options, self.obligation, &cex) {
+                        return Ok(Verdict::Unknown(format!(
+                            "the counterexample found is not real ({failure}); \
+                             {APPROXIMATE_CARDINALITY}"
+                        )));
+                    }
+                }
+                Ok(Verdict::Violated(cex))
             }
         }
     }
