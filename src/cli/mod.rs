@@ -262,17 +262,21 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
         Ok(outcome) => outcome,
         Err(diagnostic) => return report(&diagnostic, &front.sources),
     };
-    let (claim, trace, headline, code) = match outcome {
+    let (claim, trace, violation) = match outcome {
         Outcome::NoViolation { depth } => {
             let what = if front.spec.check_deadlock {
                 "invariant violation or deadlock"
             } else {
                 "invariant violation"
             };
-            if let Some(code) = liveness::check_properties(&front, request) {
-                return code;
-            }
+            let temporal = match liveness::check_properties(&front, request) {
+                Ok(summary) => summary,
+                Err(code) => return code,
+            };
             println!("No {what} in any behaviour of up to {depth} steps.");
+            if let Some(summary) = temporal {
+                println!("{summary}");
+            }
             return 0;
         }
         Outcome::Unknown { depth, reason } => {
@@ -281,27 +285,60 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
             return EXIT_UNKNOWN;
         }
         Outcome::InvariantViolated { name, trace } => {
-            let steps = trace.steps.len().saturating_sub(1);
-            let headline = format!("Invariant {name} is violated by a behaviour of {steps} steps.");
+            let violation = Violation::Invariant(name.clone());
             (
                 crate::eval::Claim::InvariantViolated(name),
                 trace,
-                headline,
-                12,
+                violation,
             )
         }
-        Outcome::Deadlock { trace } => {
-            let steps = trace.steps.len().saturating_sub(1);
-            let headline = format!("Deadlock reached after {steps} steps: no action is enabled.");
-            (crate::eval::Claim::Deadlock, trace, headline, 11)
-        }
+        Outcome::Deadlock { trace } => (crate::eval::Claim::Deadlock, trace, Violation::Deadlock),
     };
     let replay_started = std::time::Instant::now();
     let certified = certify(&front.spec, &trace, claim);
     if request.stats {
         stats::print_replay(replay_started.elapsed());
     }
-    report_counterexample(&front, request, &trace, &headline, code, certified)
+    report_counterexample(&front, request, &trace, &violation, certified)
+}
+
+/// What a counterexample shows, which decides its headline and TLC's exit code.
+enum Violation {
+    Invariant(String),
+    Deadlock,
+    /// A safety property (`[]P`, `[][A]_v`), broken by a finite behaviour.
+    Property(String),
+    /// A temporal property, broken by a lasso.
+    Lasso(String),
+}
+
+impl Violation {
+    fn headline(&self, trace: &crate::ir::Behaviour) -> String {
+        let steps = trace.steps.len().saturating_sub(1);
+        match self {
+            Violation::Invariant(name) => {
+                format!("Invariant {name} is violated by a behaviour of {steps} steps.")
+            }
+            Violation::Deadlock => {
+                format!("Deadlock reached after {steps} steps: no action is enabled.")
+            }
+            Violation::Property(name) => {
+                format!("Property {name} is violated by a behaviour of {steps} steps.")
+            }
+            Violation::Lasso(name) => format!(
+                "Temporal property {name} is violated by a lasso of {} states.",
+                trace.steps.len()
+            ),
+        }
+    }
+
+    fn exit_code(&self) -> u8 {
+        match self {
+            Violation::Invariant(_) | Violation::Property(_) => 12,
+            Violation::Deadlock => 11,
+            Violation::Lasso(_) => 13,
+        }
+    }
 }
 
 /// Shows a counterexample — on stdout as text or JSON, and in the `--trace-out` file — once
@@ -310,10 +347,10 @@ fn report_counterexample(
     front: &Frontend,
     request: &CheckRequest,
     behaviour: &crate::ir::Behaviour,
-    headline: &str,
-    code: u8,
+    violation: &Violation,
     certified: Result<(), String>,
 ) -> u8 {
+    let (headline, code) = (violation.headline(behaviour), violation.exit_code());
     if let Err(failure) = certified {
         eprintln!("internal error: the solver's counterexample does not replay: {failure}");
         eprintln!("This is a bug in smtcheck's encoding, not in the spec. The trace was:");
