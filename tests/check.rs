@@ -4,7 +4,7 @@
 #[path = "support/binary.rs"]
 mod binary;
 
-use binary::{smtcheck, Run};
+use binary::{actions, smtcheck, Run};
 use std::path::Path;
 use std::process::Command;
 
@@ -23,17 +23,6 @@ fn run(subcommand: &str, module: &str, args: &[&str]) -> Run {
     let mut all = vec![subcommand, module.as_str()];
     all.extend_from_slice(args);
     smtcheck(&dir, &all)
-}
-
-/// The action of each state after the first, as the trace names it (`State 2: <One line …>`).
-fn actions(stdout: &str) -> Vec<String> {
-    stdout
-        .lines()
-        .filter_map(|line| line.strip_prefix("State "))
-        .filter_map(|rest| rest.split_once(": <").map(|(_, label)| label))
-        .filter(|label| !label.starts_with("Initial predicate"))
-        .map(|label| label.split(' ').next().unwrap_or("").to_string())
-        .collect()
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 #[path = "support/binary.rs"]
 mod binary;
+use binary::actions;
 mod support;
 
 use std::path::Path;
@@ -78,17 +79,6 @@ fn check(name: &str, tla: &str, cfg: &str, depth: usize) -> binary::Run {
     let dir = file.parent().unwrap_or(Path::new("."));
     let depth = depth.to_string();
     binary::smtcheck(dir, &["check", &format!("{name}.tla"), "--depth", &depth])
-}
-
-/// The action of each step (`State 2: <Prepare(r1) line …>` gives `Prepare(r1)`).
-fn actions(stdout: &str) -> Vec<String> {
-    stdout
-        .lines()
-        .filter_map(|line| line.strip_prefix("State "))
-        .filter_map(|rest| rest.split_once(": <").map(|(_, label)| label))
-        .filter(|label| !label.starts_with("Initial predicate"))
-        .map(|label| label.split(' ').next().unwrap_or("").to_string())
-        .collect()
 }
 
 #[test]

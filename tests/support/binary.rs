@@ -1,5 +1,7 @@
 //! Running the `smtcheck` binary from an integration test and keeping what it printed.
 
+#![allow(dead_code)] // each test crate uses part of the support
+
 use std::path::Path;
 use std::process::Command;
 
@@ -22,4 +24,15 @@ pub fn smtcheck(dir: &Path, args: &[&str]) -> Run {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
+}
+
+/// The action of each state after the first, as the trace names it (`State 2: <One line …>`).
+pub fn actions(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("State "))
+        .filter_map(|rest| rest.split_once(": <").map(|(_, label)| label))
+        .filter(|label| !label.starts_with("Initial predicate"))
+        .map(|label| label.split(' ').next().unwrap_or("").to_string())
+        .collect()
 }
