@@ -175,3 +175,36 @@ fn a_tree_that_cannot_grow_deadlocks_as_the_explorer_finds() {
     assert_eq!(run.code, 11, "{}{}", run.stdout, run.stderr);
     assert_eq!(actions(&run.stdout).len(), 2, "{}", run.stdout);
 }
+
+/// A log whose free slots hold a sentinel, filled at the first free index found by CHOOSE
+/// (as CheckpointCoordination does): the CHOOSE over a defined set used to stop the encoding
+/// with an internal error ("expression without a type").
+const FIRST_FREE: &str = r#"
+---- MODULE FirstFree ----
+EXTENDS Naturals
+CONSTANTS None
+VARIABLES log
+Idx == 1..3
+Open == {i \in Idx : log[i] = None}
+First == CHOOSE i \in Open : \A j \in Open : i <= j
+Init == log = [i \in Idx |-> None]
+Next == Open /= {} /\ log' = [log EXCEPT ![First] = First]
+Inv == \A i \in Idx : log[i] = None \/ log[i] <= 2
+====
+"#;
+
+#[test]
+fn a_choose_over_slots_holding_a_sentinel_agrees_with_the_explorer() {
+    let cfg = "CONSTANTS None = None\nINIT Init\nNEXT Next\nINVARIANT Inv\nCHECK_DEADLOCK FALSE\n";
+    agree("FirstFree", FIRST_FREE, cfg);
+    let run = check(
+        "FirstFreeTrace",
+        &FIRST_FREE.replace("FirstFree", "FirstFreeTrace"),
+        cfg,
+        4,
+    );
+    assert_eq!(run.code, 12, "{}{}", run.stdout, run.stderr);
+    assert!(run
+        .stdout
+        .starts_with("Invariant Inv is violated by a behaviour of 3 steps."));
+}

@@ -482,14 +482,19 @@ impl<'a> Encoder<'a> {
     /// Any expression, as a term of its type's sort.
     pub(super) fn term(&mut self, expr: &Expr) -> Result<Dynamic> {
         let term = self.term_of(expr)?;
-        if self.types.with_model_values.is_empty() {
+        // Only a term of the model-value sort can need wrapping, and only the place's type
+        // says whether it does; asking first would fail on expressions that lowering builds
+        // after typing (a CHOOSE over a defined set in CheckpointCoordination has no type).
+        if self.types.with_model_values.is_empty()
+            || term.get_sort() != *self.sorts.model_value_sort()
+        {
             return Ok(term);
         }
         // A model value in a place whose type mixes with model values (a sentinel constant,
         // a field that holds model values read where records mix with them) has the
         // model-value sort: it is the `mv` of that place's sort.
         let ty = self.ty(expr)?;
-        if self.sorts.is_mixed(&ty) && term.get_sort() == *self.sorts.model_value_sort() {
+        if self.sorts.is_mixed(&ty) {
             return Ok(self.sorts.mixed_model_value(&ty, &term));
         }
         Ok(term)
