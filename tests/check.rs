@@ -26,6 +26,21 @@ fn run(subcommand: &str, module: &str, args: &[&str]) -> Run {
 }
 
 #[test]
+fn no_violation_in_json_is_one_object_with_the_verdict_and_the_depth() {
+    let run = check("Counter", &["--depth", "7", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    assert_eq!(
+        value,
+        serde_json::json!({
+            "verdict": "No invariant violation or deadlock in any behaviour of up to 7 steps.",
+            "exit": 0,
+            "depth": 7,
+        })
+    );
+}
+
+#[test]
 fn a_violation_at_depth_eight_is_missed_at_seven_and_found_at_eight() {
     let seven = check("Counter", &["--depth", "7"]);
     assert_eq!(seven.code, 0, "{}{}", seven.stdout, seven.stderr);

@@ -116,6 +116,21 @@ fn the_solver_giving_up_within_the_timeout_is_unknown_exit_14() {
 }
 
 #[test]
+fn unknown_in_json_is_one_object_with_the_verdict_and_exit_14() {
+    let args = ["check", "Hard.tla", "--timeout", "0.2", "--format", "json"];
+    let run = smtcheck(&fixtures(), &args);
+    assert_eq!(run.code, 14, "{}{}", run.stdout, run.stderr);
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    assert_eq!(value["exit"], 14);
+    assert_eq!(value["depth"], 0);
+    let verdict = value["verdict"].as_str().unwrap_or("");
+    assert!(
+        verdict.starts_with("Unknown: the solver could not decide at depth 0 ("),
+        "{verdict}"
+    );
+}
+
+#[test]
 fn a_timeout_that_is_not_a_number_of_seconds_is_a_usage_error() {
     let run = smtcheck(&fixtures(), &["check", "Hard.tla", "--timeout", "soon"]);
     assert_eq!(run.code, 2);

@@ -273,16 +273,18 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
                 Ok(summary) => summary,
                 Err(code) => return code,
             };
-            println!("No {what} in any behaviour of up to {depth} steps.");
-            if let Some(summary) = temporal {
-                println!("{summary}");
-            }
-            return 0;
+            let mut lines = vec![format!(
+                "No {what} in any behaviour of up to {depth} steps."
+            )];
+            lines.extend(temporal);
+            return print_verdict(request, &lines, 0, depth);
         }
         Outcome::Unknown { depth, reason } => {
-            println!("Unknown: the solver could not decide at depth {depth} ({reason}).");
-            println!("Behaviours of fewer than {depth} steps have no violation.");
-            return EXIT_UNKNOWN;
+            let lines = [
+                format!("Unknown: the solver could not decide at depth {depth} ({reason})."),
+                format!("Behaviours of fewer than {depth} steps have no violation."),
+            ];
+            return print_verdict(request, &lines, EXIT_UNKNOWN, depth);
         }
         Outcome::InvariantViolated { name, trace } => {
             let violation = Violation::Invariant(name.clone());
@@ -300,6 +302,25 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
         stats::print_replay(replay_started.elapsed());
     }
     report_counterexample(&front, request, &trace, &violation, certified)
+}
+
+/// Prints a verdict that has no trace (no violation, or unknown) and returns its exit code:
+/// the lines as text, or with `--format json` one object shaped like a counterexample's
+/// (`verdict`, `exit`), with the depth searched instead of a trace.
+fn print_verdict(request: &CheckRequest, lines: &[String], code: u8, depth: usize) -> u8 {
+    if request.json {
+        let summary =
+            serde_json::json!({ "verdict": lines.join(" "), "exit": code, "depth": depth });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&summary).unwrap_or_default()
+        );
+    } else {
+        for line in lines {
+            println!("{line}");
+        }
+    }
+    code
 }
 
 /// What a counterexample shows, which decides its headline and TLC's exit code.
