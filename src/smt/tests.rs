@@ -179,6 +179,19 @@ fn fn_of(a: Type, b: Type) -> Type {
     Type::Fn(Box::new(a), Box::new(b))
 }
 
+/// Whether what `solver` holds, with the axioms `encoder` has pending, is unsatisfiable; a
+/// solver that cannot tell fails the test.
+pub(super) fn unsatisfiable(solver: &z3::Solver, encoder: &mut Encoder) -> bool {
+    for axiom in encoder.take_axioms() {
+        solver.assert(axiom);
+    }
+    match solver.check() {
+        SatResult::Unsat => true,
+        SatResult::Sat => false,
+        SatResult::Unknown => panic!("unknown: {:?}", solver.get_reason_unknown()),
+    }
+}
+
 /// Whether `formula` holds in every model (with no state variables constrained).
 fn valid(ir: Ir, formula: Expr) -> bool {
     let (spec, types) = ir.spec(&[], formula.clone(), Vec::new(), Vec::new());
@@ -186,14 +199,7 @@ fn valid(ir: Ir, formula: Expr) -> bool {
         let mut encoder = Encoder::new(&spec, &types);
         let solver = z3::Solver::new();
         solver.assert(encoder.violated(&formula, 0).expect("encodes"));
-        for axiom in encoder.take_axioms() {
-            solver.assert(axiom);
-        }
-        match solver.check() {
-            SatResult::Unsat => true,
-            SatResult::Sat => false,
-            SatResult::Unknown => panic!("unknown: {:?}", solver.get_reason_unknown()),
-        }
+        unsatisfiable(&solver, &mut encoder)
     })
 }
 
@@ -670,14 +676,7 @@ fn init_implies_inv(tla: &str, cfg: &str) -> bool {
         solver.assert(encoder.holds(&spec.init, 0).expect("encodes"));
         let inv = &spec.invariants[0].expr;
         solver.assert(encoder.violated(inv, 0).expect("encodes"));
-        for axiom in encoder.take_axioms() {
-            solver.assert(axiom);
-        }
-        match solver.check() {
-            SatResult::Unsat => true,
-            SatResult::Sat => false,
-            SatResult::Unknown => panic!("unknown: {:?}", solver.get_reason_unknown()),
-        }
+        unsatisfiable(&solver, &mut encoder)
     })
 }
 

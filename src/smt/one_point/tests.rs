@@ -3,9 +3,9 @@
 
 use super::{pinned_value, Pinned};
 use crate::ir::{BoundId, Expr, ExprKind, Pattern};
+use crate::smt::tests::unsatisfiable;
 use crate::smt::{Encoder, Polarity};
 use crate::testing::compile_text;
-use z3::SatResult;
 
 /// A module whose invariant `Claim` is the quantifier under test: `votes` is a set of
 /// records `[from, to, term]`, `elected` a set of pairs, `a` and `b` integers.
@@ -80,14 +80,7 @@ fn equivalent_to_the_quantifier(claim: &str) -> bool {
             .expect("encodes");
         let solver = z3::Solver::new();
         solver.assert(rule.iff(&quantifier).not());
-        for axiom in encoder.take_axioms() {
-            solver.assert(axiom);
-        }
-        match solver.check() {
-            SatResult::Unsat => true,
-            SatResult::Sat => false,
-            SatResult::Unknown => panic!("unknown: {:?}", solver.get_reason_unknown()),
-        }
+        unsatisfiable(&solver, &mut encoder)
     })
 }
 
