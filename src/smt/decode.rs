@@ -79,10 +79,9 @@ impl Encoder<'_> {
                 let (Some(shape), Some(dom), Some(map)) = (shape, dom, map) else {
                     return Err(not_a("function", &value));
                 };
-                let keys = self.members(model, &shape, &dom, a)?;
-                let key_terms = self.member_terms(model, &shape, &dom, a)?;
                 let mut function = BTreeMap::new();
-                for (key, key_term) in keys.into_iter().zip(key_terms) {
+                for key_term in self.member_terms(model, &shape, &dom, a)? {
+                    let key = self.decode(model, &key_term, a)?;
                     function.insert(key, self.decode(model, &map.select(&key_term), b)?);
                 }
                 Ok(Value::Fn(function))
