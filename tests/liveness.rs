@@ -249,3 +249,30 @@ fn the_real_time_hour_clock_stops_at_four_as_tlc_finds() {
     assert!(last.contains("/\\ now = 4\n"), "{}", run.stdout);
     assert!(last.ends_with("\nState 3: Stuttering\n"), "{}", run.stdout);
 }
+
+#[test]
+fn stats_list_each_property_and_length_of_the_lasso_search() {
+    let args = [
+        "check",
+        "Cyclic.tla",
+        "--config",
+        "Cyclic_sf.cfg",
+        "--depth",
+        "3",
+        "--stats",
+    ];
+    let run = smtcheck(&fixture(""), &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for property in ["LockFreedAgain", "NoStarvation"] {
+        let lengths = run
+            .stderr
+            .lines()
+            .filter(|line| line.split_whitespace().nth(1) == Some(property))
+            .count();
+        assert_eq!(
+            lengths, 4,
+            "{property}: one line per lasso of 1 to 4 states"
+        );
+    }
+    assert!(run.stderr.contains("stats: lasso search encoding"));
+}

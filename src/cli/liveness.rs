@@ -1,7 +1,9 @@
 //! `check`'s second half: the temporal properties (`PROPERTY` in the config, `--temporal`),
 //! checked by the lasso search once the invariants hold.
 
-use super::{report, report_counterexample, CheckRequest, Frontend, Violation, EXIT_UNKNOWN};
+use super::{
+    report, report_counterexample, stats, CheckRequest, Frontend, Violation, EXIT_UNKNOWN,
+};
 use crate::engine::{self, liveness::Outcome};
 use crate::eval::lasso::{replay_lasso, replay_safety_property};
 
@@ -20,10 +22,16 @@ pub(super) fn check_properties(
         depth: request.depth,
         timeout: request.timeout,
     };
-    let outcome = match engine::liveness::check(spec, &front.types, &options) {
-        Ok(outcome) => outcome,
-        Err(diagnostic) => return Err(report(&diagnostic, &front.sources)),
-    };
+    // Called once the bounded search has found no invariant violation to the same depth, so
+    // the invariants hold in every state a lasso can reach.
+    let (outcome, search_stats) =
+        match engine::liveness::check_with_stats(spec, &front.types, &options, true) {
+            Ok(searched) => searched,
+            Err(diagnostic) => return Err(report(&diagnostic, &front.sources)),
+        };
+    if request.stats {
+        stats::print_lasso_search(&search_stats);
+    }
     let property = |name: &str| spec.properties.iter().find(|p| p.name == name);
     match outcome {
         Outcome::NoViolation { depth } => {

@@ -2,6 +2,7 @@
 //! with the verdict or the trace on stdout.
 
 use crate::engine::bmc::Stats;
+use crate::engine::liveness::PropertyStats;
 use std::time::Duration;
 
 /// The front end's time, then one line per depth, then the totals inside and outside Z3.
@@ -26,6 +27,30 @@ pub(super) fn print_search(front_end: Duration, stats: &Stats) {
     eprintln!("stats: decoding {}", secs(stats.decoding));
     eprintln!(
         "stats: total encoding {}, in Z3 {} (induction excluded)",
+        secs(encoding),
+        secs(solving)
+    );
+}
+
+/// One line per property and length of lasso searched, then the totals inside and outside Z3.
+pub(super) fn print_lasso_search(properties: &[PropertyStats]) {
+    eprintln!("stats: property  states  encoding     z3");
+    for property in properties {
+        for (last, entry) in property.lengths.iter().enumerate() {
+            eprintln!(
+                "stats: {}  {:>6}  {}  {}",
+                property.name,
+                last + 1,
+                secs(entry.encoding),
+                secs(entry.solving)
+            );
+        }
+    }
+    let lengths = properties.iter().flat_map(|p| &p.lengths);
+    let solving: Duration = lengths.clone().map(|l| l.solving).sum();
+    let encoding: Duration = lengths.map(|l| l.encoding).sum();
+    eprintln!(
+        "stats: lasso search encoding {}, in Z3 {}",
         secs(encoding),
         secs(solving)
     );

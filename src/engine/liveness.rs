@@ -2,21 +2,27 @@
 //!
 //! A counterexample to a temporal property is an infinite behaviour; one of finite
 //! description is a *lasso*: states `s0 … s(n-1)`, then a step from `s(n-1)` back to some
-//! `s(l)`, repeated forever. The search tries `n = 1, 2, …` up to the depth bound, one
-//! incremental solver per property: the steps inside `s0 … s(n-1)` are asserted for good as
-//! `n` grows, and what is particular to one `n` is asserted under an assumption literal:
+//! `s(l)`, repeated forever. The search tries `n = 1, 2, …` up to the depth bound, with one
+//! incremental solver for every property, each property in turn at each `n` (so the violation
+//! reported is one of the fewest states). The steps inside `s0 … s(n-1)` are asserted for good
+//! as `n` grows, and so is everything else that longer lassos share:
 //!
-//! * **the loop**: one selector literal per candidate `l`, and state `n` (the state after the
-//!   closing step) equal to state `l`. The closing step is an action, or — as TLA+ allows any
-//!   behaviour to stop and stutter forever — a stuttering step with `l = n - 1`;
+//! * **the loop**: a selector `loop!l` per state (the loop goes back to `l`) and a constant
+//!   `on_loop!i` per state (`loop!l` for some `l <= i`);
 //! * **fairness** on the loop, each condition expanded over the sets of its `\A`: `WF_v(A)`
 //!   holds when `ENABLED <<A>>_v` is false somewhere on the loop or `<<A>>_v` is taken
 //!   somewhere on it; `SF_v(A)` when it is false everywhere on the loop or taken somewhere.
-//!   (`ENABLED` is `Encoder::enabled`, exact.) Stuttering never takes `<<A>>_v`, so fairness
-//!   rules out stopping in a state where a fair action stays enabled;
+//!   "Somewhere" and "everywhere" are `LoopSummary`s, one constant per state. (`ENABLED` is
+//!   `Encoder::enabled`, exact.) Stuttering never takes `<<A>>_v`, so fairness rules out
+//!   stopping in a state where a fair action stays enabled;
 //! * **the negated property** at position 0, in negation normal form (`formula`), with the
-//!   usual bounded semantics on a lasso: the positions after `i` are `i …` to the end, and the
-//!   whole loop when `i` is in it; `[]P` at `i` is `P` at all of them, `<>P` at one.
+//!   linear encoding of bounded LTL on a lasso (`unrolled`).
+//!
+//! What is particular to one `n` is asserted under an assumption literal: the closing step
+//! (state `n` equal to state `l` for the selected `l`, reached by an action or — as TLA+
+//! allows any behaviour to stop and stutter forever — by a stuttering step with `l = n - 1`),
+//! some loop start at or before `n - 1`, the fairness summaries at `n - 1`, and the links of
+//! the temporal subformulas from `n - 1` to the loop.
 //!
 //! A property `[]P` with `P` a state predicate, or `[][A]_v`, is a safety property. TLC checks
 //! those like invariants (its "implied invariants" and "implied actions") and reports their
@@ -27,12 +33,14 @@
 //! violation" only covers lassos of at most `depth + 1` states.
 
 mod formula;
+mod loop_summary;
+mod unrolled;
 
 #[cfg(test)]
 mod tests;
 
 use super::decode;
-use super::solver_settings::reason_unknown;
+use super::solver_settings::{new_solver, reason_unknown};
 use super::Options;
 use crate::diag::{Diagnostic, Kind};
 use crate::ir::rewrite::angle;
@@ -40,8 +48,9 @@ use crate::ir::{Action, Behaviour, Expr, Fairness, Named, Spec};
 use crate::smt::{all, any, same_state, Encoder, Transition};
 use crate::types::Types;
 use formula::Ltl;
-use std::collections::HashMap;
-use std::time::Instant;
+use loop_summary::LoopSummary;
+use std::time::{Duration, Instant};
+use unrolled::Unrolled;
 use z3::ast::Bool;
 use z3::{Model, SatResult, Solver};
 
@@ -70,20 +79,84 @@ pub enum Outcome {
     },
 }
 
-/// Checks each of `spec`'s properties, in order, and reports the first violated one.
+/// Checks `spec`'s properties and reports a violation of the fewest states (among equally
+/// short ones, of the property listed first).
 pub fn check(spec: &Spec, types: &Types, options: &Options) -> Result<Outcome, Diagnostic> {
+    check_with_stats(spec, types, options, false).map(|(outcome, _)| outcome)
+}
+
+/// `check`, and where its time went, per property. With `invariants_hold` — the invariants
+/// hold in every state reachable in at most `options.depth` steps, as a bounded search to that
+/// depth found — they are asserted in every state of the lassos, which are all such states:
+/// lemmas that remove no lasso and spare the solver rediscovering them.
+pub fn check_with_stats(
+    spec: &Spec,
+    types: &Types,
+    options: &Options,
+    invariants_hold: bool,
+) -> Result<(Outcome, Vec<PropertyStats>), Diagnostic> {
     z3::with_z3_config(&z3::Config::new(), || {
         let fairness = fair_actions(spec)?;
-        for property in &spec.properties {
-            let outcome = Search::new(spec, types, options, &fairness).run(property)?;
-            if !matches!(outcome, Outcome::NoViolation { .. }) {
-                return Ok(outcome);
-            }
-        }
-        Ok(Outcome::NoViolation {
-            depth: options.depth,
-        })
+        let lemmas = if invariants_hold {
+            &spec.invariants[..]
+        } else {
+            &[]
+        };
+        let mut goals = spec
+            .properties
+            .iter()
+            .enumerate()
+            .map(|(index, property)| Goal::new(spec, index, property))
+            .collect::<Result<Vec<_>, _>>()?;
+        let outcome = Search::new(spec, types, options, &fairness, lemmas).run(&mut goals)?;
+        let stats = goals.into_iter().map(|goal| goal.stats).collect();
+        Ok((outcome, stats))
     })
+}
+
+/// One property under search: its negation, and that negation on the lassos.
+struct Goal<'p> {
+    /// The property's index among the spec's, which names its assumption literals.
+    index: usize,
+    property: &'p Named,
+    negation: Ltl,
+    unrolled: Unrolled,
+    stats: PropertyStats,
+}
+
+impl<'p> Goal<'p> {
+    /// The goal of the property at `index` among the spec's.
+    fn new(spec: &Spec, index: usize, property: &'p Named) -> Result<Goal<'p>, Diagnostic> {
+        let negation = formula::negation(spec, &property.expr)?;
+        let unrolled = Unrolled::new(&negation, format!("ltl!{index}"));
+        Ok(Goal {
+            index,
+            property,
+            negation,
+            unrolled,
+            stats: PropertyStats {
+                name: property.name.clone(),
+                lengths: Vec::new(),
+            },
+        })
+    }
+}
+
+/// The time the search for one property took, per length of lasso (or of prefix, for a
+/// safety property).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PropertyStats {
+    pub name: String,
+    /// `lengths[i]`: lassos of `i + 1` states.
+    pub lengths: Vec<LengthStats>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LengthStats {
+    /// Building terms and asserting them.
+    pub encoding: Duration,
+    /// In Z3's `check`.
+    pub solving: Duration,
 }
 
 /// One fairness condition, its quantifiers expanded: `kind_v(A)` with `<<A>>_v` as an action
@@ -134,21 +207,30 @@ fn enabling(action: &Expr, vars: Option<&Expr>) -> Action {
     }
 }
 
-/// The search for one property: the solver, the encoder, and what was asserted.
+/// The search: the solver, the encoder, and what was asserted.
 struct Search<'a> {
     spec: &'a Spec,
     types: &'a Types,
     options: &'a Options,
     fairness: &'a [FairAction],
+    /// Invariants known to hold in every state the search reaches, asserted as lemmas.
+    lemmas: &'a [Named],
     encoder: Encoder<'a>,
     solver: Solver,
     /// `transitions[i]`: the step from state `i`, asserted once `i + 1` is inside a lasso.
     transitions: Vec<Transition>,
-    /// `enabled[f][i]`: `ENABLED <<A>>_v` of fairness condition `f` at state `i`.
-    enabled: Vec<Vec<Bool>>,
-    /// `taken[f][i]`: `<<A>>_v` of fairness condition `f` on the step from state `i`.
-    taken: Vec<Vec<Bool>>,
+    /// `loop_starts[l]`: the loop goes back to state `l`.
+    loop_starts: Vec<Bool>,
+    /// `on_loop[i]`: state `i` is on the loop (it starts at `i` or before).
+    on_loop: Vec<Bool>,
+    /// Per fairness condition, its action `<<A>>_v` taken somewhere on the loop.
+    taken: Vec<LoopSummary>,
+    /// Per fairness condition, `ENABLED <<A>>_v` false somewhere on the loop (`WF`) or
+    /// everywhere on it (`SF`).
+    excused: Vec<LoopSummary>,
     started: Instant,
+    /// The time spent in the solver's checks so far.
+    solving: Duration,
 }
 
 enum Check {
@@ -163,53 +245,65 @@ impl<'a> Search<'a> {
         types: &'a Types,
         options: &'a Options,
         fairness: &'a [FairAction],
+        lemmas: &'a [Named],
     ) -> Search<'a> {
+        let taken = (0..fairness.len())
+            .map(|f| LoopSummary::somewhere(format!("taken!{f}")))
+            .collect();
+        let excused = fairness
+            .iter()
+            .enumerate()
+            .map(|(f, fair)| {
+                let name = format!("excused!{f}");
+                match fair.kind {
+                    Fairness::Weak => LoopSummary::somewhere(name),
+                    Fairness::Strong => LoopSummary::everywhere(name),
+                }
+            })
+            .collect();
         Search {
             spec,
             types,
             options,
             fairness,
+            lemmas,
             encoder: Encoder::new(spec, types),
-            solver: Solver::new(),
+            solver: new_solver(),
             transitions: Vec::new(),
-            enabled: vec![Vec::new(); fairness.len()],
-            taken: vec![Vec::new(); fairness.len()],
+            loop_starts: Vec::new(),
+            on_loop: Vec::new(),
+            taken,
+            excused,
             started: Instant::now(),
+            solving: Duration::ZERO,
         }
     }
 
-    fn run(&mut self, property: &Named) -> Result<Outcome, Diagnostic> {
-        let negation = formula::negation(self.spec, &property.expr)?;
+    /// Searches lassos of `1, 2, …` states, for each length every goal in turn.
+    fn run(&mut self, goals: &mut [Goal]) -> Result<Outcome, Diagnostic> {
         self.solver.assert(self.encoder.constants_constraint()?);
         self.solver.assert(self.encoder.holds(&self.spec.init, 0)?);
         for last in 0..=self.options.depth {
-            let found = match negation.violated_invariant() {
-                Some(atom) => self.prefix_violation(atom, last)?,
-                None => self.lasso(&negation, last)?,
-            };
-            match found {
-                Check::Unsat => {}
-                Check::Unknown(reason) => {
-                    return Ok(Outcome::Unknown {
-                        depth: last,
-                        reason,
-                    })
-                }
-                Check::Sat(model) => {
-                    let mut trace = decode::behaviour(
-                        &mut self.encoder,
-                        self.spec,
-                        self.types,
-                        &self.transitions,
-                        &model,
-                        last,
-                    )?;
-                    let name = property.name.clone();
-                    if negation.violated_invariant().is_some() {
-                        return Ok(Outcome::SafetyViolated { name, trace });
+            self.assume_lemmas(last)?;
+            for goal in goals.iter_mut() {
+                let started = Instant::now();
+                let solving_before = self.solving;
+                let found = match goal.negation.violated_invariant() {
+                    Some(atom) => self.prefix_violation(atom, goal.index, last),
+                    None => self.lasso(&mut goal.unrolled, goal.index, last),
+                };
+                let solving = self.solving.saturating_sub(solving_before);
+                let encoding = started.elapsed().saturating_sub(solving);
+                goal.stats.lengths.push(LengthStats { encoding, solving });
+                match found? {
+                    Check::Unsat => {}
+                    Check::Unknown(reason) => {
+                        return Ok(Outcome::Unknown {
+                            depth: last,
+                            reason,
+                        })
                     }
-                    trace.loop_start = Some(loop_start(&model, last)?);
-                    return Ok(Outcome::LivenessViolated { name, trace });
+                    Check::Sat(model) => return self.violation(goal, &model, last),
                 }
             }
             if last < self.options.depth {
@@ -221,9 +315,38 @@ impl<'a> Search<'a> {
         })
     }
 
+    /// The violation of `goal`'s property in `model`: a finite trace of states `0..=last` for
+    /// a safety property, else a lasso.
+    fn violation(
+        &mut self,
+        goal: &Goal,
+        model: &Model,
+        last: usize,
+    ) -> Result<Outcome, Diagnostic> {
+        let mut trace = decode::behaviour(
+            &mut self.encoder,
+            self.spec,
+            self.types,
+            &self.transitions,
+            model,
+            last,
+        )?;
+        let name = goal.property.name.clone();
+        if goal.negation.violated_invariant().is_some() {
+            return Ok(Outcome::SafetyViolated { name, trace });
+        }
+        trace.loop_start = Some(self.loop_start(model, last)?);
+        Ok(Outcome::LivenessViolated { name, trace })
+    }
+
     /// Is there a behaviour whose state `last` (or, for an action, whose step into it) breaks
     /// the safety property's `atom`?
-    fn prefix_violation(&mut self, atom: &Ltl, last: usize) -> Result<Check, Diagnostic> {
+    fn prefix_violation(
+        &mut self,
+        atom: &Ltl,
+        goal: usize,
+        last: usize,
+    ) -> Result<Check, Diagnostic> {
         let Ltl::Atom {
             expr,
             action,
@@ -238,137 +361,92 @@ impl<'a> Search<'a> {
             (true, None) => return Ok(Check::Unsat),
         };
         let broken = self.atom(expr, *positive, position)?;
-        self.check_under(format!("prefix@{last}"), broken)
+        self.check_under(format!("prefix!{goal}@{last}"), broken)
     }
 
-    /// Is there a lasso of states `0..=last` that is fair and satisfies `negation`?
-    fn lasso(&mut self, negation: &Ltl, last: usize) -> Result<Check, Diagnostic> {
-        let n = last + 1;
-        let selectors: Vec<Bool> = (0..n)
-            .map(|l| Bool::new_const(format!("loop!{l}@{n}")))
-            .collect();
-        let mut parts = vec![any(&selectors)];
-        parts.push(self.closing_step(last, &selectors)?);
+    /// Is there a lasso of states `0..=last` that is fair and satisfies the negated property
+    /// (`unrolled`)? What longer lassos share is asserted for good; the rest — the closing step,
+    /// the constraints on it, and the ends of the summaries — under the length's literal.
+    fn lasso(
+        &mut self,
+        unrolled: &mut Unrolled,
+        goal: usize,
+        last: usize,
+    ) -> Result<Check, Diagnostic> {
+        let on_loop = self.loop_position(last);
+        let mut parts = vec![on_loop, self.closing_step(last)?];
         let spec = self.spec;
         for constraint in spec.constraints.iter().chain(&spec.action_constraints) {
             parts.push(self.encoder.holds(&constraint.expr, last)?);
         }
         for index in 0..self.fairness.len() {
-            parts.push(self.fair(index, &selectors)?);
+            parts.push(self.fair(index, last)?);
         }
-        let mut atoms = HashMap::new();
-        parts.push(self.ltl(negation, 0, &selectors, &mut atoms)?);
-        self.check_under(format!("lasso@{n}"), all(&parts))
+        let negation = unrolled.encode(&mut self.encoder, &self.on_loop, last)?;
+        for definition in &negation.shared {
+            self.solver.assert(definition);
+        }
+        parts.extend(negation.particular);
+        parts.push(negation.root);
+        self.check_under(format!("lasso!{goal}@{}", last + 1), all(&parts))
+    }
+
+    /// Adds position `last` as a candidate start of the loop; returns "the loop starts at
+    /// `last` or before", which a lasso of states `0..=last` requires.
+    fn loop_position(&mut self, last: usize) -> Bool {
+        while self.loop_starts.len() <= last {
+            let position = self.loop_starts.len();
+            let start = Bool::new_const(format!("loop!{position}"));
+            let on_loop = Bool::new_const(format!("on_loop!{position}"));
+            let before = self.on_loop.last().cloned();
+            let meaning = any(&before
+                .into_iter()
+                .chain([start.clone()])
+                .collect::<Vec<_>>());
+            self.solver.assert(on_loop.iff(&meaning));
+            self.loop_starts.push(start);
+            self.on_loop.push(on_loop);
+        }
+        self.on_loop[last].clone()
     }
 
     /// The step from state `last` to state `last + 1`, which is state `l` for the selected `l`:
     /// an action, or a stuttering step back to `last` itself.
-    fn closing_step(&mut self, last: usize, selectors: &[Bool]) -> Result<Bool, Diagnostic> {
+    fn closing_step(&mut self, last: usize) -> Result<Bool, Diagnostic> {
         let transition = self.transition(last)?.formula.clone();
         let after = self.encoder.state(last + 1);
         let mut parts = Vec::new();
-        for (l, selector) in selectors.iter().enumerate() {
-            parts.push(selector.implies(same_state(&after, &self.encoder.state(l))));
+        for l in 0..=last {
+            let start = self.loop_starts[l].clone();
+            parts.push(start.implies(same_state(&after, &self.encoder.state(l))));
         }
         let stutter = all(&[
-            selectors[last].clone(),
+            self.loop_starts[last].clone(),
             same_state(&after, &self.encoder.state(last)),
         ]);
         parts.push(any(&[transition, stutter]));
         Ok(all(&parts))
     }
 
-    /// Fairness condition `index` holds on the selected loop.
-    fn fair(&mut self, index: usize, selectors: &[Bool]) -> Result<Bool, Diagnostic> {
-        let n = selectors.len();
-        let mut disabled_somewhere = Vec::new();
-        let mut disabled_everywhere = Vec::new();
-        let mut taken_somewhere = Vec::new();
-        for position in 0..n {
-            let in_loop = any(&selectors[..=position]);
-            let disabled = self.enabled_at(index, position)?.not();
-            let taken = self.taken_at(index, position)?;
-            disabled_somewhere.push(all(&[in_loop.clone(), disabled.clone()]));
-            disabled_everywhere.push(in_loop.implies(&disabled));
-            taken_somewhere.push(all(&[in_loop, taken]));
+    /// Fairness condition `index` holds on the loop of a lasso of states `0..=last`: its
+    /// action is taken somewhere on the loop, or it is excused (`WF`: disabled somewhere on
+    /// the loop; `SF`: everywhere).
+    fn fair(&mut self, index: usize, last: usize) -> Result<Bool, Diagnostic> {
+        let fair = &self.fairness[index];
+        for position in self.taken[index].len()..=last {
+            let taken = self.encoder.holds(&fair.step, position)?;
+            let definition = self.taken[index].extend(&self.on_loop[position], &taken);
+            self.solver.assert(definition);
         }
-        let excused = match self.fairness[index].kind {
-            Fairness::Weak => any(&disabled_somewhere),
-            Fairness::Strong => all(&disabled_everywhere),
-        };
-        Ok(any(&[excused, any(&taken_somewhere)]))
-    }
-
-    fn enabled_at(&mut self, index: usize, position: usize) -> Result<Bool, Diagnostic> {
-        while self.enabled[index].len() <= position {
-            let at = self.enabled[index].len();
-            let enabled = self.encoder.enabled(&self.fairness[index].enabling, at)?;
-            self.enabled[index].push(enabled);
+        for position in self.excused[index].len()..=last {
+            let disabled = self.encoder.enabled(&fair.enabling, position)?.not();
+            let definition = self.excused[index].extend(&self.on_loop[position], &disabled);
+            self.solver.assert(definition);
         }
-        Ok(self.enabled[index][position].clone())
-    }
-
-    fn taken_at(&mut self, index: usize, position: usize) -> Result<Bool, Diagnostic> {
-        while self.taken[index].len() <= position {
-            let at = self.taken[index].len();
-            let taken = self.encoder.holds(&self.fairness[index].step, at)?;
-            self.taken[index].push(taken);
-        }
-        Ok(self.taken[index][position].clone())
-    }
-
-    /// `formula` at `position` of the selected lasso of `selectors.len()` states.
-    fn ltl(
-        &mut self,
-        formula: &Ltl,
-        position: usize,
-        selectors: &[Bool],
-        atoms: &mut HashMap<(usize, usize), Bool>,
-    ) -> Result<Bool, Diagnostic> {
-        match formula {
-            Ltl::Atom { expr, positive, .. } => {
-                let key = (formula as *const Ltl as usize, position);
-                if let Some(encoded) = atoms.get(&key) {
-                    return Ok(encoded.clone());
-                }
-                let encoded = self.atom(expr, *positive, position)?;
-                atoms.insert(key, encoded.clone());
-                Ok(encoded)
-            }
-            Ltl::Enabled {
-                action,
-                vars,
-                positive,
-            } => {
-                let step = enabling(action, vars.as_ref());
-                let enabled = self.encoder.enabled(&step, position)?;
-                Ok(if *positive { enabled } else { enabled.not() })
-            }
-            Ltl::And(parts) | Ltl::Or(parts) => {
-                let encoded = parts
-                    .iter()
-                    .map(|part| self.ltl(part, position, selectors, atoms))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok(match formula {
-                    Ltl::And(_) => all(&encoded),
-                    _ => any(&encoded),
-                })
-            }
-            Ltl::Always(body) | Ltl::Eventually(body) => {
-                let always = matches!(formula, Ltl::Always(_));
-                let mut cases = Vec::new();
-                for later in 0..selectors.len() {
-                    let at = self.ltl(body, later, selectors, atoms)?;
-                    let reached = reaches(position, later, selectors);
-                    cases.push(match (always, reached) {
-                        (true, None) | (false, None) => at,
-                        (true, Some(reached)) => reached.implies(&at),
-                        (false, Some(reached)) => all(&[reached, at]),
-                    });
-                }
-                Ok(if always { all(&cases) } else { any(&cases) })
-            }
-        }
+        Ok(any(&[
+            self.excused[index].so_far(),
+            self.taken[index].so_far(),
+        ]))
     }
 
     /// A state or action formula at `position`, or its negation.
@@ -388,6 +466,15 @@ impl<'a> Search<'a> {
             self.transitions.push(transition);
         }
         Ok(&self.transitions[step])
+    }
+
+    /// Asserts the lemmas in state `last`.
+    fn assume_lemmas(&mut self, last: usize) -> Result<(), Diagnostic> {
+        for lemma in self.lemmas {
+            let holds = self.encoder.holds(&lemma.expr, last)?;
+            self.solver.assert(holds);
+        }
+        Ok(())
     }
 
     /// Asserts for good what every longer lasso has: state `last` within the state
@@ -425,44 +512,38 @@ impl<'a> Search<'a> {
             params.set_u32("timeout", millis.max(1));
             self.solver.set_params(&params);
         }
-        Ok(
-            match self
-                .solver
-                .check_assumptions(std::slice::from_ref(&literal))
-            {
-                SatResult::Unsat => {
-                    self.solver.assert(literal.not());
-                    Check::Unsat
-                }
-                SatResult::Sat => match self.solver.get_model() {
-                    Some(model) => Check::Sat(model),
-                    None => Check::Unknown("the solver gave no model".into()),
-                },
-                SatResult::Unknown => Check::Unknown(reason_unknown(&self.solver)),
+        let solving_started = Instant::now();
+        let result = self
+            .solver
+            .check_assumptions(std::slice::from_ref(&literal));
+        self.solving += solving_started.elapsed();
+        Ok(match result {
+            SatResult::Unsat => {
+                self.solver.assert(literal.not());
+                Check::Unsat
+            }
+            SatResult::Sat => match self.solver.get_model() {
+                Some(model) => Check::Sat(model),
+                None => Check::Unknown("the solver gave no model".into()),
             },
-        )
+            SatResult::Unknown => Check::Unknown(reason_unknown(&self.solver)),
+        })
     }
-}
 
-/// Whether position `later` comes at or after `position` in the lasso: always when
-/// `later >= position` (`None`), else exactly when `later` is in the loop.
-fn reaches(position: usize, later: usize, selectors: &[Bool]) -> Option<Bool> {
-    (later < position).then(|| any(&selectors[..=later]))
-}
-
-/// The first position whose loop selector the model sets.
-fn loop_start(model: &Model, last: usize) -> Result<usize, Diagnostic> {
-    let n = last + 1;
-    (0..n)
-        .find(|l| {
-            let selector = Bool::new_const(format!("loop!{l}@{n}"));
-            model.eval(&selector, true).and_then(|b| b.as_bool()) == Some(true)
-        })
-        .ok_or_else(|| {
-            Diagnostic::new(
-                Kind::Other,
-                "E0902",
-                "internal error in the lasso search: the model selects no loop start",
-            )
-        })
+    /// The first loop start among `0..=last` that `model` selects.
+    fn loop_start(&self, model: &Model, last: usize) -> Result<usize, Diagnostic> {
+        let selected =
+            |start: &Bool| model.eval(start, true).and_then(|b| b.as_bool()) == Some(true);
+        self.loop_starts
+            .iter()
+            .take(last + 1)
+            .position(selected)
+            .ok_or_else(|| {
+                Diagnostic::new(
+                    Kind::Other,
+                    "E0902",
+                    "internal error in the lasso search: the model selects no loop start",
+                )
+            })
+    }
 }

@@ -2,7 +2,7 @@
 //! normal form the search reads.
 
 use super::formula::{negation, Ltl};
-use super::{check, Outcome};
+use super::{check, check_with_stats, Outcome};
 use crate::diag::Kind;
 use crate::engine::Options;
 use crate::eval::lasso::{replay_lasso, replay_safety_property};
@@ -88,6 +88,66 @@ fn a_cycle_is_a_lasso_back_to_the_first_state() {
 #[test]
 fn leads_to_fails_when_the_counter_stops_halfway() {
     assert_eq!(lasso("Spec", "UpLeadsToTwo"), (2, 1));
+}
+
+#[test]
+fn infinitely_often_fails_when_the_counter_stops_halfway() {
+    // The negation <>[](x /= 0) holds on the loop of state 1 stuttering: the whole loop,
+    // not only its last state, must avoid 0.
+    assert_eq!(lasso("Spec", "InfinitelyOften"), (2, 1));
+}
+
+#[test]
+fn properties_share_one_search_and_the_shortest_violation_is_reported() {
+    let cfg = "SPECIFICATION Weak\nPROPERTIES ReachesTwo OnlyUp StaysSmall\n";
+    let front = compile_text("Counter", COUNTER, cfg, &[]);
+    let options = Options {
+        depth: 6,
+        timeout: None,
+    };
+    let (outcome, stats) =
+        check_with_stats(&front.spec, &front.types, &options, false).expect("the search runs");
+    // StaysSmall fails in 3 states, OnlyUp in 4 (the reset): the shorter violation is
+    // reported, though its property is listed last.
+    let Outcome::SafetyViolated { name, trace } = outcome else {
+        panic!("expected a safety violation, got {outcome:?}");
+    };
+    assert_eq!((name.as_str(), trace.steps.len()), ("StaysSmall", 3));
+    let lengths: Vec<(&str, usize)> = stats
+        .iter()
+        .map(|p| (p.name.as_str(), p.lengths.len()))
+        .collect();
+    assert_eq!(
+        lengths,
+        [("ReachesTwo", 3), ("OnlyUp", 3), ("StaysSmall", 3)]
+    );
+}
+
+#[test]
+fn invariants_assumed_as_lemmas_change_no_verdict() {
+    let tla = COUNTER.replace("====", "Bounded == x \\in 0..2\n====");
+    for (spec, property, violated) in [
+        ("Weak", "ReachesTwo", false),
+        ("Weak", "SettlesAtTwo", true),
+        ("Spec", "InfinitelyOften", true),
+        ("Weak", "StaysSmall", true),
+    ] {
+        let cfg = format!("SPECIFICATION {spec}\nINVARIANT Bounded\nPROPERTY {property}\n");
+        let front = compile_text("Counter", &tla, &cfg, &[]);
+        let options = Options {
+            depth: 6,
+            timeout: None,
+        };
+        let verdicts: Vec<bool> = [false, true]
+            .into_iter()
+            .map(|assumed| {
+                let (outcome, _) = check_with_stats(&front.spec, &front.types, &options, assumed)
+                    .expect("the search runs");
+                !matches!(outcome, Outcome::NoViolation { .. })
+            })
+            .collect();
+        assert_eq!(verdicts, [violated, violated], "{property} under {spec}");
+    }
 }
 
 #[test]
