@@ -194,6 +194,7 @@ impl Select {
             invariants: self.invariants,
             no_deadlock: self.no_deadlock,
             temporal: self.temporal,
+            symbolic: Vec::new(),
         }
     }
 }

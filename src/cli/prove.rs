@@ -4,13 +4,18 @@
 //!
 //! Prints one line per obligation with its verdict and time, then each counterexample: the
 //! values of the symbolic constants, the states (as the trace printer lists them), and for a
-//! counterexample to induction the conjunct of `IndInv` that breaks. Every counterexample is
-//! certified with the evaluator first; one that does not certify is an internal error.
+//! counterexample to induction the conjunct of `IndInv` that breaks. The engine certifies
+//! every counterexample with the evaluator first; one that does not certify is an internal
+//! error.
+//!
+//! Where the config gives sets of model values, the module is compiled a second time with
+//! those left symbolic, for the engine's general question (`engine::prove::general`).
 //! Exit code: 0 when every obligation is proved, 12 when one has a counterexample, 14
 //! (`EXIT_UNKNOWN`) when the solver could not decide one.
 
-use super::{frontend, report, Frontend, EXIT_UNKNOWN};
-use crate::engine::prove::certify::{certify, Certificate};
+use super::{compile, frontend, report, Frontend, EXIT_UNKNOWN};
+use crate::engine::prove::certify::Certificate;
+use crate::engine::prove::general::{general, generalizable};
 use crate::engine::prove::{
     self, inductive_conjuncts, Counterexample, Obligation, Outcome, Verdict,
 };
@@ -36,7 +41,7 @@ pub struct ProveRequest {
 
 /// Exit code of a failed obligation: a safety violation, as TLC's.
 const EXIT_VIOLATED: u8 = 12;
-/// Exit code of a counterexample that does not certify: a bug in smtcheck.
+/// Exit code of an invariant named on the command line that was not lowered: a bug.
 const EXIT_INTERNAL: u8 = 255;
 
 /// `smtcheck prove FILE --inv IndInv [--prop P]... [--config F] [--k K] [--timeout S]`
@@ -76,40 +81,19 @@ pub fn prove(file: &Path, config: Option<&Path>, request: &ProveRequest) -> u8 {
         k: request.k.max(1),
         timeout: request.timeout,
     };
-    let outcomes = match prove::prove(spec, &front.types, &engine_options) {
+    let general_front = general_frontend(file, config, &options, spec);
+    let general = general_front
+        .as_ref()
+        .and_then(|g| general(spec, &g.spec, &g.types));
+    let outcomes = match prove::prove_with(spec, &front.types, general.as_ref(), &engine_options) {
         Ok(outcomes) => outcomes,
         Err(diagnostic) => return report(&diagnostic, &front.sources),
     };
-    let mut certificates = Vec::new();
-    for outcome in &outcomes {
-        if let Verdict::Violated(cex) = &outcome.verdict {
-            match certify(spec, &engine_options, &outcome.obligation, cex) {
-                Ok(certificate) => certificates.push(certificate),
-                Err(failure) => {
-                    eprintln!(
-                        "internal error: the counterexample to {} does not certify: {failure}",
-                        obligation_name(spec, &outcome.obligation)
-                    );
-                    eprintln!("This is a bug in smtcheck's encoding, not in the spec. It was:");
-                    eprintln!("constants: {:?}", cex.constants);
-                    let listing = crate::trace::text(
-                        spec,
-                        &front.sources,
-                        &behaviour(cex),
-                        Default::default(),
-                    );
-                    eprint!("{listing}");
-                    return EXIT_INTERNAL;
-                }
-            }
-        }
-    }
     let code = exit_code(&outcomes);
     let report = Report {
         front: &front,
         options: &engine_options,
         outcomes: &outcomes,
-        certificates: &certificates,
     };
     if request.json {
         let mut summary = report.json();
@@ -124,9 +108,29 @@ pub fn prove(file: &Path, config: Option<&Path>, request: &ProveRequest) -> u8 {
     code
 }
 
+/// The module compiled again with the sets of model values the config gives to `spec`'s
+/// constants left symbolic; `None` when there are none, or when it does not compile (a set's
+/// type may then be known only from its value), and the general question is not asked.
+fn general_frontend(
+    file: &Path,
+    config: Option<&Path>,
+    options: &Options,
+    spec: &Spec,
+) -> Option<Frontend> {
+    let symbolic = generalizable(spec);
+    if symbolic.is_empty() {
+        return None;
+    }
+    let options = Options {
+        symbolic,
+        ..options.clone()
+    };
+    compile(file, config, &options).ok().map(|(front, _)| front)
+}
+
 fn exit_code(outcomes: &[Outcome]) -> u8 {
     let any = |f: fn(&Verdict) -> bool| outcomes.iter().any(|o| f(&o.verdict));
-    if any(|v| matches!(v, Verdict::Violated(_))) {
+    if any(|v| matches!(v, Verdict::Violated(..))) {
         EXIT_VIOLATED
     } else if any(|v| matches!(v, Verdict::Unknown(_))) {
         EXIT_UNKNOWN
@@ -167,8 +171,6 @@ struct Report<'a> {
     front: &'a Frontend,
     options: &'a prove::Options,
     outcomes: &'a [Outcome],
-    /// One per violated outcome, in order.
-    certificates: &'a [Certificate],
 }
 
 impl Report<'_> {
@@ -199,13 +201,10 @@ impl Report<'_> {
 
     /// The violated outcomes with their certificates.
     fn failures(&self) -> impl Iterator<Item = (&Outcome, &Counterexample, &Certificate)> {
-        let violated = self.outcomes.iter().filter_map(|o| match &o.verdict {
-            Verdict::Violated(cex) => Some((o, cex)),
+        self.outcomes.iter().filter_map(|o| match &o.verdict {
+            Verdict::Violated(cex, certificate) => Some((o, cex, certificate)),
             _ => None,
-        });
-        violated
-            .zip(self.certificates)
-            .map(|((o, cex), certificate)| (o, cex, certificate))
+        })
     }
 
     fn text(&self) -> String {
@@ -234,7 +233,7 @@ impl Report<'_> {
             let name = obligation_name(self.spec(), &outcome.obligation);
             let verdict = match &outcome.verdict {
                 Verdict::Proved => "proved".to_string(),
-                Verdict::Violated(_) => "violated".to_string(),
+                Verdict::Violated(..) => "violated".to_string(),
                 Verdict::Unknown(reason) => format!("unknown ({reason})"),
             };
             out.push_str(&format!(
@@ -348,7 +347,7 @@ impl Report<'_> {
                         entry["verdict"] = json!("unknown");
                         entry["reason"] = json!(reason);
                     }
-                    Verdict::Violated(_) => {
+                    Verdict::Violated(..) => {
                         entry["verdict"] = json!("violated");
                         if let Some((_, cex, certificate)) = failures.next() {
                             entry["counterexample"] = self.counterexample_json(cex, certificate);

@@ -13,14 +13,19 @@
 //! Each obligation gets its own Z3 context, encoder and solver, so that one obligation's
 //! terms and lemmas cannot leak into another's and each is timed on its own. A failed
 //! obligation comes with its counterexample (for consecution, the *counterexample to
-//! induction*, CTI) decoded into values, constants included; `certify` replays it with the
-//! evaluator before anyone shows it.
+//! induction*, CTI) decoded into values, constants included, which `certify` replays with
+//! the evaluator before the engine returns it, with the certificate.
+//!
+//! Where the config gives sets of model values or integers, each obligation is first asked
+//! of the general question (see `general`), whose proofs cost the same for ten members as for
+//! a thousand, and only what that does not prove is asked of the configured constants.
 //!
 //! The state and action constraints (`CONSTRAINT`, `ACTION_CONSTRAINT`) restrict, as in TLC,
 //! which states are explored: they hold in the states a step leaves from and on the steps,
 //! never in the state a step reaches.
 
 pub mod certify;
+pub mod general;
 
 use super::decode;
 use super::solver_settings::reason_unknown;
@@ -29,6 +34,8 @@ use crate::ir::{ActionInstance, ConstId, Expr, ExprKind, Op, Spec, Step};
 use crate::smt::{all, any, approximates_cardinality, same_state, Encoder};
 use crate::types::{Type, Types};
 use crate::value::Value;
+use certify::Certificate;
+use general::General;
 use std::time::{Duration, Instant};
 use z3::ast::{Bool, Dynamic, Int};
 use z3::{Model, SatResult, Solver};
@@ -39,6 +46,17 @@ const APPROXIMATE_CARDINALITY: &str =
 
 /// The bounds tried, smallest first, on each symbolic integer constant of a counterexample.
 const SMALL_BOUNDS: [i64; 6] = [1, 2, 3, 4, 8, 64];
+
+/// The most time the general question may take on one obligation. A proof there takes as
+/// long as for symbolic constants (well under a second on the examples), but an obligation it
+/// cannot prove may keep the solver searching, where the configured constants might answer
+/// at once.
+const GENERAL_BUDGET: Duration = Duration::from_secs(5);
+
+/// The least time the search for smaller constants may take (it may take as long as the
+/// counterexample took to find). Its checks with a bound too small are as hard as proofs,
+/// which at a large fixed N can take minutes, for a counterexample that is real already.
+const SHRINK_FLOOR: Duration = Duration::from_secs(2);
 
 /// What to prove.
 #[derive(Clone, Debug)]
@@ -78,7 +96,8 @@ pub struct Counterexample {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Verdict {
     Proved,
-    Violated(Counterexample),
+    /// A counterexample, with what the evaluator confirmed of it.
+    Violated(Counterexample, Certificate),
     /// The solver could not decide (a timeout, or incomplete quantifier reasoning).
     Unknown(String),
 }
@@ -94,6 +113,16 @@ pub struct Outcome {
 /// Discharges every obligation of `options` in turn: initiation, consecution per action,
 /// implication per property.
 pub fn prove(spec: &Spec, types: &Types, options: &Options) -> Result<Vec<Outcome>, Diagnostic> {
+    prove_with(spec, types, None, options)
+}
+
+/// `prove`, asking each obligation of `general` first when given (see `general`).
+pub fn prove_with(
+    spec: &Spec,
+    types: &Types,
+    general: Option<&General>,
+    options: &Options,
+) -> Result<Vec<Outcome>, Diagnostic> {
     let known = |i: &usize| spec.invariants.get(*i).is_some();
     if options.inductive.is_empty() || !options.inductive.iter().all(known) || options.k == 0 {
         return Err(internal("no inductive invariant to prove, or k = 0".into()));
@@ -109,10 +138,21 @@ pub fn prove(spec: &Spec, types: &Types, options: &Options) -> Result<Vec<Outcom
     let mut outcomes = Vec::new();
     for obligation in obligations {
         let started = Instant::now();
-        let verdict = z3::with_z3_config(&z3::Config::new(), || {
-            let mut query = Query::new(spec, types, options, &obligation);
-            query.discharge()
-        })?;
+        let general_budget = options
+            .timeout
+            .map_or(GENERAL_BUDGET, |t| t.min(GENERAL_BUDGET));
+        let proved_in_general = general
+            .is_some_and(|g| proves_in_general(g, options, &obligation, Some(general_budget)));
+        let verdict = if proved_in_general {
+            Verdict::Proved
+        } else {
+            // What the general question spent comes out of the obligation's budget.
+            let budget = options.timeout.map(|t| t.saturating_sub(started.elapsed()));
+            z3::with_z3_config(&z3::Config::new(), || {
+                let mut query = Query::new(spec, types, options, &obligation, &[], budget);
+                query.discharge()
+            })?
+        };
         outcomes.push(Outcome {
             obligation,
             verdict,
@@ -120,6 +160,23 @@ pub fn prove(spec: &Spec, types: &Types, options: &Options) -> Result<Vec<Outcom
         });
     }
     Ok(outcomes)
+}
+
+/// Whether the general question proves `obligation` within `budget`. Whatever else it
+/// answers, an error included (its spec may use what the encoding supports only for
+/// configured sets), leaves the obligation to the configured constants.
+fn proves_in_general(
+    general: &General,
+    options: &Options,
+    obligation: &Obligation,
+    budget: Option<Duration>,
+) -> bool {
+    let (spec, types, configured) = (general.spec, general.types, &general.configured);
+    let verdict = z3::with_z3_config(&z3::Config::new(), || {
+        let mut query = Query::new(spec, types, options, obligation, configured, budget);
+        query.discharge()
+    });
+    matches!(verdict, Ok(Verdict::Proved))
 }
 
 /// The top-level conjuncts of `IndInv`: those of each of its invariants, in order.
@@ -145,6 +202,11 @@ struct Query<'a> {
     types: &'a Types,
     options: &'a Options,
     obligation: &'a Obligation,
+    /// The configured values of the constants `spec` leaves symbolic for the general
+    /// question; empty when asking the configured one.
+    configured: &'a [(ConstId, Value)],
+    /// When the obligation's budget runs out, if it has one.
+    deadline: Option<Instant>,
     encoder: Encoder<'a>,
     solver: Solver,
 }
@@ -163,20 +225,21 @@ impl<'a> Query<'a> {
         types: &'a Types,
         options: &'a Options,
         obligation: &'a Obligation,
+        configured: &'a [(ConstId, Value)],
+        budget: Option<Duration>,
     ) -> Query<'a> {
         let solver = Solver::new();
-        if let Some(timeout) = options.timeout {
-            let mut params = z3::Params::new();
-            let millis = u32::try_from(timeout.as_millis()).unwrap_or(u32::MAX);
-            params.set_u32("timeout", millis.max(1));
-            solver.set_params(&params);
+        if let Some(timeout) = budget {
+            set_timeout(&solver, timeout);
         }
         Query {
             spec,
             types,
             options,
             obligation,
-            encoder: Encoder::new(spec, types),
+            configured,
+            deadline: budget.map(|b| Instant::now() + b),
+            encoder: Encoder::keeping_z3_strings(spec, types),
             solver,
         }
     }
@@ -203,6 +266,10 @@ impl<'a> Query<'a> {
 
     fn discharge(&mut self) -> Result<Verdict, Diagnostic> {
         self.solver.assert(self.encoder.constants_constraint()?);
+        for (constant, value) in self.configured {
+            let facts = self.encoder.configured(*constant, value)?;
+            self.solver.assert(facts);
+        }
         match self.obligation {
             Obligation::Initiation => self.initiation(),
             Obligation::Consecution(action) => self.consecution(*action),
@@ -319,7 +386,17 @@ impl<'a> Query<'a> {
             self.solver.assert(axiom);
         }
         let approximate = approximates_cardinality(&self.solver);
-        match self.solver.check() {
+        let started = Instant::now();
+        let answer = self.solver.check();
+        let solving = started.elapsed();
+        if !self.configured.is_empty() {
+            // The general question: only its proofs count (see `general`).
+            return Ok(match answer {
+                SatResult::Unsat => Verdict::Proved,
+                _ => Verdict::Unknown("not proved for every set of the configured size".into()),
+            });
+        }
+        match answer {
             SatResult::Unsat => Ok(Verdict::Proved),
             SatResult::Unknown => {
                 let reason = reason_unknown(&self.solver);
@@ -335,27 +412,35 @@ impl<'a> Query<'a> {
                     .solver
                     .get_model()
                     .ok_or_else(|| internal("the solver gave no model".into()))?;
-                let model = self.shrink_constants(model)?;
+                let model = self.shrink_constants(model, SHRINK_FLOOR.max(solving))?;
                 let cex = self.counterexample(&model, steps)?;
-                if approximate {
+                let (spec, options) = (self.spec, self.options);
+                match certify::certify(spec, options, self.obligation, &cex) {
+                    Ok(certificate) => Ok(Verdict::Violated(cex, certificate)),
                     // Sizes from the axioms alone may be no set's: only a certified
                     // counterexample is real, and any other says nothing either way.
-                    let (spec, options) = (self.spec, self.options);
-                    if let Err(failure) = certify::certify(spec, options, self.obligation, &cex) {
-                        return Ok(Verdict::Unknown(format!(
-                            "the counterexample found is not real ({failure}); \
-                             {APPROXIMATE_CARDINALITY}"
-                        )));
-                    }
+                    Err(failure) if approximate => Ok(Verdict::Unknown(format!(
+                        "the counterexample found is not real ({failure}); \
+                         {APPROXIMATE_CARDINALITY}"
+                    ))),
+                    Err(failure) => Err(uncertified(&failure, &cex)),
                 }
-                Ok(Verdict::Violated(cex))
             }
         }
     }
 
-    /// A model whose symbolic integer constants are as small as a few more checks find: a
-    /// counterexample at `N = 2` reads better than one at `N = 1144`, and decodes faster.
-    fn shrink_constants(&mut self, mut model: Model) -> Result<Model, Diagnostic> {
+    /// A model whose symbolic integer constants are as small as a few more checks find within
+    /// `budget` (and the obligation's): a counterexample at `N = 2` reads better than one at
+    /// `N = 1144`, and decodes faster.
+    fn shrink_constants(
+        &mut self,
+        mut model: Model,
+        budget: Duration,
+    ) -> Result<Model, Diagnostic> {
+        let mut deadline = Instant::now() + budget;
+        if let Some(obligation_deadline) = self.deadline {
+            deadline = deadline.min(obligation_deadline);
+        }
         let mut kept = 0;
         for (index, constant) in self.spec.constants.iter().enumerate() {
             if !constant.is_symbolic() || self.types.consts.get(index) != Some(&Type::Int) {
@@ -366,6 +451,11 @@ impl<'a> Query<'a> {
                 continue;
             };
             for bound in SMALL_BOUNDS {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                set_timeout(&self.solver, left);
                 self.solver.push();
                 let bound = Int::from_i64(bound);
                 self.solver.assert(term.le(&bound) & term.ge(-bound));
@@ -432,9 +522,38 @@ impl<'a> Query<'a> {
     }
 }
 
+/// Gives each later check of `solver` at most `timeout`.
+fn set_timeout(solver: &Solver, timeout: Duration) {
+    let mut params = z3::Params::new();
+    let millis = u32::try_from(timeout.as_millis()).unwrap_or(u32::MAX);
+    params.set_u32("timeout", millis.max(1));
+    solver.set_params(&params);
+}
+
 /// Whether a solver answer was anything but a proof, for callers that only count.
 pub fn all_proved(outcomes: &[Outcome]) -> bool {
     outcomes.iter().all(|o| o.verdict == Verdict::Proved)
+}
+
+/// A counterexample of an exact encoding that the evaluator refutes: a bug in smtcheck.
+fn uncertified(failure: &str, cex: &Counterexample) -> Diagnostic {
+    let show = |values: &[Value]| {
+        let shown: Vec<String> = values.iter().map(Value::to_string).collect();
+        shown.join(", ")
+    };
+    let constants: Vec<Value> = cex.constants.iter().flatten().cloned().collect();
+    let mut diagnostic = internal(format!("the counterexample does not certify: {failure}"))
+        .note("this is a bug in smtcheck's encoding, not in the spec")
+        .note(format!("constants: {}", show(&constants)));
+    for (index, step) in cex.steps.iter().enumerate() {
+        let action = step.action.as_ref().map(|a| a.action);
+        diagnostic = diagnostic.note(format!(
+            "state {} (by action {action:?}): {}",
+            index + 1,
+            show(&step.state)
+        ));
+    }
+    diagnostic
 }
 
 fn decode_error(message: String) -> Diagnostic {

@@ -36,6 +36,9 @@ pub struct Options {
     /// `--temporal`: the temporal properties to check, instead of the config's (when
     /// non-empty).
     pub temporal: Vec<String>,
+    /// Constants left symbolic even where the config gives them a value (`prove` asks the
+    /// general question first, see `engine::prove::general`).
+    pub symbolic: Vec<String>,
 }
 
 /// The result of semantic analysis: the spec and the warnings worth showing the user.
@@ -56,7 +59,7 @@ pub fn lower(
     let root = lowerer.root_context()?;
     let cfg_file = config.map_or(FileId::NONE, |(_, file)| file);
     if let Some((config, file)) = config {
-        lowerer.apply_config(root, config, file)?;
+        lowerer.apply_config(root, config, file, &options.symbolic)?;
     }
     spec::build(lowerer, root, config.map(|(c, _)| c), cfg_file, options)
 }
@@ -267,15 +270,20 @@ impl<'a> Lowerer<'a> {
         Ok(ctx)
     }
 
-    /// Fixes constants (and overrides definitions) as the config says.
+    /// Fixes constants (and overrides definitions) as the config says, but leaves the
+    /// constants named in `symbolic` without a value.
     fn apply_config(
         &mut self,
         root: CtxId,
         config: &'a ModelConfig,
         cfg_file: FileId,
+        symbolic: &[String],
     ) -> Result<(), Diagnostic> {
         for binding in &config.constants {
             let name = &binding.name.name;
+            if symbolic.contains(name) && matches!(binding.value, ConstantValue::Value(_)) {
+                continue;
+            }
             let existing = self.context(root).names.get(name).cloned();
             let global = match &binding.value {
                 ConstantValue::Value(value) => Global::Value(config_value(value)),

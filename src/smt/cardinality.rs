@@ -83,19 +83,25 @@ impl Encoder<'_> {
 
     /// `card(set)`, with the axioms of its sort (and the quorum axiom, for a constant set).
     fn card_term(&mut self, set: &Expr) -> Result<Int> {
-        self.add_axiom(Bool::new_const(APPROXIMATE));
         let array = self.set_term(set)?;
+        self.card_of(&array, is_constant(set), set.loc)
+    }
+
+    /// `card(array)`, with the axioms of its sort, and the quorum axiom when the set is
+    /// `constant` (the same in every state).
+    pub(super) fn card_of(&mut self, array: &Array, constant: bool, loc: Loc) -> Result<Int> {
+        self.add_axiom(Bool::new_const(APPROXIMATE));
         let sort = array.get_sort();
         let card = card_function(&sort);
         for axiom in sort_axioms(&sort) {
             self.add_axiom(axiom);
         }
-        if is_constant(set) {
-            self.add_axiom(quorum_axiom(&array));
+        if constant {
+            self.add_axiom(quorum_axiom(array));
         }
-        let term = card.apply(&[&array]);
+        let term = card.apply(&[array]);
         term.as_int()
-            .ok_or_else(|| super::internal(set.loc, "a cardinality that is no integer"))
+            .ok_or_else(|| super::internal(loc, "a cardinality that is no integer"))
     }
 
     /// An axiom that holds whatever the formula's free constants are: asserted once with the

@@ -1,6 +1,6 @@
-//! The proof engine on small specs given as text; every counterexample is certified.
+//! The proof engine on small specs given as text; the engine certifies every counterexample
+//! it returns (one that does not certify is an error, which fails the test).
 
-use super::certify::certify;
 use super::*;
 use crate::cli::{compile, Frontend};
 use crate::diag::Kind;
@@ -29,23 +29,10 @@ fn front_end(tla: &str, cfg: &str, inv: &str, props: &[&str], k: usize) -> (Fron
     (front, options)
 }
 
-/// Proves `inv` (and `props`) for the module `tla` with model `cfg`, certifying every
-/// counterexample.
+/// Proves `inv` (and `props`) for the module `tla` with model `cfg`.
 fn prove_text(tla: &str, cfg: &str, inv: &str, props: &[&str], k: usize) -> Vec<Outcome> {
     let (front, options) = front_end(tla, cfg, inv, props, k);
-    let spec = &front.spec;
-    let outcomes = prove(spec, &front.types, &options).unwrap_or_else(|d| panic!("{}", d.message));
-    for outcome in &outcomes {
-        if let Verdict::Violated(cex) = &outcome.verdict {
-            if let Err(failure) = certify(spec, &options, &outcome.obligation, cex) {
-                panic!(
-                    "{:?} does not certify: {failure}\n{cex:?}",
-                    outcome.obligation
-                );
-            }
-        }
-    }
-    outcomes
+    prove(&front.spec, &front.types, &options).unwrap_or_else(|d| panic!("{}", d.message))
 }
 
 /// The verdicts as short words, in obligation order.
@@ -54,7 +41,7 @@ fn verdicts(outcomes: &[Outcome]) -> Vec<&'static str> {
         .iter()
         .map(|o| match o.verdict {
             Verdict::Proved => "proved",
-            Verdict::Violated(_) => "violated",
+            Verdict::Violated(..) => "violated",
             Verdict::Unknown(_) => "unknown",
         })
         .collect()
@@ -62,7 +49,7 @@ fn verdicts(outcomes: &[Outcome]) -> Vec<&'static str> {
 
 fn counterexample(outcome: &Outcome) -> &Counterexample {
     match &outcome.verdict {
-        Verdict::Violated(cex) => cex,
+        Verdict::Violated(cex, _) => cex,
         other => panic!("expected a counterexample, found {other:?}"),
     }
 }
@@ -350,4 +337,92 @@ fn a_cti_is_decoded_as_the_model_has_it_not_as_model_completion_rewrites_it() {
     };
     assert!(!clients.is_empty(), "a stale write needs a client");
     assert!(!clients.contains(&Value::ModelValue("NoOne".into())));
+}
+
+/// `tests/fixtures/prove/Members.tla` through the front end with `inv` as its invariant:
+/// as the config has it, and with `symbolic` left symbolic.
+fn members(inv: &str, symbolic: &[&str]) -> Frontend {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prove/Members.tla");
+    let options = crate::sema::Options {
+        invariants: vec![inv.to_string()],
+        symbolic: symbolic.iter().map(|s| s.to_string()).collect(),
+        ..Default::default()
+    };
+    match compile(&path, None, &options) {
+        Ok((front, _)) => front,
+        Err(error) => panic!("{}", error.diagnostic.render(&error.sources, false)),
+    }
+}
+
+fn one_invariant() -> Options {
+    Options {
+        inductive: vec![0],
+        properties: Vec::new(),
+        k: 1,
+        timeout: None,
+    }
+}
+
+#[test]
+fn the_general_question_leaves_the_configured_sets_of_model_values_symbolic() {
+    let exact = members("Honest", &[]);
+    assert_eq!(general::generalizable(&exact.spec), ["Proc", "Byz"]);
+    let open = members("Honest", &["Proc", "Byz"]);
+    let general = general::general(&exact.spec, &open.spec, &open.types)
+        .expect("the two specs differ only in Proc and Byz");
+    let configured: Vec<(ConstId, usize)> = general
+        .configured
+        .iter()
+        .map(|(id, value)| match value {
+            Value::Set(items) => (*id, items.len()),
+            other => panic!("{other:?} is no set"),
+        })
+        .collect();
+    assert_eq!(configured, [(ConstId(0), 10), (ConstId(1), 2)]);
+}
+
+/// `Honest` holds initially only because the config puts `Leader` in `Proc` and not in
+/// `Byz`, which the general question keeps of the sets; `ByzAreProcs` holds of the configured
+/// sets but not of every pair of sets, so only the configured constants prove it.
+#[test]
+fn the_general_question_proves_with_the_named_members_and_leaves_the_rest_to_the_config() {
+    let options = one_invariant();
+    let exact = members("Honest", &[]);
+    let open = members("Honest", &["Proc", "Byz"]);
+    let general = general::general(&exact.spec, &open.spec, &open.types).expect("general");
+    for obligation in [Obligation::Initiation, Obligation::Consecution(0)] {
+        assert!(proves_in_general(&general, &options, &obligation, None));
+    }
+    let exact = members("ByzAreProcs", &[]);
+    let open = members("ByzAreProcs", &["Proc", "Byz"]);
+    let general = general::general(&exact.spec, &open.spec, &open.types).expect("general");
+    assert!(!proves_in_general(
+        &general,
+        &options,
+        &Obligation::Initiation,
+        None
+    ));
+    let outcomes = prove_with(&exact.spec, &exact.types, Some(&general), &options)
+        .unwrap_or_else(|d| panic!("{}", d.message));
+    assert_eq!(verdicts(&outcomes), ["proved", "proved"]);
+}
+
+/// What the general question does not prove is asked of the configured constants, whose
+/// counterexample comes certified, with the conjunct it breaks.
+#[test]
+fn a_counterexample_at_the_configured_sets_comes_with_its_certificate() {
+    let exact = members("StaysLeader", &[]);
+    let open = members("StaysLeader", &["Proc", "Byz"]);
+    let general = general::general(&exact.spec, &open.spec, &open.types).expect("general");
+    let outcomes = prove_with(&exact.spec, &exact.types, Some(&general), &one_invariant())
+        .unwrap_or_else(|d| panic!("{}", d.message));
+    assert_eq!(verdicts(&outcomes), ["proved", "violated"]);
+    let Verdict::Violated(cti, certificate) = &outcomes[1].verdict else {
+        panic!("no counterexample: {:?}", outcomes[1].verdict);
+    };
+    assert_eq!(certificate.broken_conjunct, Some(0));
+    let leader = vec![Value::ModelValue("p1".into())];
+    assert_eq!(cti.steps[0].state, leader);
+    assert_ne!(cti.steps[1].state, leader);
 }
