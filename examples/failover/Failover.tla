@@ -18,7 +18,7 @@
 (* new one, and when the network heals it overwrites the new primary's   *)
 (* log, losing writes that were acknowledged.                             *)
 (***************************************************************************)
-EXTENDS Naturals, Sequences
+EXTENDS Naturals
 
 CONSTANTS
     Server,     \* the replicas
@@ -40,7 +40,7 @@ VARIABLES
     inSync,         \* ... and the replicas guaranteed to hold every acknowledged write
     isPrimary,      \* isPrimary[s]: s believes it is the primary (kept on disk)
     epoch,          \* epoch[s]: the newest epoch s has seen (kept on disk)
-    log,            \* log[s]: the sequence of writes s holds (kept on disk)
+    log,            \* log[s]: the writes s holds (kept on disk)
     up,             \* up[s]: s is running; a crash loses nothing on disk
     isolated,       \* the server cut off from everyone else by a partition, or Nil
     nextWrite,      \* the id of the next client write
@@ -50,8 +50,10 @@ VARIABLES
 vars == <<coordPrimary, coordEpoch, inSync, isPrimary, epoch, log, up, isolated,
           nextWrite, acked, writers>>
 
-\* The writes in a log.
-Holds(s) == {log[s][i] : i \in 1..Len(log[s])}
+\* The writes s holds. A log is a set: write ids come from a counter, and a log only grows
+\* by the newest id or is replaced by another log, so as a sequence it would always be the
+\* ascending list of its writes, and its set says the same.
+Holds(s) == log[s]
 
 \* s is up and on the majority side of any partition: it can talk to the coordinator and
 \* to the other servers that are.
@@ -63,7 +65,7 @@ TypeOK ==
     /\ inSync \subseteq Server
     /\ isPrimary \in [Server -> BOOLEAN]
     /\ epoch \in [Server -> Epoch]
-    /\ \A s \in Server : Holds(s) \subseteq Write /\ Len(log[s]) <= MaxWrite
+    /\ log \in [Server -> SUBSET Write]
     /\ up \in [Server -> BOOLEAN]
     /\ isolated \in Server \cup {Nil}
     /\ nextWrite \in 1..MaxWrite + 1
@@ -76,7 +78,7 @@ Init ==
     /\ inSync = Server
     /\ isPrimary = [s \in Server |-> s = First]
     /\ epoch = [s \in Server |-> 1]
-    /\ log = [s \in Server |-> <<>>]
+    /\ log = [s \in Server |-> {}]
     /\ up = [s \in Server |-> TRUE]
     /\ isolated = Nil
     /\ nextWrite = 1
@@ -89,7 +91,7 @@ ClientWrite(p) ==
     /\ up[p]
     /\ isPrimary[p]
     /\ nextWrite <= MaxWrite
-    /\ log' = [log EXCEPT ![p] = Append(@, nextWrite)]
+    /\ log' = [log EXCEPT ![p] = @ \cup {nextWrite}]
     /\ nextWrite' = nextWrite + 1
     /\ writers' = writers \cup {<<p, epoch[p]>>}
     /\ UNCHANGED <<coordPrimary, coordEpoch, inSync, isPrimary, epoch, up, isolated, acked>>
