@@ -1,7 +1,8 @@
 //! Recursive operators and recursive functions (`tests/fixtures/recursion`): sema keeps them as
 //! definitions with calls, types unify each definition's body with its calls, folding computes
-//! calls with constant arguments, the explorer evaluates the rest, and the SMT encoding reports
-//! a call it would have to encode as unsupported.
+//! calls with constant arguments, unrolling replaces the calls whose recursion runs over values
+//! known before solving, the explorer evaluates the rest, and the SMT encoding reports a call
+//! left over as unsupported.
 
 use smtcheck::cli::frontend;
 use smtcheck::ir::{ExprKind, Op, Spec};
@@ -166,11 +167,26 @@ fn a_recursive_function_applied_outside_its_domain_is_an_error() {
     assert_eq!(code, 75, "{text}");
     assert!(
         text.starts_with(
-            "error[E0500]: fact[6]: the argument is not in the domain of the function"
+            "error[E0500]: Attempted to apply function (0 :> 1 @@ 1 :> 1 @@ 2 :> 2 @@ 3 :> 6 @@ \
+             4 :> 24 @@ 5 :> 120) to argument 6, which is not in the domain of the function"
         ),
         "{text}"
     );
     assert!(text.contains("OutsideDomain.tla:10:10"), "{text}");
+}
+
+#[test]
+fn a_recursive_function_applied_outside_its_domain_stops_the_smt_check_too() {
+    // Unrolled, `fact[x]` is the application of the function `fact` is: outside its domain
+    // the check stops with the evaluator's error, at the depth where x reaches 6.
+    let (code, text) = run(&["check", "--depth", "3"], "OutsideDomain");
+    assert_eq!(code, 75, "{text}");
+    assert!(
+        text.contains(
+            "Evaluation stops with this error in the last state of a behaviour of 2 steps."
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -234,4 +250,101 @@ fn a_recursive_function_given_too_many_arguments_is_an_error() {
         "{text}"
     );
     assert!(text.contains("WrongArity.tla:8:13"), "{text}");
+}
+
+/// The actions of a counterexample, as its trace names them.
+fn actions(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter_map(|line| line.strip_prefix("State "))
+        .filter_map(|rest| rest.split_once(": <").map(|(_, label)| label))
+        .filter(|label| !label.starts_with("Initial predicate"))
+        .filter_map(|label| label.split(' ').next())
+        .collect()
+}
+
+#[test]
+fn recursion_over_a_constant_set_reading_the_state_is_unrolled() {
+    // SumOver(count, Node) recurses over the constant Node with `count` passed through; four
+    // increments make the sum 4.
+    assert_eq!(
+        run(&["check", "--depth", "3"], "SumState"),
+        (
+            0,
+            "No invariant violation or deadlock in any behaviour of up to 3 steps.\n".to_string()
+        )
+    );
+    let (code, text) = run(&["check", "--depth", "4"], "SumState");
+    assert_eq!(code, 12, "{text}");
+    assert!(
+        text.starts_with("Invariant Small is violated by a behaviour of 4 steps."),
+        "{text}"
+    );
+    assert_eq!(actions(&text).len(), 4, "{text}");
+    assert!(
+        actions(&text).iter().all(|a| a.starts_with("Inc(")),
+        "{text}"
+    );
+}
+
+#[test]
+fn recursion_over_the_subsets_of_a_filtered_constant_set_is_a_case_split() {
+    // Total({n \in Node : count[n] > 0}) recurses over a state-dependent set drawn from Node:
+    // it agrees with SumOver in every state, up to the deadlock once every count is 2.
+    let (code, text) = run(&["check", "--depth", "6", "--inv", "Agree"], "SumState");
+    assert_eq!(code, 11, "{text}");
+    assert!(
+        text.starts_with("Deadlock reached after 6 steps:"),
+        "{text}"
+    );
+    let (code, text) = run(&["explore", "--inv", "Agree"], "SumState");
+    assert_eq!(code, 11, "{text}");
+    assert_eq!(actions(&text).len(), 6, "{text}");
+}
+
+#[test]
+fn a_recursive_function_over_a_constant_domain_applied_to_state_is_a_case_split() {
+    // Reach[pos] holds once ok[0..pos-1] are all set: three marks and three moves.
+    assert_eq!(
+        run(&["check", "--depth", "5", "--inv", "NotFar"], "Reach"),
+        (
+            0,
+            "No invariant violation or deadlock in any behaviour of up to 5 steps.\n".to_string()
+        )
+    );
+    let (code, text) = run(&["check", "--depth", "6", "--inv", "NotFar"], "Reach");
+    assert_eq!(code, 12, "{text}");
+    assert!(
+        text.starts_with("Invariant NotFar is violated by a behaviour of 6 steps."),
+        "{text}"
+    );
+    let mut taken = actions(&text);
+    taken.sort_unstable();
+    assert_eq!(
+        taken,
+        ["Mark(0)", "Mark(1)", "Mark(2)", "Move", "Move", "Move"],
+        "{text}"
+    );
+    // fact[pos] reaches 6 at pos = 3.
+    let (code, text) = run(&["check", "--depth", "2", "--inv", "FactSmall"], "Reach");
+    assert_eq!(code, 0, "{text}");
+    let (code, text) = run(&["check", "--depth", "3", "--inv", "FactSmall"], "Reach");
+    assert_eq!(code, 12, "{text}");
+    assert_eq!(actions(&text), ["Move", "Move", "Move"], "{text}");
+}
+
+#[test]
+fn a_call_whose_argument_reads_a_quantified_variable_is_split_on_that_variable() {
+    // SumOver(count, {n, (n % 3) + 1}) for each n \in Node: two neighbours counted to 2 each.
+    let (code, text) = run(&["check", "--depth", "3", "--inv", "Pairs"], "SumState");
+    assert_eq!(code, 0, "{text}");
+    let (code, text) = run(&["check", "--depth", "4", "--inv", "Pairs"], "SumState");
+    assert_eq!(code, 12, "{text}");
+    assert!(
+        text.starts_with("Invariant Pairs is violated by a behaviour of 4 steps."),
+        "{text}"
+    );
+    let mut nodes = actions(&text);
+    nodes.sort_unstable();
+    nodes.dedup();
+    assert_eq!(nodes.len(), 2, "{text}");
 }

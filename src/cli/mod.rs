@@ -72,9 +72,10 @@ pub fn compile(
         let model = load_config(file, config, &mut sources)?;
         let lowered = sema::lower(&modules, model.as_ref().map(|(m, f)| (m, *f)), options)?;
         let mut spec = lowered.spec;
-        let types = types::infer(&spec)?;
+        let mut types = types::infer(&spec)?;
         // After typing, so each folded literal keeps its node's inferred type.
         crate::eval::fold::fold_constants(&mut spec);
+        crate::eval::unroll::unroll_recursion(&mut spec, &mut types);
         Ok::<_, Diagnostic>((spec, types, lowered.warnings))
     })();
     match result {
@@ -295,6 +296,12 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
             )
         }
         Outcome::Deadlock { trace } => (crate::eval::Claim::Deadlock, trace, Violation::Deadlock),
+        Outcome::EvaluationError { trace, error } => {
+            // Certified already: the engine shows only an error the evaluator raised itself.
+            let violation = Violation::EvaluationError(error.message.clone());
+            report(&Diagnostic::from(error), &front.sources);
+            return report_counterexample(&front, request, &trace, &violation, Ok(()));
+        }
     };
     let replay_started = std::time::Instant::now();
     let certified = certify(&front.spec, &trace, claim);
@@ -331,6 +338,9 @@ enum Violation {
     Property(String),
     /// A temporal property, broken by a lasso.
     Lasso(String),
+    /// Evaluating the last state (its invariants, constraints or successors) stops with this
+    /// error, as in TLC.
+    EvaluationError(String),
 }
 
 impl Violation {
@@ -350,6 +360,10 @@ impl Violation {
                 "Temporal property {name} is violated by a lasso of {} states.",
                 trace.steps.len()
             ),
+            Violation::EvaluationError(message) => format!(
+                "Error: {message}\nEvaluation stops with this error in the last state of a \
+                 behaviour of {steps} steps."
+            ),
         }
     }
 
@@ -358,6 +372,8 @@ impl Violation {
             Violation::Invariant(_) | Violation::Property(_) => 12,
             Violation::Deadlock => 11,
             Violation::Lasso(_) => 13,
+            // TLC's exit code for an evaluation failure.
+            Violation::EvaluationError(_) => 75,
         }
     }
 }

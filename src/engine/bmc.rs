@@ -13,6 +13,19 @@
 //! invariants regardless; a deadlock is a state that satisfies the constraints (it was explored)
 //! and in which no action is enabled.
 //!
+//! **Evaluation errors** (where TLC stops: a function applied outside its domain, an absent
+//! field, `Head(<<>>)`, ...; see `smt::definedness`) are checked like violations, each depth
+//! before its invariants and again before its deadlock, as TLC meets them: the errors in
+//! `Init` before `Init` is assumed (it may hold of no state once an error is read as some
+//! value); at each depth, those in evaluating the state constraints and the invariants (up to
+//! the first violated one), then, in a state within the constraints, those in evaluating
+//! `Next` and the action constraints of its steps. A candidate is shown only when the
+//! evaluator, replaying it, stops with an error in its last state; one it clears (the
+//! obligations are conservative) is excluded and the search goes on, up to
+//! `CLEARED_CANDIDATES` times, after which the verdict is unknown — never "no violation".
+//! A spec whose encoding records no obligation pays for none of this but an encoding of its
+//! invariants at depth 0.
+//!
 //! **Deadlock**: `ENABLED A` is computed exactly by `Encoder::enabled` — A's next state and the
 //! Skolem constants of its body under a Z3 `exists`, its parameters expanded over finite sets
 //! (exists otherwise) — so it may be negated. Stuttering is not a step.
@@ -20,14 +33,17 @@
 use super::decode;
 use super::solver_settings::{new_solver, reason_unknown};
 use crate::diag::{Diagnostic, Kind};
+use crate::eval::EvalError;
 use crate::ir::{Behaviour, Spec};
 use crate::smt::{all, any, Encoder, Transition};
 use crate::types::Types;
+use definedness::Step;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use z3::ast::{Bool, Dynamic};
 use z3::{Model, SatResult, Solver};
 
+mod definedness;
 mod stats;
 
 use stats::TermCounter;
@@ -62,6 +78,12 @@ pub enum Outcome {
     },
     Deadlock {
         trace: Behaviour,
+    },
+    /// Evaluating the last state of `trace` (its invariants, constraints or successors) stops
+    /// with `error`, as the evaluator has confirmed.
+    EvaluationError {
+        trace: Behaviour,
+        error: EvalError,
     },
     /// The solver could not decide (a timeout, or incomplete quantifier reasoning) at `depth`.
     Unknown {
@@ -131,6 +153,10 @@ struct Search<'a> {
     stats: Stats,
     /// Counts the terms asserted, for `stats` (when asked for: it takes time).
     counter: Option<TermCounter>,
+    /// Whether evaluating the invariants or the state constraints, or the step from a state,
+    /// records obligations (found at depth 0; they do not change with the depth).
+    state_may_fail: bool,
+    step_may_fail: bool,
 }
 
 /// How the checks at one depth ended.
@@ -162,6 +188,8 @@ impl<'a> Search<'a> {
             depth: 0,
             stats: Stats::default(),
             counter: None,
+            state_may_fail: true,
+            step_may_fail: true,
         }
     }
 
@@ -173,7 +201,10 @@ impl<'a> Search<'a> {
             Check::Unknown(reason) => return Ok(Outcome::Unknown { depth: 0, reason }),
             Check::Violated(_) => {}
         }
-        let init = self.encoder.holds(&self.spec.init, 0)?;
+        let init = match self.check_init_defined()? {
+            Ok(init) => init,
+            Err(outcome) => return Ok(outcome),
+        };
         self.assert(&init);
         for depth in 0..=self.options.depth {
             progress(depth, self.started.elapsed());
@@ -199,15 +230,31 @@ impl<'a> Search<'a> {
 
     /// The checks at `depth`, and the step to the next depth.
     fn run_depth(&mut self, depth: usize) -> Result<DepthResult, Diagnostic> {
+        if let Some(outcome) = self.check_state_defined(depth)? {
+            return Ok(DepthResult::Found(outcome));
+        }
         if let Some(outcome) = self.check_invariants(depth)? {
             return Ok(DepthResult::Found(outcome));
         }
+        // The last depth takes no step, but evaluating the step from it may fail.
+        let step = if depth < self.options.depth || self.step_may_fail {
+            Some(self.encode_step(depth)?)
+        } else {
+            None
+        };
         if depth == 0 {
             let induction_started = Instant::now();
             self.prove_invariants()?;
+            self.discharge_obligations()?;
             self.stats.induction = induction_started.elapsed();
-            if !self.spec.check_deadlock && self.proved.iter().all(|p| *p) {
+            let may_fail = self.state_may_fail || self.step_may_fail;
+            if !self.spec.check_deadlock && !may_fail && self.proved.iter().all(|p| *p) {
                 return Ok(DepthResult::NothingLeft);
+            }
+        }
+        if let Some(step) = &step {
+            if let Some(outcome) = self.check_step_defined(depth, step)? {
+                return Ok(DepthResult::Found(outcome));
             }
         }
         if self.spec.check_deadlock {
@@ -215,8 +262,8 @@ impl<'a> Search<'a> {
                 return Ok(DepthResult::Found(outcome));
             }
         }
-        if depth < self.options.depth {
-            self.unroll(depth)?;
+        if let Some(step) = step.filter(|_| depth < self.options.depth) {
+            self.unroll(depth, step)?;
         }
         Ok(DepthResult::Continue)
     }
@@ -286,20 +333,11 @@ impl<'a> Search<'a> {
     /// Whether invariant `index`, with the invariants proved so far, is preserved by every step.
     fn induction_step_holds(&mut self, index: usize) -> Result<bool, Diagnostic> {
         let spec = self.spec;
-        let mut params = z3::Params::new();
-        params.set_u32("rlimit", INDUCTION_EFFORT);
-        if let Some(total) = self.options.timeout {
-            let remaining = total.saturating_sub(self.started.elapsed());
-            if remaining.is_zero() {
-                return Ok(false);
-            }
-            let millis = u32::try_from(remaining.as_millis()).unwrap_or(u32::MAX);
-            params.set_u32("timeout", millis.max(1));
-        }
-        // A solver and encoder of its own: the two states here are arbitrary, not reachable.
+        let Some(solver) = self.induction_solver() else {
+            return Ok(false);
+        };
+        // An encoder of its own: the two states here are arbitrary, not reachable.
         let mut encoder = Encoder::new(spec, self.types);
-        let solver = new_solver();
-        solver.set_params(&params);
         solver.assert(encoder.constants_constraint()?);
         for (i, invariant) in spec.invariants.iter().enumerate() {
             if i == index || self.proved[i] {
@@ -318,6 +356,24 @@ impl<'a> Search<'a> {
             solver.assert(axiom);
         }
         Ok(solver.check() == SatResult::Unsat)
+    }
+
+    /// A solver for a check about arbitrary states, bounded by `INDUCTION_EFFORT` and by the
+    /// time left (`None` when none is).
+    fn induction_solver(&self) -> Option<Solver> {
+        let mut params = z3::Params::new();
+        params.set_u32("rlimit", INDUCTION_EFFORT);
+        if let Some(total) = self.options.timeout {
+            let remaining = total.saturating_sub(self.started.elapsed());
+            if remaining.is_zero() {
+                return None;
+            }
+            let millis = u32::try_from(remaining.as_millis()).unwrap_or(u32::MAX);
+            params.set_u32("timeout", millis.max(1));
+        }
+        let solver = new_solver();
+        solver.set_params(&params);
+        Some(solver)
     }
 
     /// Is the state at `depth` (explored, so within the constraints) without enabled actions?
@@ -344,18 +400,15 @@ impl<'a> Search<'a> {
 
     /// Asserts the step from `depth` to `depth + 1`, taken only from a state within the state
     /// constraints and only along a step within the action constraints.
-    fn unroll(&mut self, depth: usize) -> Result<(), Diagnostic> {
+    fn unroll(&mut self, depth: usize, step: Step) -> Result<(), Diagnostic> {
         for constraint in self.state_constraints(depth)? {
             self.assert(&constraint);
         }
-        let transition = self.encoder.transition(depth)?;
-        self.assert(&transition.formula);
-        let spec = self.spec;
-        for constraint in &spec.action_constraints {
-            let holds = self.encoder.holds(&constraint.expr, depth)?;
-            self.assert(&holds);
+        self.assert(&step.transition.formula);
+        for holds in &step.action_constraints {
+            self.assert(holds);
         }
-        self.transitions.push(transition);
+        self.transitions.push(step.transition);
         Ok(())
     }
 

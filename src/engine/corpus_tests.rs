@@ -125,6 +125,11 @@ fn summary(outcome: &Outcome) -> String {
             format!("{name} violated in {} steps", trace.steps.len() - 1)
         }
         Outcome::Deadlock { trace } => format!("deadlock in {} steps", trace.steps.len() - 1),
+        Outcome::EvaluationError { trace, error } => format!(
+            "evaluation error in {} steps: {}",
+            trace.steps.len() - 1,
+            error.message
+        ),
         Outcome::Unknown { reason, .. } => format!("unknown: {reason}"),
     }
 }

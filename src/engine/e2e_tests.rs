@@ -289,3 +289,58 @@ Next ==
     assert!(spec.check_deadlock);
     assert_eq!(bmc(&spec, &types, 3), Outcome::NoViolation { depth: 3 });
 }
+
+/// Strings are an enumeration of the spec's strings only when no other string can occur: with
+/// `STRING`, Z3's strings find the value no literal names.
+#[test]
+fn a_string_that_no_literal_names_is_found() {
+    let tla = r#"
+---- MODULE AnyString ----
+VARIABLE x
+Init == x = "a"
+Next == x' \in STRING
+Named == x \in {"a", "b"}
+====
+"#;
+    let (spec, types) = front_end("AnyString", tla, "INIT Init\nNEXT Next\nINVARIANT Named\n");
+    let Outcome::InvariantViolated { name, trace } = bmc(&spec, &types, 2) else {
+        panic!("x' \\in STRING may leave {{\"a\", \"b\"}}");
+    };
+    assert_eq!(name, "Named");
+    assert_eq!(trace.steps.len(), 2);
+}
+
+/// The field names in `DOMAIN r` are strings too, and so are the constants' values: all are
+/// members of the enumeration, and decode to themselves.
+#[test]
+fn field_names_and_configured_strings_are_strings_of_the_spec() {
+    let tla = r#"
+---- MODULE Tags ----
+CONSTANT Busy
+VARIABLES r, f, pc
+Init == r = [n |-> 0, m |-> 1] /\ f = [s \in {"a", "b"} |-> 0] /\ pc = "idle"
+Next == /\ pc' = Busy
+        /\ f' = [f EXCEPT !["a"] = f["b"] + 1]
+        /\ UNCHANGED r
+Fields == DOMAIN r = {"m", "n"} /\ "idle" \notin DOMAIN r
+Keys == f["a"] = 0 \/ pc = Busy
+Idle == pc = "idle"
+====
+"#;
+    let cfg = "INIT Init\nNEXT Next\nINVARIANTS Fields Keys Idle\nCONSTANT Busy = \"busy\"\n";
+    let (spec, types) = front_end("Tags", tla, cfg);
+    let Outcome::InvariantViolated { name, trace } = bmc(&spec, &types, 3) else {
+        panic!("pc becomes Busy");
+    };
+    assert_eq!(name, "Idle");
+    assert_eq!(trace.steps.len(), 2);
+    let last = &trace.steps[1].state;
+    assert_eq!(last[var(&spec, "pc")], Value::Str("busy".into()));
+    let f = Value::Fn(
+        [("a", 1), ("b", 0)]
+            .into_iter()
+            .map(|(k, v)| (Value::Str(k.into()), Value::Int(v)))
+            .collect(),
+    );
+    assert_eq!(last[var(&spec, "f")], f);
+}

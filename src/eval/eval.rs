@@ -652,14 +652,16 @@ pub(crate) fn fn_app(f: &Value, arg: &Value, loc: Loc) -> Result<Value, EvalErro
     match f {
         Value::Fn(map) => match map.get(arg) {
             Some(value) => Ok(value.clone()),
+            // TLC's words, and the domain, which a long function hides.
             None => {
                 let domain = Value::Set(map.keys().cloned().collect());
                 fail(
                     format!(
-                        "function application: {} is not in the domain {} of the function {}",
+                        "Attempted to apply function {} to argument {}, which is not in the \
+                         domain of the function ({})",
+                        shown(f),
                         shown(arg),
-                        shown(&domain),
-                        shown(f)
+                        shown(&domain)
                     ),
                     loc,
                 )
@@ -703,10 +705,25 @@ fn except(base: &Expr, updates: &[(Vec<PathStep>, Expr)], ctx: &Ctx) -> Result<V
                 PathStep::Field(name) => Ok(Value::Str(name.clone())),
             })
             .collect::<Result<_, _>>()?;
-        let new_value = eval(new_value, ctx)?;
-        value = update(value, &keys, new_value, base.loc)?;
+        // As TLC: the new value (and `@`) is evaluated only at a point of the domain.
+        if has_path(&value, &keys) {
+            let new_value = eval(new_value, ctx)?;
+            value = update(value, &keys, new_value, base.loc)?;
+        }
     }
     Ok(value)
+}
+
+/// Whether `keys` lead through nested functions of `value` to a point of their domains (or
+/// to a value that is no function, on which `update` reports the error).
+fn has_path(value: &Value, keys: &[Value]) -> bool {
+    let Some((key, rest)) = keys.split_first() else {
+        return true;
+    };
+    match value {
+        Value::Fn(map) => map.get(key).is_some_and(|inner| has_path(inner, rest)),
+        _ => true,
+    }
 }
 
 /// `f` with the value at path `keys` replaced. A key outside the domain leaves `f` unchanged:

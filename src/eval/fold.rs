@@ -24,10 +24,7 @@ pub fn fold_constants(spec: &mut Spec) {
     let recursive = spec.recursive.clone();
     let no_state: Vec<Value> = Vec::new();
     let ctx = Ctx::from_parts(&vars, &constants, &no_state).with_recursive(&recursive);
-    let folder = Folder {
-        ctx,
-        recursive: recursive_dependencies(&recursive),
-    };
+    let folder = Folder::new(ctx, &recursive);
     folder.fold_root(&mut spec.init);
     for action in &mut spec.actions {
         for param in &mut action.params {
@@ -74,7 +71,7 @@ impl Dependencies {
     }
 }
 
-struct Folder<'a> {
+pub(super) struct Folder<'a> {
     ctx: Ctx<'a>,
     /// What the body of each recursive definition depends on, besides its parameters: a call
     /// with constant arguments is constant only when this is.
@@ -146,8 +143,17 @@ fn bind(pattern: &Pattern, bound: &mut BTreeSet<BoundId>) {
     }
 }
 
-impl Folder<'_> {
-    fn fold_root(&self, expr: &mut Expr) {
+impl<'a> Folder<'a> {
+    /// A folder that evaluates in `ctx` (no state), calling `recursive`.
+    pub(super) fn new(ctx: Ctx<'a>, recursive: &[RecursiveDef]) -> Folder<'a> {
+        Folder {
+            ctx,
+            recursive: recursive_dependencies(recursive),
+        }
+    }
+
+    /// Folds `expr`: itself when it is constant, otherwise its maximal constant parts.
+    pub(super) fn fold_root(&self, expr: &mut Expr) {
         if self.fold(expr).constant() {
             self.replace(expr);
         }

@@ -20,13 +20,14 @@ pub mod fold;
 pub mod lasso;
 pub mod replay;
 mod sets;
+pub mod unroll;
 
 #[cfg(test)]
 mod tests;
 
 pub use eval::eval;
 pub use explore::{explore, Exploration, Limits, Verdict};
-pub use replay::{replay, Claim, ReplayError};
+pub use replay::{evaluation_error, replay, Claim, ReplayError};
 
 use crate::diag::{Diagnostic, FileId, Kind};
 use crate::ir::{BoundId, Constant, Loc, RecursiveDef, Spec, Variable};

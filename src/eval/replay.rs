@@ -265,3 +265,47 @@ fn check_deadlock(spec: &Spec, state: &[Value], at: usize) -> Result<(), ReplayE
         }
     }
 }
+
+/// Replays a trace claimed to end in an evaluation error: its states form a behaviour of
+/// `spec` (the last one explored or not), and evaluating the last state the way TLC does
+/// stops with an error — `Init` (for a trace of one state), the state constraints, the
+/// invariants up to the first violated one, or, when the constraints hold, the successors
+/// and the action constraints of each. Returns that error, or `None` when evaluation goes
+/// through; a trace that is not a behaviour is a `ReplayError`.
+pub fn evaluation_error(spec: &Spec, trace: &[Step]) -> Result<Option<EvalError>, ReplayError> {
+    if let [only] = trace {
+        if let Err(error) = eval_bool(&spec.init, &Ctx::new(spec, &only.state)) {
+            return Ok(Some(error));
+        }
+    }
+    check_behaviour(spec, trace, false)?;
+    let Some(last) = trace.last() else {
+        return Err(failure(0, "the trace is empty"));
+    };
+    Ok(error_in_state(spec, &last.state).err())
+}
+
+/// Evaluates what TLC evaluates in a state it generates and then explores (see
+/// `evaluation_error`), stopping at the first error.
+fn error_in_state(spec: &Spec, state: &[Value]) -> Result<(), EvalError> {
+    let explored = holds_all(&spec.constraints, spec, state, None)?;
+    for invariant in &spec.invariants {
+        if !holds_all(std::slice::from_ref(invariant), spec, state, None)? {
+            // TLC reports the violation; it evaluates no further.
+            return Ok(());
+        }
+    }
+    if !explored {
+        return Ok(());
+    }
+    successors(spec, state, &mut |successor| {
+        holds_all(
+            &spec.action_constraints,
+            spec,
+            state,
+            Some(&successor.state),
+        )?;
+        Ok(true)
+    })?;
+    Ok(())
+}

@@ -60,9 +60,9 @@ impl Encoder<'_> {
                 .map(Value::Bool)
                 .ok_or_else(|| not_a("boolean", &value)),
             Type::Int => plain_int(&value).map(Value::Int),
-            Type::Str => value
-                .as_string()
-                .and_then(|s| s.as_string())
+            Type::Str => self
+                .sorts
+                .string_value(&value)
                 .map(Value::Str)
                 .ok_or_else(|| not_a("string", &value)),
             Type::ModelValue => self.decode_model_value(model, &value),

@@ -17,11 +17,13 @@
 //! `ENABLED` existential whose variables they mention).
 //!
 //! **Integers.** `\div` and `%` are Z3's `div` and `mod`. Those are Euclidean, which agrees with
-//! TLA+'s floor semantics for the positive divisors TLA+ defines them for; a literal divisor
-//! `<= 0` is reported as unsupported, and for a symbolic divisor `<= 0` (where TLC stops with an
-//! error) the value is Z3's.
+//! TLA+'s floor semantics for positive divisors; a symbolic negative divisor of `\div` divides
+//! the negated operands. A literal divisor `<= 0` is reported as unsupported; a symbolic zero
+//! divisor (and a non-positive one of `%`), where TLC stops with an error, is an obligation
+//! (see `definedness`).
 
-use super::sorts::{z3_string, Sorts};
+use super::literals;
+use super::sorts::Sorts;
 use super::{internal, unsupported};
 use crate::diag::Diagnostic;
 use crate::ir::{
@@ -29,7 +31,7 @@ use crate::ir::{
 };
 use crate::types::{Type, Types};
 use crate::value::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use z3::ast::{Array, Ast, Bool, Dynamic, Int};
 use z3::{FuncDecl, Sort};
 
@@ -106,16 +108,35 @@ pub struct Encoder<'a> {
     pub(super) enabled_bound: Vec<Dynamic>,
     chooses: HashMap<String, std::rc::Rc<FuncDecl>>,
     fresh_names: usize,
+    /// The definedness obligations being recorded, if they are (see `definedness`).
+    pub(super) definedness: Option<super::definedness::Recorder>,
 }
 
 impl<'a> Encoder<'a> {
     pub fn new(spec: &'a Spec, types: &'a Types) -> Encoder<'a> {
+        Encoder::with_strings(spec, types, literals::strings_of(spec, types))
+    }
+
+    /// An encoder that keeps Z3's strings even where the spec's strings could be an
+    /// enumeration. `prove` uses it: with strings an enumeration, Z3's quantifier
+    /// instantiation gave up ("incomplete quantifiers") on the token ring's CTI at N = 1000,
+    /// which it finds in 0.2 s with Z3's strings; searches (`check`) gain from the enumeration.
+    pub fn keeping_z3_strings(spec: &'a Spec, types: &'a Types) -> Encoder<'a> {
+        Encoder::with_strings(spec, types, None)
+    }
+
+    fn with_strings(
+        spec: &'a Spec,
+        types: &'a Types,
+        strings: Option<std::collections::BTreeSet<String>>,
+    ) -> Encoder<'a> {
         Encoder {
             spec,
             types,
             sorts: Sorts::new(
-                model_values_of(spec),
+                literals::model_values_of(spec),
                 super::sorts::has_symbolic_model_values(spec, types),
+                strings,
                 types,
             ),
             states: Vec::new(),
@@ -132,6 +153,7 @@ impl<'a> Encoder<'a> {
             enabled_bound: Vec::new(),
             chooses: HashMap::new(),
             fresh_names: 0,
+            definedness: None,
         }
     }
 
@@ -199,7 +221,9 @@ impl<'a> Encoder<'a> {
                 )?;
                 params.push(constant);
             }
-            parts.push(me.formula(&action.body, Polarity::Pos)?);
+            // TLC evaluates the body for every value of the parameters.
+            let body = me.assuming(&all(&parts), |me| me.formula(&action.body, Polarity::Pos))?;
+            parts.push(body);
             Ok(all(&parts))
         });
         self.env.clear();
@@ -333,23 +357,19 @@ impl<'a> Encoder<'a> {
     pub(super) fn formula(&mut self, expr: &Expr, pol: Polarity) -> Result<Bool> {
         match &*expr.kind {
             ExprKind::Apply(op, args) => match (op, args.as_slice()) {
-                (Op::And, _) => {
-                    let parts = args
-                        .iter()
-                        .map(|a| self.formula(a, pol))
-                        .collect::<Result<Vec<_>>>()?;
-                    Ok(all(&parts))
-                }
-                (Op::Or, _) => {
+                (Op::And, _) => Ok(all(&self.junction(args, pol, Bool::clone)?)),
+                (Op::Or, _) if self.branches(expr) => {
                     let parts = args
                         .iter()
                         .map(|a| self.formula(a, pol))
                         .collect::<Result<Vec<_>>>()?;
                     Ok(any(&parts))
                 }
+                (Op::Or, _) => Ok(any(&self.junction(args, pol, Bool::not)?)),
                 (Op::Not, [a]) => Ok(self.formula(a, pol.flip())?.not()),
                 (Op::Implies, [a, b]) => {
-                    Ok(self.formula(a, pol.flip())?.implies(self.formula(b, pol)?))
+                    let a = self.formula(a, pol.flip())?;
+                    Ok(a.implies(self.assuming(&a, |me| me.formula(b, pol))?))
                 }
                 (Op::Equiv, [a, b]) => Ok(self
                     .formula(a, Polarity::Mixed)?
@@ -375,21 +395,31 @@ impl<'a> Encoder<'a> {
                 _ => self.term_bool(expr),
             },
             ExprKind::If(cond, then, other) => {
-                let cond = self.formula(cond, Polarity::Mixed)?;
-                Ok(cond.ite(&self.formula(then, pol)?, &self.formula(other, pol)?))
+                let arms = [(cond, then)];
+                let (arms, other) =
+                    self.arms(&arms, Some(other), &mut |me, e| me.formula(e, pol))?;
+                let other = other.unwrap_or_else(|| Bool::from_bool(false));
+                Ok(arms
+                    .iter()
+                    .rev()
+                    .fold(other, |rest, (g, v)| g.ite(v, &rest)))
             }
             ExprKind::Case(arms, other) => {
-                let mut result = match other {
-                    Some(other) => self.formula(other, pol)?,
-                    None => Bool::from_bool(false),
-                };
-                for (guard, value) in arms.iter().rev() {
-                    let guard = self.formula(guard, Polarity::Mixed)?;
-                    result = guard.ite(&self.formula(value, pol)?, &result);
-                }
-                Ok(result)
+                let arms: Vec<_> = arms.iter().map(|(g, v)| (g, v)).collect();
+                let (arms, other) =
+                    self.arms(&arms, other.as_ref(), &mut |me, e| me.formula(e, pol))?;
+                let other = other.unwrap_or_else(|| Bool::from_bool(false));
+                Ok(arms
+                    .iter()
+                    .rev()
+                    .fold(other, |rest, (g, v)| g.ite(v, &rest)))
             }
-            ExprKind::Quant(q, binders, body) => self.quantified(*q, binders, body, pol),
+            ExprKind::Quant(q, binders, body) => {
+                match self.quantified_subset(*q, binders, body, pol)? {
+                    Some(subset) => Ok(subset),
+                    None => self.quantified(*q, binders, body, pol),
+                }
+            }
             // `[A]_v` and `<<A>>_v` are action formulas (in `Next`, in properties).
             ExprKind::BoxAction(action, vars) => self.formula(&rewrite::boxed(action, vars), pol),
             ExprKind::AngleAction(action, vars) => self.formula(&rewrite::angle(action, vars), pol),
@@ -432,6 +462,7 @@ impl<'a> Encoder<'a> {
     /// the integer inside: unspecified for a model value, see `sorts`).
     pub(super) fn term_int(&mut self, expr: &Expr) -> Result<Int> {
         let term = self.term(expr)?;
+        self.require_plain(&Type::Int, &term);
         self.plain_int(&term, expr.loc)
     }
 
@@ -531,22 +562,21 @@ impl<'a> Encoder<'a> {
                 .ok_or_else(|| internal(loc, "unbound variable")),
             ExprKind::Apply(op, args) => self.apply(*op, args, expr),
             ExprKind::If(cond, then, other) => {
-                let cond = self.formula(cond, Polarity::Mixed)?;
-                let (then, other) = (self.term(then)?, self.term(other)?);
-                ite(&cond, &then, &other, loc)
+                let arms = [(cond, then)];
+                let (arms, other) = self.arms(&arms, Some(other), &mut |me, e| me.term(e))?;
+                let other = other.ok_or_else(|| internal(loc, "IF without ELSE"))?;
+                arms.iter()
+                    .rev()
+                    .try_fold(other, |rest, (g, v)| ite(g, v, &rest, loc))
             }
             ExprKind::Case(arms, other) => {
                 let ty = self.ty(expr)?;
-                let mut result = match other {
-                    Some(other) => self.term(other)?,
-                    None => self.sorts.default_value(&ty),
-                };
-                for (guard, value) in arms.iter().rev() {
-                    let guard = self.formula(guard, Polarity::Mixed)?;
-                    let value = self.term(value)?;
-                    result = ite(&guard, &value, &result, loc)?;
-                }
-                Ok(result)
+                let arms: Vec<_> = arms.iter().map(|(g, v)| (g, v)).collect();
+                let (arms, other) = self.arms(&arms, other.as_ref(), &mut |me, e| me.term(e))?;
+                let other = other.unwrap_or_else(|| self.sorts.default_value(&ty));
+                arms.iter()
+                    .rev()
+                    .try_fold(other, |rest, (g, v)| ite(g, v, &rest, loc))
             }
             ExprKind::Quant(..) => Ok(self.formula(expr, Polarity::Mixed)?.into()),
             ExprKind::Choose(binder, body) => self.choose(expr, binder, body),
@@ -572,6 +602,7 @@ impl<'a> Encoder<'a> {
             ExprKind::Field(record, name) => {
                 let ty = self.ty(record)?;
                 let term = self.term(record)?;
+                self.require_plain(&ty, &term);
                 self.record_field(&term, &ty, name, loc)
             }
             ExprKind::Except(base, updates) => {
@@ -692,17 +723,20 @@ impl<'a> Encoder<'a> {
                 if !self.sorts.optional_fields(ty).iter().any(|f| f == name) {
                     return Ok(value);
                 }
-                // TLC stops on an absent field; here it is some value (see `sorts`).
+                // TLC stops on an absent field (an obligation); here it is some value (see
+                // `sorts`).
                 let present = self.sorts.has_field(ty, record, name);
                 let absent = self.sorts.absent_read(ty, record, name);
                 let (Some(present), Some(absent)) = (present, absent) else {
                     return Err(internal(loc, "optional field"));
                 };
+                self.require(present.clone());
                 ite(&present, &value, &absent, loc)
             }
             Type::Fn(domain, _) if **domain == Type::Str => {
-                let key = z3_string(name)
-                    .ok_or_else(|| unsupported(loc, "a field name with a NUL byte"))?;
+                let key = self.string(name, loc)?;
+                let in_domain = self.in_domain(record, ty, &key, loc)?;
+                self.require(in_domain);
                 let map = self.field_array(ty, record, 1, loc)?;
                 Ok(map.select(&key))
             }
@@ -717,9 +751,12 @@ impl<'a> Encoder<'a> {
     fn fn_app(&mut self, f: &Expr, arg: &Expr, loc: Loc) -> Result<Dynamic> {
         let ty = self.ty(f)?;
         let function = self.term(f)?;
+        self.require_plain(&ty, &function);
         match &ty {
             Type::Fn(..) | Type::Seq(_) => {
                 let index = self.index_term(&ty, arg)?;
+                let in_domain = self.in_domain(&function, &ty, &index, loc)?;
+                self.require(in_domain);
                 let map = self.field_array(&ty, &function, 1, loc)?;
                 select(&map, &index, loc)
             }
@@ -744,6 +781,8 @@ impl<'a> Encoder<'a> {
                     ));
                 }
                 let index = self.term_int(arg)?;
+                let count = Int::from_i64(items.len() as i64);
+                self.require(index.ge(Int::from_i64(1)) & index.le(&count));
                 let mut result = self.sorts.default_value(&items[0]);
                 for k in (0..items.len()).rev() {
                     let item = self
@@ -781,7 +820,9 @@ impl<'a> Encoder<'a> {
                 let in_domain = self.in_domain(base, ty, &index, loc)?;
                 let map = self.field_array(ty, base, 1, loc)?;
                 let old = select(&map, &index, loc)?;
-                let new = self.update(&old, range, rest, value, loc)?;
+                // TLC evaluates the new value (and `@`) only at a point of the domain.
+                let new =
+                    self.assuming(&in_domain, |me| me.update(&old, range, rest, value, loc))?;
                 // Outside the domain EXCEPT changes nothing (and the array stays normalised).
                 let stored = map.store(&index, &ite(&in_domain, &new, &old, loc)?);
                 let first = self
@@ -809,13 +850,12 @@ impl<'a> Encoder<'a> {
                 self.update_record_field(base, ty, fields, name, rest, value, loc)
             }
             (PathStep::Field(name), Type::Fn(domain, range)) if **domain == Type::Str => {
-                let key: Dynamic = z3_string(name)
-                    .ok_or_else(|| unsupported(loc, "a NUL in a field name"))?
-                    .into();
+                let key = self.string(name, loc)?;
                 let in_domain = self.in_domain(base, ty, &key, loc)?;
                 let map = self.field_array(ty, base, 1, loc)?;
                 let old = map.select(&key);
-                let new = self.update(&old, range, rest, value, loc)?;
+                let new =
+                    self.assuming(&in_domain, |me| me.update(&old, range, rest, value, loc))?;
                 let stored = map.store(&key, &ite(&in_domain, &new, &old, loc)?);
                 let first = self
                     .sorts
@@ -864,21 +904,28 @@ impl<'a> Encoder<'a> {
     ) -> Result<Dynamic> {
         let old = self.sorts.field(ty, base, k);
         let old = old.ok_or_else(|| internal(loc, "field"))?;
-        let new = self.update(&old, field_ty, rest, value, loc)?;
-        let updated = self.sorts.with_field(ty, base, k, &new);
-        let updated = updated.ok_or_else(|| internal(loc, "field"))?;
-        // EXCEPT leaves an absent field absent (TLA+: only the domain's points change).
+        // EXCEPT leaves an absent field absent (TLA+: only the domain's points change), and TLC
+        // evaluates the new value (and `@`) only for a present one.
         let name = match ty {
             Type::Record(fields) => fields.keys().nth(k).cloned(),
             _ => None,
         };
-        match name {
+        let present = match name {
             Some(name) if self.sorts.optional_fields(ty).contains(&name) => {
                 let present = self.sorts.has_field(ty, base, &name);
-                let present = present.ok_or_else(|| internal(loc, "optional field"))?;
-                ite(&present, &updated, base, loc)
+                Some(present.ok_or_else(|| internal(loc, "optional field"))?)
             }
-            _ => Ok(updated),
+            _ => None,
+        };
+        let always = Bool::from_bool(true);
+        let new = self.assuming(present.as_ref().unwrap_or(&always), |me| {
+            me.update(&old, field_ty, rest, value, loc)
+        })?;
+        let updated = self.sorts.with_field(ty, base, k, &new);
+        let updated = updated.ok_or_else(|| internal(loc, "field"))?;
+        match present {
+            Some(present) => ite(&present, &updated, base, loc),
+            None => Ok(updated),
         }
     }
 
@@ -988,9 +1035,9 @@ impl<'a> Encoder<'a> {
                     me.bind(&binder.pattern, &part, &part_ty, loc)?;
                 }
             }
-            let value = me.term(body);
-            me.env.truncate(mark);
             let member = all(&member);
+            let value = me.assuming(&member, |me| me.term(body));
+            me.env.truncate(mark);
             let map = ite(&member, &value?, &default, loc)?;
             Ok((member, map))
         })?;
@@ -1036,9 +1083,9 @@ impl<'a> Encoder<'a> {
         let index = self.sorts.int(&i_int);
         let elems = self.under_binder(&i, |me| {
             let mark = me.bind(&binder.pattern, &index, &Type::Int, loc)?;
-            let value = me.term(body);
-            me.env.truncate(mark);
             let inside = i_int.ge(Int::from_i64(1)) & i_int.le(&len);
+            let value = me.assuming(&inside, |me| me.term(body));
+            me.env.truncate(mark);
             ite(&inside, &value?, &default, loc)
         })?;
         let elems = z3::ast::lambda_const(&[&i], &elems);
@@ -1088,11 +1135,17 @@ impl<'a> Encoder<'a> {
             Polarity::Mixed,
             &mut |me, _| me.formula(body, Polarity::Mixed),
         )?;
-        let member = self.member(&chosen, &binder.set, Polarity::Mixed)?;
-        let mark = self.bind(&binder.pattern, &chosen, &ty, loc)?;
-        let satisfies = self.formula(body, Polarity::Mixed);
-        self.env.truncate(mark);
-        let axiom = some.implies(member & satisfies?);
+        // TLC stops with an error when no element satisfies the predicate.
+        self.require(some.clone());
+        // The axiom is the encoding's, not a formula TLC evaluates.
+        let (member, satisfies) = self.unrecorded(|me| {
+            let member = me.member(&chosen, &binder.set, Polarity::Mixed)?;
+            let mark = me.bind(&binder.pattern, &chosen, &ty, loc)?;
+            let satisfies = me.formula(body, Polarity::Mixed);
+            me.env.truncate(mark);
+            Ok::<_, Diagnostic>((member, satisfies?))
+        })?;
+        let axiom = some.implies(member & satisfies);
         if let Some(frame) = self.sides.last_mut() {
             frame.push(axiom);
         }
@@ -1111,9 +1164,7 @@ impl<'a> Encoder<'a> {
                 let model_value = self.sorts.model_value(name).ok_or_else(mismatch)?;
                 Ok(self.sorts.mixed_model_value(ty, &model_value))
             }
-            (Value::Str(s), Type::Str) => z3_string(s)
-                .map(Dynamic::from)
-                .ok_or_else(|| unsupported(loc, "a string with a NUL byte")),
+            (Value::Str(s), Type::Str) => self.string(s, loc),
             (Value::ModelValue(name), Type::ModelValue) => {
                 self.sorts.model_value(name).ok_or_else(mismatch)
             }
@@ -1157,6 +1208,19 @@ impl<'a> Encoder<'a> {
                 self.tuple_like(ty, terms, loc)
             }
             _ => Err(mismatch()),
+        }
+    }
+
+    /// The string `text` as a term.
+    pub(super) fn string(&mut self, text: &str, loc: Loc) -> Result<Dynamic> {
+        match self.sorts.string(text) {
+            Some(term) => Ok(term),
+            // Z3's strings hold no NUL; the enumeration holds every string the spec has.
+            None if self.sorts.strings_enumerated() => Err(internal(
+                loc,
+                format!("the string {text:?} is not among the spec's strings"),
+            )),
+            None => Err(unsupported(loc, "a string with a NUL byte")),
         }
     }
 
@@ -1286,60 +1350,6 @@ fn plain(kind: ExprKind, loc: Loc) -> Expr {
         id: crate::ir::ExprId(usize::MAX),
         loc,
         kind: Box::new(kind),
-    }
-}
-
-/// Every model value the spec mentions: in constants' values and in literals.
-fn model_values_of(spec: &Spec) -> BTreeSet<String> {
-    let mut names = BTreeSet::new();
-    for constant in &spec.constants {
-        if let Some(value) = &constant.value {
-            collect_model_values(value, &mut names);
-        }
-    }
-    let mut visit = |expr: &Expr| collect_in_expr(&mut expr.clone(), &mut names);
-    visit(&spec.init);
-    for action in &spec.actions {
-        visit(&action.body);
-        for param in &action.params {
-            visit(&param.binder.set);
-        }
-    }
-    for named in spec
-        .invariants
-        .iter()
-        .chain(&spec.properties)
-        .chain(&spec.constraints)
-        .chain(&spec.action_constraints)
-        .chain(&spec.assumptions)
-    {
-        visit(&named.expr);
-    }
-    names
-}
-
-/// (Takes a copy: `for_each_child_mut` is the one child visitor the IR has.)
-fn collect_in_expr(expr: &mut Expr, names: &mut BTreeSet<String>) {
-    if let ExprKind::Lit(value) = &*expr.kind {
-        collect_model_values(value, names);
-    }
-    expr.kind
-        .for_each_child_mut(&mut |child| collect_in_expr(child, names));
-}
-
-fn collect_model_values(value: &Value, names: &mut BTreeSet<String>) {
-    match value {
-        Value::ModelValue(name) => {
-            names.insert(name.clone());
-        }
-        Value::Set(items) => items.iter().for_each(|v| collect_model_values(v, names)),
-        Value::Fn(map) => {
-            for (k, v) in map {
-                collect_model_values(k, names);
-                collect_model_values(v, names);
-            }
-        }
-        Value::Bool(_) | Value::Int(_) | Value::Str(_) => {}
     }
 }
 

@@ -6,9 +6,13 @@
 //! * `encode`: expressions to terms (state variables `x@i`, Skolemization by polarity,
 //!   `CHOOSE`), actions, `ENABLED`.
 //! * `sets`: membership, set terms, quantifiers, finite element lists.
+//! * `literals`: the model values and strings a spec mentions, and whether its strings can be
+//!   an enumeration.
 //! * `cardinality`: `Cardinality` and `IsFiniteSet`, exact or by axioms.
+//! * `configured`: what a configured set of model values, left symbolic, keeps of its value.
 //! * `one_point`: quantifiers whose body pins the bound variable to one value.
 //! * `ops`: the built-in operators.
+//! * `definedness`: the obligations of partial operations, where TLC stops with an error.
 //! * `decode`: models to values.
 //!
 //! Every Z3 object lives in the thread's current Z3 context; callers that want a context of
@@ -16,9 +20,12 @@
 
 mod canon;
 mod cardinality;
+mod configured;
 mod decode;
+mod definedness;
 mod enabled;
 mod encode;
+mod literals;
 mod normal;
 mod one_point;
 mod ops;
@@ -27,6 +34,7 @@ mod sorts;
 
 pub use cardinality::approximates_cardinality;
 pub use decode::DecodeResult;
+pub use definedness::Assigns;
 pub use encode::{all, any, same_state, EncodedAction, Encoder, Polarity, Result};
 
 use crate::diag::{Diagnostic, Kind};
@@ -88,8 +96,33 @@ pub fn smtlib(spec: &Spec, types: &Types, depth: usize) -> std::result::Result<S
         for axiom in encoder.take_axioms() {
             solver.assert(axiom);
         }
-        Ok(solver.to_smt2())
+        Ok(enumerations_first(&solver.to_smt2()))
     })
+}
+
+/// The SMT-LIB text with the declarations of the enumerations (model values, strings) before
+/// every other declaration. Z3 (4.8.12) orders the datatypes it prints by the sorts of their
+/// fields but not by the sorts inside an array field, so it may print `Fn0` with a field
+/// `(Array ModelValue Int)` before `ModelValue`; an enumeration depends on no sort.
+fn enumerations_first(text: &str) -> String {
+    let is_enumeration = |line: &str| {
+        [sorts::MODEL_VALUE_SORT, sorts::STRING_SORT]
+            .iter()
+            .any(|name| line.starts_with(&format!("(declare-datatypes (({name} 0))")))
+    };
+    let (enumerations, others): (Vec<&str>, Vec<&str>) = text
+        .lines()
+        .partition(|line| is_enumeration(line.trim_start()));
+    let first_declaration = others
+        .iter()
+        .position(|line| line.trim_start().starts_with("(declare-"))
+        .unwrap_or(others.len());
+    let mut lines: Vec<&str> = others[..first_declaration].to_vec();
+    lines.extend(enumerations.iter().map(|line| line.trim_start()));
+    lines.extend(&others[first_declaration..]);
+    let mut ordered = lines.join("\n");
+    ordered.push('\n');
+    ordered
 }
 
 /// A construct the encoding does not support (exit code 75).

@@ -52,7 +52,7 @@ impl Encoder<'_> {
         };
         let member = self.member(&value, &first.set, member_pol)?;
         let mark = self.bind(&first.pattern, &value, &ty, first.set.loc)?;
-        let inner = self.quantified(q, rest, body, pol);
+        let inner = self.assuming(&member, |me| me.quantified(q, rest, body, pol));
         self.env.truncate(mark);
         Ok(match q {
             Quantifier::Exists => member & inner?,
@@ -189,7 +189,7 @@ fn bound_ids(pattern: &Pattern) -> Vec<BoundId> {
 }
 
 /// Whether `expr` mentions any of the bound variables `ids`.
-fn mentions_any(expr: &Expr, ids: &[BoundId]) -> bool {
+pub(super) fn mentions_any(expr: &Expr, ids: &[BoundId]) -> bool {
     if let ExprKind::Bound(id) = &*expr.kind {
         return ids.contains(id);
     }

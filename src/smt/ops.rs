@@ -53,10 +53,22 @@ impl Encoder<'_> {
                         "`\\div` or `%` by a divisor that is not positive",
                     ));
                 }
+                let literal = literal_int(b).is_some();
                 let (a, b) = (self.term_int(a)?, self.term_int(b)?);
+                let zero = Int::from_i64(0);
                 let result = if op == Op::Div {
-                    a.div(&b)
+                    // TLC stops on a zero divisor and rounds down for the others; Z3's `div`
+                    // rounds down only for positive ones, and a/b = (-a)/(-b).
+                    self.require(b.eq(&zero).not());
+                    if literal {
+                        a.div(&b)
+                    } else {
+                        let flipped = a.unary_minus().div(b.unary_minus());
+                        b.gt(&zero).ite(&a.div(&b), &flipped)
+                    }
                 } else {
+                    // TLC requires a positive divisor of `%`.
+                    self.require(b.gt(&zero));
                     a.modulo(&b)
                 };
                 Ok(self.sorts.int(&result))
@@ -114,6 +126,7 @@ impl Encoder<'_> {
             }
             (Op::Head, [s]) => {
                 let (ty, s) = self.sequence(s)?;
+                self.require_non_empty(&ty, &s, loc)?;
                 let elems = self.field_array(&ty, &s, 1, loc)?;
                 Ok(elems.select(&Int::from_i64(1)))
             }
@@ -127,6 +140,7 @@ impl Encoder<'_> {
             }
             (Op::Tail, [s]) => {
                 let (ty, s) = self.sequence(s)?;
+                self.require_non_empty(&ty, &s, loc)?;
                 let (len, elems) = self.seq_parts(&ty, &s, loc)?;
                 let new_len = len
                     .gt(Int::from_i64(0))
@@ -152,7 +166,10 @@ impl Encoder<'_> {
             (Op::SubSeq, [s, m, n]) => {
                 let (ty, s) = self.sequence(s)?;
                 let (m, n) = (self.term_int(m)?, self.term_int(n)?);
-                let (_, elems) = self.seq_parts(&ty, &s, loc)?;
+                let (len, elems) = self.seq_parts(&ty, &s, loc)?;
+                // TLC requires `m..n` to lie in `1..Len(s)` unless it is empty.
+                let inside = m.ge(Int::from_i64(1)) & n.le(&len);
+                self.require(n.lt(&m) | inside);
                 let size = n.clone() - m.clone() + Int::from_i64(1);
                 let new_len = n.ge(&m).ite(&size, &Int::from_i64(0));
                 let offset = m - Int::from_i64(1);
@@ -232,6 +249,13 @@ impl Encoder<'_> {
             ));
         }
         Ok((ty, self.term(expr)?))
+    }
+
+    /// Records that `Head` and `Tail` stop with an error on the empty sequence.
+    fn require_non_empty(&mut self, ty: &Type, s: &Dynamic, loc: Loc) -> Result<()> {
+        let (len, _) = self.seq_parts(ty, s, loc)?;
+        self.require(len.gt(Int::from_i64(0)));
+        Ok(())
     }
 
     fn seq_parts(&mut self, ty: &Type, s: &Dynamic, loc: Loc) -> Result<(Int, Array)> {

@@ -4,7 +4,7 @@
 //! | TLA+ type | Z3 sort |
 //! |---|---|
 //! | `BOOLEAN`, `Int` | `Bool`, `Int` |
-//! | strings | Z3 `String` (strings are only compared, and a symbolic constant of type string can take any value, which an enumeration of the spec's literals could not express) |
+//! | strings | one enumeration datatype `Str` of every string the spec has, when those are all the strings a behaviour can hold (`literals::strings_of`); Z3's `String` otherwise (with `STRING`, or a constant of type string left symbolic) |
 //! | model values | one enumeration datatype `ModelValue` of every model value the spec mentions; when a symbolic constant's type involves model values, an uninterpreted sort `ModelValue` instead (see `Sorts::new`) |
 //! | `Set(T)` | `Array(T, Bool)` |
 //! | `Fn(A, B)` | a datatype `FnN = mk(dom: Array(A, Bool), map: Array(A, B))` |
@@ -17,9 +17,8 @@
 //! An absent field has no value at all, so two records are equal exactly when they have the
 //! same fields with the same values: datatype equality is TLA+ equality, with nothing to
 //! normalise. `field` reads the value inside `some`; reading an absent field is an error in TLC
-//! (and in the evaluator), and the encoding reads it as an unspecified value (`absent_read`):
-//! a verdict then holds whatever the read gives, and a counterexample through such a read
-//! fails replay.
+//! (and in the evaluator), and the encoding reads it as an unspecified value (`absent_read`)
+//! and records that the field must be present (an obligation, see `definedness`).
 //!
 //! **Model values mixed with `T`.** A sentinel (`prnt[i] = NoPrnt` with `prnt[i]` an integer)
 //! makes every value of type `T` a `MixN`: `val(t)` for a `T` value, `mv(m)` for a model value,
@@ -27,8 +26,8 @@
 //! TLA+ value of type `T` has the mixed sort; `construct` and `field` wrap and unwrap datatype
 //! values, and integer operations unwrap their arguments (`Encoder::term_int`). Applied to a
 //! model value, `val` is unspecified, as Z3 leaves a wrong constructor's accessor: TLC stops
-//! with an error there, while the encoding goes on with an unspecified value (as for `\div` by
-//! a symbolic non-positive divisor); membership in an integer range, `Nat` and `Int` test the
+//! with an error there, and the encoding records that the value must not be a model value (an
+//! obligation, see `definedness`); membership in an integer range, `Nat` and `Int` test the
 //! constructor, so a model value is in none of them.
 //!
 //! Functions and sequences are *normalised*: outside the domain (`1..len` for sequences) the
@@ -44,8 +43,27 @@ use std::rc::Rc;
 use z3::ast::{Array, Ast, Bool, Dynamic, Int};
 use z3::{DatatypeAccessor, DatatypeBuilder, DatatypeSort, FuncDecl, Sort, Symbol};
 
+/// The names of the two enumeration sorts, of model values and of strings.
+pub const MODEL_VALUE_SORT: &str = "ModelValue";
+pub const STRING_SORT: &str = "Str";
+
 /// The name of the one model value of a spec that has none (an enumeration needs one).
 const NO_MODEL_VALUE: &str = "mv!none";
+
+/// The strings as Z3 holds them: an enumeration, or Z3's own strings.
+enum Strings {
+    /// The spec's strings in order, and their enumeration once a term needs it. (Made
+    /// eagerly, it would change Z3's numbering of terms, and so its search, for specs that
+    /// have no strings.)
+    Enumerated(Vec<String>, Option<StringEnumeration>),
+    Unbounded,
+}
+
+/// The enumeration sort `Str` and the constant of each string, in the order of the strings.
+struct StringEnumeration {
+    sort: Sort,
+    consts: Vec<Dynamic>,
+}
 
 pub struct Sorts {
     model_values: Vec<String>,
@@ -66,6 +84,7 @@ pub struct Sorts {
     options: HashMap<Type, Rc<DatatypeSort>>,
     /// The unspecified value of an absent field, per record type and field.
     absent_reads: HashMap<(Type, String), Rc<FuncDecl>>,
+    strings: Strings,
 }
 
 impl Sorts {
@@ -78,11 +97,19 @@ impl Sorts {
     /// distinct by `distinct_model_values`; bounding the sort by the named ones would bound
     /// the size of `Node`, and a proof would then hold only for small sets.
     ///
+    /// Strings are an enumeration of `strings` when given: they must be every string a
+    /// behaviour can hold (see `literals::strings_of`). Without them strings are Z3's.
+    ///
     /// `types` says which record fields are optional and which types mix with model values.
-    pub fn new(model_values: BTreeSet<String>, open: bool, types: &Types) -> Sorts {
+    pub fn new(
+        model_values: BTreeSet<String>,
+        open: bool,
+        strings: Option<BTreeSet<String>>,
+        types: &Types,
+    ) -> Sorts {
         let mut names: Vec<String> = model_values.into_iter().collect();
         let (sort, model_value_consts, default_model_value) = if open {
-            let sort = Sort::uninterpreted(Symbol::String("ModelValue".into()));
+            let sort = Sort::uninterpreted(Symbol::String(MODEL_VALUE_SORT.into()));
             let consts = names
                 .iter()
                 .map(|name| Dynamic::new_const(format!("mv!{name}"), &sort))
@@ -96,10 +123,17 @@ impl Sorts {
             }
             let symbols: Vec<Symbol> = names.iter().map(|n| Symbol::String(n.clone())).collect();
             let (sort, consts, _testers) =
-                Sort::enumeration(Symbol::String("ModelValue".into()), &symbols);
+                Sort::enumeration(Symbol::String(MODEL_VALUE_SORT.into()), &symbols);
             let consts: Vec<Dynamic> = consts.iter().map(|c| c.apply(&[])).collect();
             let default = consts[0].clone();
             (sort, consts, default)
+        };
+        let strings = match strings {
+            // An enumeration needs a value: a spec with no strings (and so no string values)
+            // gets `""`.
+            Some(members) if members.is_empty() => Strings::Enumerated(vec![String::new()], None),
+            Some(members) => Strings::Enumerated(members.into_iter().collect(), None),
+            None => Strings::Unbounded,
         };
         Sorts {
             model_values: names,
@@ -118,6 +152,7 @@ impl Sorts {
             mixes: HashMap::new(),
             options: HashMap::new(),
             absent_reads: HashMap::new(),
+            strings,
         }
     }
 
@@ -152,6 +187,43 @@ impl Sorts {
             .zip(self.model_value_consts.iter())
     }
 
+    /// Whether strings are an enumeration of the spec's strings (not Z3's strings).
+    pub fn strings_enumerated(&self) -> bool {
+        matches!(self.strings, Strings::Enumerated(..))
+    }
+
+    /// The enumeration of the spec's strings, made on first use (`None` for Z3's strings).
+    fn string_enumeration(&mut self) -> Option<&StringEnumeration> {
+        match &mut self.strings {
+            Strings::Enumerated(members, enumeration) => {
+                Some(enumeration.get_or_insert_with(|| string_enumeration(members)))
+            }
+            Strings::Unbounded => None,
+        }
+    }
+
+    /// The term for the string `text`: `None` if the enumeration lacks it, or Z3's strings
+    /// cannot hold it (a NUL byte).
+    pub fn string(&mut self, text: &str) -> Option<Dynamic> {
+        let Strings::Enumerated(members, _) = &self.strings else {
+            return z3_string(text).map(Dynamic::from);
+        };
+        let index = members.binary_search_by(|m| m.as_str().cmp(text)).ok()?;
+        self.string_enumeration()?.consts.get(index).cloned()
+    }
+
+    /// The string an evaluated term of the string sort stands for.
+    pub fn string_value(&mut self, value: &Dynamic) -> Option<String> {
+        let Some(enumeration) = self.string_enumeration() else {
+            return value.as_string()?.as_string();
+        };
+        let index = enumeration.consts.iter().position(|c| c.ast_eq(value))?;
+        match &self.strings {
+            Strings::Enumerated(members, _) => members.get(index).cloned(),
+            Strings::Unbounded => None,
+        }
+    }
+
     /// The sort of the values of `ty` (the `Mix` datatype for a type mixed with model values).
     pub fn sort(&mut self, ty: &Type) -> Sort {
         if self.is_mixed(ty) {
@@ -165,7 +237,10 @@ impl Sorts {
         match ty {
             Type::Bool => Sort::bool(),
             Type::Int => Sort::int(),
-            Type::Str => Sort::string(),
+            Type::Str => match self.string_enumeration() {
+                Some(enumeration) => enumeration.sort.clone(),
+                None => Sort::string(),
+            },
             Type::ModelValue => self.model_value_sort.clone(),
             Type::Set(elem) => {
                 let elem = self.sort(elem);
@@ -521,7 +596,13 @@ impl Sorts {
         match ty {
             Type::Bool => Bool::from_bool(false).into(),
             Type::Int => self.int(&Int::from_i64(0)),
-            Type::Str => z3_string("").map_or_else(|| Int::from_i64(0).into(), Dynamic::from),
+            Type::Str => {
+                let first = match self.string_enumeration() {
+                    Some(enumeration) => enumeration.consts.first().cloned(),
+                    None => z3_string("").map(Dynamic::from),
+                };
+                first.unwrap_or_else(|| Int::from_i64(0).into())
+            }
             Type::ModelValue => self.default_model_value.clone(),
             Type::Set(elem) => {
                 let elem = self.sort(elem);
@@ -573,6 +654,10 @@ impl Sorts {
             ]),
             Type::ModelValue => (!self.open && self.model_value_consts.len() <= limit)
                 .then(|| self.model_value_consts.clone()),
+            Type::Str => self
+                .string_enumeration()
+                .filter(|enumeration| enumeration.consts.len() <= limit)
+                .map(|enumeration| enumeration.consts.clone()),
             Type::Tuple(items) => {
                 let parts: Vec<&Type> = items.iter().collect();
                 self.product_universe(ty, &parts, limit)
@@ -601,7 +686,7 @@ impl Sorts {
                     .collect();
                 Some(subsets)
             }
-            Type::Int | Type::Str | Type::Fn(..) | Type::Seq(_) => None,
+            Type::Int | Type::Fn(..) | Type::Seq(_) => None,
         }
     }
 
@@ -654,6 +739,30 @@ fn involves_model_values(ty: &Type) -> bool {
         Type::Fn(a, b) => involves_model_values(a) || involves_model_values(b),
         Type::Record(fields) => fields.values().any(involves_model_values),
         Type::Tuple(items) => items.iter().any(involves_model_values),
+    }
+}
+
+/// The enumeration `Str` of `members`, in their order.
+fn string_enumeration(members: &[String]) -> StringEnumeration {
+    let symbols: Vec<Symbol> = members
+        .iter()
+        .enumerate()
+        .map(|(index, text)| Symbol::String(member_name(index, text)))
+        .collect();
+    let (sort, consts, _testers) = Sort::enumeration(Symbol::String(STRING_SORT.into()), &symbols);
+    let consts = consts.iter().map(|c| c.apply(&[])).collect();
+    StringEnumeration { sort, consts }
+}
+
+/// The name of the enumeration's constant for the string `text`: the string in quotes, as
+/// traces print it, unless SMT-LIB could not quote that name (it may hold no `|` or `\`);
+/// then `str!index`.
+fn member_name(index: usize, text: &str) -> String {
+    let quoted = format!("{text:?}");
+    if quoted.contains(['|', '\\']) {
+        format!("str!{index}")
+    } else {
+        quoted
     }
 }
 

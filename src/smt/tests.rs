@@ -822,3 +822,57 @@ Next == (\E i \in 1..2 : Bump(i)) \/ Reset
         vec![true, true, false, false]
     );
 }
+
+// ---- Subsets without quantifiers (issues #6 and #8) ----------------------------------------
+
+/// A module whose `Init` fixes a log `<<1, 2>>` and two sets of integers, with invariant `inv`.
+fn writes(inv: &str) -> String {
+    format!(
+        "---- MODULE M ----\nEXTENDS Naturals, Sequences\nVARIABLES log, acked, held\n\
+         Init == /\\ log = <<1, 2>>\n        /\\ acked = {{1}}\n        /\\ held = {{1, 2}}\n\
+         Next == UNCHANGED <<log, acked, held>>\nInv == {inv}\n===="
+    )
+}
+
+const WRITES_CFG: &str = "INIT Init\nNEXT Next\nINVARIANT Inv\n";
+
+/// The Z3 term of the invariant of `writes(inv)` where it holds (as a lemma or a hypothesis),
+/// as text.
+fn assumed_invariant(inv: &str) -> String {
+    let front = crate::testing::compile_text("M", &writes(inv), WRITES_CFG, &[]);
+    let (spec, types) = (&front.spec, &front.types);
+    z3::with_z3_config(&z3::Config::new(), || {
+        let mut encoder = Encoder::new(spec, types);
+        let holds = encoder.holds(&spec.invariants[0].expr, 0).expect("encodes");
+        holds.to_string()
+    })
+}
+
+#[test]
+fn the_image_of_a_sequence_is_a_subset_when_every_element_is_a_member() {
+    let holds = |inv: &str| init_implies_inv(&writes(inv), WRITES_CFG);
+    assert!(holds("{log[i] : i \\in 1..Len(log)} \\subseteq 1..2"));
+    assert!(!holds("{log[i] : i \\in 1..Len(log)} \\subseteq {1}"));
+    assert!(holds("{log[i] + 1 : i \\in 1..Len(log)} \\subseteq {2, 3}"));
+}
+
+#[test]
+fn subsets_of_integers_are_exact() {
+    let holds = |inv: &str| init_implies_inv(&writes(inv), WRITES_CFG);
+    assert!(holds("held \\in SUBSET (1..2)"));
+    assert!(!holds("held \\in SUBSET {1}"));
+    assert!(holds("\\A w \\in acked : w \\in held"));
+    assert!(!holds("\\A w \\in held : w \\in acked"));
+    assert!(holds("~(\\A w \\in held : w \\in acked)"));
+}
+
+#[test]
+fn subsets_of_integers_need_no_quantifier_where_they_hold() {
+    for inv in ["held \\in SUBSET (1..2)", "\\A w \\in acked : w \\in held"] {
+        let term = assumed_invariant(inv);
+        assert!(
+            !term.contains("forall") && !term.contains("lambda"),
+            "{inv}: {term}"
+        );
+    }
+}

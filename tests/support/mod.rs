@@ -85,6 +85,13 @@ pub fn compare(front: &Frontend, budget: Budget) -> Comparison {
             Some(Violation::new(Claim::Deadlock, &trace.steps)),
             Some(trace.steps),
         ),
+        // The explorer met no error (it would have skipped), yet the evaluator raised this one.
+        Outcome::EvaluationError { error, .. } => {
+            return Comparison::Disagree(format!(
+                "bmc found an evaluation error the explorer did not meet: {}",
+                error.message
+            ))
+        }
     };
     if found != expected {
         return Comparison::Disagree(format!(

@@ -244,7 +244,8 @@ fn function_application_outside_domain_names_the_location() {
     let error = eval_closed(&app).unwrap_err();
     assert_eq!(
         error.message,
-        "function application: 3 is not in the domain {1, 2} of the function <<10, 20>>"
+        "Attempted to apply function <<10, 20>> to argument 3, which is not in the domain of \
+         the function ({1, 2})"
     );
     assert_eq!(error.loc.span, Span::new(40, 44));
     let f = ir.lit(Value::tuple([int(10), int(20)]));

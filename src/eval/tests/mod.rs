@@ -5,6 +5,7 @@ mod e2e;
 mod eval;
 mod explore;
 mod replay;
+mod unroll;
 
 use crate::diag::FileId;
 use crate::eval::EvalError;
