@@ -346,6 +346,17 @@ fn leader_election() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/leader_election")
 }
 
+/// Every obligation of the leader election's `IndInv` and `OneLeaderPerTerm`, proved.
+fn leader_election_all_proved() -> Vec<(String, String)> {
+    pairs(&[
+        ("initiation", "proved"),
+        ("consecution Timeout", "proved"),
+        ("consecution GrantVote", "proved"),
+        ("consecution BecomeLeader", "proved"),
+        ("implication OneLeaderPerTerm", "proved"),
+    ])
+}
+
 /// Majorities of a set of nodes of unknown size, counted with `Cardinality`: the proof needs
 /// the quorum axiom (two majorities of `Node` share a node).
 #[test]
@@ -366,16 +377,7 @@ fn leader_election_is_proved_for_any_set_of_nodes_and_any_number_of_terms() {
     assert!(run
         .stdout
         .starts_with("Proving IndInv inductive for every value of Node, MaxTerm.\n"));
-    assert_eq!(
-        verdicts(&run.stdout),
-        pairs(&[
-            ("initiation", "proved"),
-            ("consecution Timeout", "proved"),
-            ("consecution GrantVote", "proved"),
-            ("consecution BecomeLeader", "proved"),
-            ("implication OneLeaderPerTerm", "proved"),
-        ])
-    );
+    assert_eq!(verdicts(&run.stdout), leader_election_all_proved());
 }
 
 /// A hundred nodes written out in the config: each obligation is proved by the general
@@ -399,16 +401,7 @@ fn leader_election_is_proved_for_a_hundred_configured_nodes() {
     assert!(run
         .stdout
         .starts_with("Proving IndInv inductive for the configured constants.\n"));
-    assert_eq!(
-        verdicts(&run.stdout),
-        pairs(&[
-            ("initiation", "proved"),
-            ("consecution Timeout", "proved"),
-            ("consecution GrantVote", "proved"),
-            ("consecution BecomeLeader", "proved"),
-            ("implication OneLeaderPerTerm", "proved"),
-        ])
-    );
+    assert_eq!(verdicts(&run.stdout), leader_election_all_proved());
 }
 
 /// Ten processes written out in the config: the obligation the general question cannot

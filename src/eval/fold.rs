@@ -32,14 +32,7 @@ pub fn fold_constants(spec: &mut Spec) {
         }
         folder.fold_root(&mut action.body);
     }
-    for named in spec
-        .invariants
-        .iter_mut()
-        .chain(&mut spec.properties)
-        .chain(&mut spec.constraints)
-        .chain(&mut spec.action_constraints)
-        .chain(&mut spec.assumptions)
-    {
+    for named in spec.named_mut() {
         folder.fold_root(&mut named.expr);
     }
     for fairness in &mut spec.fairness {

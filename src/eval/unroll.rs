@@ -109,14 +109,7 @@ impl Unroller<'_> {
             self.walk(&mut action.body, &mut scope, 0);
             scope.clear();
         }
-        for named in spec
-            .invariants
-            .iter_mut()
-            .chain(&mut spec.properties)
-            .chain(&mut spec.constraints)
-            .chain(&mut spec.action_constraints)
-            .chain(&mut spec.assumptions)
-        {
+        for named in spec.named_mut() {
             self.walk(&mut named.expr, &mut scope, 0);
         }
         for fairness in &mut spec.fairness {

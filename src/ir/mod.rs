@@ -300,6 +300,29 @@ pub struct Spec {
     pub expr_count: usize,
 }
 
+impl Spec {
+    /// The named formulas: invariants, properties, constraints, action constraints and
+    /// assumptions, for passes that treat them alike.
+    pub fn named(&self) -> impl Iterator<Item = &Named> {
+        self.invariants
+            .iter()
+            .chain(&self.properties)
+            .chain(&self.constraints)
+            .chain(&self.action_constraints)
+            .chain(&self.assumptions)
+    }
+
+    /// `named`, for passes that rewrite them.
+    pub fn named_mut(&mut self) -> impl Iterator<Item = &mut Named> {
+        self.invariants
+            .iter_mut()
+            .chain(&mut self.properties)
+            .chain(&mut self.constraints)
+            .chain(&mut self.action_constraints)
+            .chain(&mut self.assumptions)
+    }
+}
+
 /// An action taken in a behaviour: which of `Spec::actions`, with its parameters' values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ActionInstance {

@@ -104,14 +104,7 @@ fn formulas(spec: &Spec) -> Vec<&Expr> {
         exprs.push(&action.body);
         exprs.extend(action.params.iter().map(|p| &p.binder.set));
     }
-    let named = spec
-        .invariants
-        .iter()
-        .chain(&spec.properties)
-        .chain(&spec.constraints)
-        .chain(&spec.action_constraints)
-        .chain(&spec.assumptions);
-    exprs.extend(named.map(|n| &n.expr));
+    exprs.extend(spec.named().map(|n| &n.expr));
     for fairness in &spec.fairness {
         exprs.extend(fairness.binders.iter().map(|b| &b.set));
         exprs.push(&fairness.vars);

@@ -138,14 +138,7 @@ impl<'s> Inference<'s> {
             }
             self.formula(&action.body)?;
         }
-        let named = spec
-            .invariants
-            .iter()
-            .chain(&spec.properties)
-            .chain(&spec.constraints)
-            .chain(&spec.action_constraints)
-            .chain(&spec.assumptions);
-        for formula in named {
+        for formula in spec.named() {
             self.formula(&formula.expr)?;
         }
         for fairness in &spec.fairness {
