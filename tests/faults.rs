@@ -240,9 +240,12 @@ fn ctrl_c_prints_the_depth_fully_checked_and_exits_130() {
         .spawn()
         .expect("smtcheck starts");
     // Wait until depth 2 has begun: depths 0 and 1 are then fully checked.
+    // The reader stays open until the child ends: smtcheck restores SIGPIPE's default, so a
+    // progress line written into a closed pipe would kill it before Ctrl-C is handled.
     let stderr = child.stderr.take().expect("stderr");
+    let mut progress = BufReader::new(stderr).lines();
     let started = Instant::now();
-    for line in BufReader::new(stderr).lines() {
+    for line in progress.by_ref() {
         let line = line.expect("a progress line");
         if line.starts_with("depth   2") {
             break;
@@ -252,6 +255,7 @@ fn ctrl_c_prints_the_depth_fully_checked_and_exits_130() {
     // SAFETY: kill has no memory-safety preconditions; the pid is our child's.
     let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
     assert_eq!(sent, 0);
+    progress.for_each(drop);
     let output = child.wait_with_output().expect("smtcheck ends");
     assert_eq!(output.status.code(), Some(130));
     let stdout = String::from_utf8_lossy(&output.stdout);
