@@ -197,6 +197,34 @@ fn the_explicit_explorer_agrees_with_check_on_the_fixtures() {
     );
 }
 
+#[test]
+fn a_union_of_function_sets_is_a_bounded_seq() {
+    let two = check("BoundedSeq", &["--depth", "2"]);
+    assert_eq!(two.code, 0, "{}{}", two.stdout, two.stderr);
+    let three = check("BoundedSeq", &["--depth", "3"]);
+    assert_eq!(three.code, 12, "{}{}", three.stdout, three.stderr);
+    assert!(three
+        .stdout
+        .starts_with("Invariant SumAtMostFive is violated by a behaviour of 3 steps."));
+    assert!(
+        three.stdout.contains("/\\ f = <<2, 2, 2>>"),
+        "{}",
+        three.stdout
+    );
+    let explored = explore("BoundedSeq", &[]);
+    assert_eq!(explored.code, 12, "{}{}", explored.stdout, explored.stderr);
+    assert_eq!(
+        actions(&explored.stdout).len(),
+        3,
+        "the same length as check finds"
+    );
+    let large = ["--init", "InitLarge", "--inv", "SumAtMostTwelve"];
+    let checked = check("BoundedSeq", &[&large[..], &["--depth", "3"]].concat());
+    assert_eq!(checked.code, 0, "{}{}", checked.stdout, checked.stderr);
+    let explored = explore("BoundedSeq", &large);
+    assert_eq!(explored.code, 0, "{}{}", explored.stdout, explored.stderr);
+}
+
 /// `smtcheck check … | head -1`: the reader closes the pipe early; smtcheck must end quietly
 /// (killed by SIGPIPE, as `cat` would be), not panic on the failed write.
 #[test]

@@ -109,3 +109,48 @@ fn failing_constant_expressions_are_left_for_the_engines() {
         "a CHOOSE without witness stays"
     );
 }
+
+#[test]
+fn a_large_union_of_shapes_stays_a_union_of_shapes() {
+    let spec = front(
+        "union-of-shapes",
+        &format!(
+            "{HEADER}Init == f = <<>>\nNext == f' = f\n\
+             Inv == f \\in UNION {{[1..n -> 0..4] : n \\in 0..Cardinality(Node)}}\n\
+             Small == f \\in UNION {{[1..n -> 0..2] : n \\in 0..Cardinality(Node)}}\n===="
+        ),
+        "CONSTANT Node = {n1, n2, n3}\nINIT Init\nNEXT Next\nINVARIANT Inv Small\n",
+    );
+    let ExprKind::Apply(Op::In, args) = invariant(&spec, "Inv") else {
+        panic!("membership")
+    };
+    let ExprKind::Apply(Op::BigUnion, family) = &*args[1].kind else {
+        panic!("the union is kept, not enumerated, got {:?}", args[1].kind)
+    };
+    let ExprKind::SetMap(shape, binders) = &*family[0].kind else {
+        panic!("a family {{shape : n \\in S}}, got {:?}", family[0].kind)
+    };
+    assert!(
+        matches!(&*shape.kind, ExprKind::FnSet(..)),
+        "{:?}",
+        shape.kind
+    );
+    let ExprKind::Apply(Op::Range, bounds) = &*binders[0].set.kind else {
+        panic!("a..b is kept as a range, got {:?}", binders[0].set.kind)
+    };
+    assert_eq!(
+        *bounds[1].kind,
+        ExprKind::Lit(Value::Int(3)),
+        "Cardinality(Node) is folded"
+    );
+    let ExprKind::Apply(Op::In, args) = invariant(&spec, "Small") else {
+        panic!("membership")
+    };
+    let ExprKind::Lit(Value::Set(sequences)) = &*args[1].kind else {
+        panic!(
+            "a union of 40 sequences is enumerated, got {:?}",
+            args[1].kind
+        )
+    };
+    assert_eq!(sequences.len(), 1 + 3 + 9 + 27);
+}

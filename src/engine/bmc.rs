@@ -31,7 +31,7 @@
 //! (exists otherwise) — so it may be negated. Stuttering is not a step.
 
 use super::decode;
-use super::solver_settings::{new_solver, reason_unknown};
+use super::solver_settings::{new_bmc_solver, new_solver, reason_unknown};
 use crate::diag::{Diagnostic, Kind};
 use crate::eval::EvalError;
 use crate::ir::{Behaviour, Spec};
@@ -43,7 +43,7 @@ use std::time::{Duration, Instant};
 use z3::ast::{Bool, Dynamic};
 use z3::{Model, SatResult, Solver};
 
-mod definedness;
+pub(crate) mod definedness;
 mod stats;
 
 use stats::TermCounter;
@@ -181,7 +181,7 @@ impl<'a> Search<'a> {
             types,
             options,
             encoder: Encoder::new(spec, types),
-            solver: new_solver(),
+            solver: new_bmc_solver(),
             transitions: Vec::new(),
             proved: vec![false; spec.invariants.len()],
             started: Instant::now(),
@@ -218,7 +218,7 @@ impl<'a> Search<'a> {
             let entry = self.stats.at(depth);
             entry.encoding = spent.saturating_sub(entry.solving);
             match outcome? {
-                DepthResult::Found(outcome) => return Ok(outcome),
+                DepthResult::Found(outcome) => return Ok(self.certified_if_approximate(outcome)),
                 DepthResult::NothingLeft => break,
                 DepthResult::Continue => {}
             }
@@ -226,6 +226,31 @@ impl<'a> Search<'a> {
         Ok(Outcome::NoViolation {
             depth: self.options.depth,
         })
+    }
+
+    /// `outcome`, unless it is a counterexample that rests on a `Cardinality` the encoding
+    /// only bounds (`smt::approximates_cardinality`) and the evaluator does not replay: then
+    /// the sizes the solver chose are no finite set's, and the verdict is unknown.
+    fn certified_if_approximate(&self, outcome: Outcome) -> Outcome {
+        let (trace, claim) = match &outcome {
+            Outcome::InvariantViolated { name, trace } => {
+                (trace, crate::eval::Claim::InvariantViolated(name.clone()))
+            }
+            Outcome::Deadlock { trace } => (trace, crate::eval::Claim::Deadlock),
+            _ => return outcome,
+        };
+        if !crate::smt::approximates_cardinality(&self.solver) {
+            return outcome;
+        }
+        match crate::eval::replay(self.spec, &trace.steps, claim) {
+            Ok(()) => outcome,
+            Err(_) => Outcome::Unknown {
+                depth: trace.steps.len().saturating_sub(1),
+                reason: "a counterexample that rests on the size of a set the encoding only \
+                         bounds, which the evaluator does not confirm"
+                    .into(),
+            },
+        }
     }
 
     /// The checks at `depth`, and the step to the next depth.
@@ -479,7 +504,7 @@ impl<'a> Search<'a> {
     }
 }
 
-fn contradictory_assumptions(spec: &Spec) -> Diagnostic {
+pub(crate) fn contradictory_assumptions(spec: &Spec) -> Diagnostic {
     let mut diagnostic =
         Diagnostic::new(Kind::Assumption, "E0500", "the assumptions cannot all hold");
     for assumption in &spec.assumptions {

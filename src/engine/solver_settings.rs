@@ -73,3 +73,20 @@ pub(crate) fn new_solver() -> z3::Solver {
     solver.set_params(&params);
     solver
 }
+
+/// A new solver for bounded model checking's unrolled transitions: `new_solver` with Z3's
+/// older arithmetic solver (`arith.solver=2`), which decides their integer guards and counters
+/// faster than the default (6) in Z3 4.8.12. Measured on the examples' bug variants (user
+/// time to the counterexample, one run each, under the same load): leader election's double
+/// vote 2.04 -> 1.24 s, stale votes 16.0 -> 9.5 s, the saga's volatile direction 0.91 ->
+/// 0.56 s, the idempotent consumer 0.24 -> 0.15 s, the token mutex 0.23 -> 0.14 s, the
+/// failover 0.42 -> 0.34 s; `smt.relevancy=0` and `smt.phase_selection=0`, also measured,
+/// were slower on some.
+pub(crate) fn new_bmc_solver() -> z3::Solver {
+    let solver = new_solver();
+    // Z3 adds these to the parameters set before (as it does `timeout` at each check).
+    let mut params = z3::Params::new();
+    params.set_u32("arith.solver", 2);
+    solver.set_params(&params);
+    solver
+}

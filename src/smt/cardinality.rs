@@ -14,8 +14,17 @@
 //!   no finite set has. Such an encoding asserts the marker `card!approximate`, so the engine can
 //!   tell (`approximates_cardinality`) that a counterexample it fails to certify is no bug.
 //! * **A range** `lo..hi` with symbolic bounds: `max(hi - lo + 1, 0)`.
+//! * **A set of the spec's values** otherwise (a variable's set of integers, or of tuples of
+//!   integers and strings; a filter of a range whose bound is a variable): members are counted
+//!   over the values of the element type built from the integers, strings and model values
+//!   the spec mentions (`literals::mentioned_in`; at most `SPEC_VALUES_LIMIT` of them), which
+//!   is exact when the set lies within them, as the sets specs count almost always do. Beyond
+//!   them the size is an uninterpreted function of the set, which every finite set's size is
+//!   one interpretation of, so no verdict of "no violation" or "proved" rests on a size no set
+//!   has; the encoding is marked approximate, and a counterexample the evaluator does not
+//!   replay is unknown (`engine::bmc`, `engine::prove`). `IsFiniteSet` alike.
 //!
-//! Anything else (a set of integers given by a variable, say) is unsupported.
+//! Anything else (a set of functions or sequences, say) is unsupported.
 //!
 //! Measured on `examples/leader_election` with a fixed `Node` of 10 (`scripts`-style, whole
 //! process): defining `card(S) = count` for known candidates as well, so that the axioms
@@ -31,8 +40,8 @@
 //!   (`Node`): `A, B \subseteq U /\ card(A) + card(B) > card(U) => A \cap B /= {}`, with the
 //!   common element a Skolem function `meet(A, B)`: the quorum intersection.
 
-use super::encode::{all, equal, Encoder, Result};
-use super::sets::Elements;
+use super::encode::{all, any, equal, select, Encoder, Result};
+use super::sets::{as_bool, Elements};
 use super::unsupported;
 use crate::ir::{Expr, ExprKind, Loc, Op};
 use crate::types::Type;
@@ -41,6 +50,16 @@ use z3::{FuncDecl, Pattern, Solver, Sort};
 
 /// The marker asserted with every `card` term that has no exact definition.
 const APPROXIMATE: &str = "card!approximate";
+
+/// The most values of the spec that `within_spec_values` lists for one set.
+const SPEC_VALUES_LIMIT: usize = 1024;
+
+/// A set, its members among the spec's values, and whether it lies within them.
+struct WithinSpecValues {
+    array: Array,
+    elements: Elements,
+    holds: Bool,
+}
 
 impl Encoder<'_> {
     /// `Cardinality(set)`.
@@ -55,19 +74,14 @@ impl Encoder<'_> {
                     let size = Int::sub(&[&hi, &lo]) + Int::from_i64(1);
                     Ok(hi.ge(&lo).ite(&size, &Int::from_i64(0)))
                 }
-                _ => Err(unsupported(
-                    loc,
-                    "`Cardinality` of a set without a finite structure known before solving",
-                )
-                .note(
-                    "supported: literal sets, ranges, filters and maps of those, and sets of \
-                     model values, booleans, and tuples, records, sets or functions of them",
-                )),
+                _ => self.count_within_spec_values(set, loc),
             },
         }
     }
 
-    /// `IsFiniteSet(set)`: true for every set `Cardinality` supports.
+    /// `IsFiniteSet(set)`: true for every set with known candidates or of a finite type, and
+    /// for a range; otherwise true when the set lies within the spec's values (see
+    /// `within_spec_values`), and beyond them an unknown truth value, the same for the same set.
     pub(super) fn is_finite_set(&mut self, set: &Expr, loc: Loc) -> Result<Bool> {
         if every_set_finite(&self.elem_type(set)?)
             || matches!(&*set.kind, ExprKind::Apply(Op::Range, _))
@@ -75,10 +89,122 @@ impl Encoder<'_> {
         {
             return Ok(Bool::from_bool(true));
         }
-        Err(unsupported(
-            loc,
-            "`IsFiniteSet` of a set without a finite structure known before solving",
-        ))
+        let within = self.within_spec_values(set, "IsFiniteSet", loc)?;
+        let beyond = self.beyond_spec_values("finite", &within.array, &Sort::bool());
+        let beyond = beyond
+            .as_bool()
+            .ok_or_else(|| super::internal(loc, "a finiteness that is no boolean"))?;
+        Ok(within.holds | beyond)
+    }
+
+    /// `Cardinality(set)` of a set without known candidates, counted over the spec's values of
+    /// its element type: exact when the set lies within them, and beyond them an unknown size,
+    /// the same for the same set.
+    fn count_within_spec_values(&mut self, set: &Expr, loc: Loc) -> Result<Int> {
+        let within = self.within_spec_values(set, "Cardinality", loc)?;
+        let exact = count(&within.elements, loc)?;
+        let beyond = self.beyond_spec_values("card", &within.array, &Sort::int());
+        let beyond = beyond
+            .as_int()
+            .ok_or_else(|| super::internal(loc, "a cardinality that is no integer"))?;
+        Ok(within.holds.ite(&exact, &beyond))
+    }
+
+    /// `set` as an array, its members among the spec's values of its element type (those
+    /// whose integers, strings and model values the spec mentions: `1..N` folds to a literal
+    /// set, so the processes of a message are among them), and whether it lies within those.
+    /// The sets a spec counts are almost always built from its own values; where one is not,
+    /// its size is unknown to the solver (`beyond_spec_values`), so a verdict of no violation
+    /// still holds, and a counterexample that rests on it fails the evaluator's replay.
+    fn within_spec_values(&mut self, set: &Expr, op: &str, loc: Loc) -> Result<WithinSpecValues> {
+        let elem_ty = self.elem_type(set)?;
+        let mentioned = self
+            .mentioned
+            .get_or_init(|| super::literals::mentioned_in(self.spec));
+        let Some(values) = self
+            .sorts
+            .values_over(&elem_ty, mentioned, SPEC_VALUES_LIMIT)
+        else {
+            return Err(unsupported(
+                loc,
+                format!("`{op}` of a set without a finite structure known before solving"),
+            )
+            .note(
+                "supported: sets whose members are among at most 1024 values built from the \
+                 integers, strings and model values the spec mentions (no functions, \
+                 sequences or records with optional fields)",
+            ));
+        };
+        let array = self.set_term(set)?;
+        let sort = self.sorts.sort(&elem_ty);
+        let mut universe = Array::const_array(&sort, &Bool::from_bool(false));
+        let mut items = Vec::new();
+        for value in values {
+            universe = universe.store(&value, &Bool::from_bool(true));
+            items.push((as_bool(select(&array, &value, loc)?, loc)?, value));
+        }
+        let holds = self.lies_within(set, &universe)?;
+        let elements = Elements {
+            items,
+            distinct: true,
+        };
+        Ok(WithinSpecValues {
+            array,
+            elements,
+            holds,
+        })
+    }
+
+    /// Whether `set` is a subset of `universe`, asked of the sets it is built from where
+    /// that is enough (a filter lies within what it filters), since a subset of a
+    /// set-builder is a quantified question, and of a variable an array comparison. A range
+    /// of integers lies within the spec's integers when it is empty or inside one run of
+    /// consecutive ones: a question without quantifiers.
+    fn lies_within(&mut self, set: &Expr, universe: &Array) -> Result<Bool> {
+        match &*set.kind {
+            ExprKind::SetFilter(binder, _) => self.lies_within(&binder.set, universe),
+            ExprKind::Apply(Op::Range, args)
+                if args.len() == 2 && !self.sorts.is_mixed(&Type::Int) =>
+            {
+                let (lo, hi) = (self.term_int(&args[0])?, self.term_int(&args[1])?);
+                let ints = self.mentioned.get().map_or(&[][..], |m| &m.ints[..]);
+                let mut cases = vec![hi.lt(&lo)];
+                for (first, last) in runs(ints) {
+                    cases.push(lo.ge(Int::from_i64(first)) & hi.le(Int::from_i64(last)));
+                }
+                Ok(any(&cases))
+            }
+            ExprKind::Apply(Op::SetMinus, args) if args.len() == 2 => {
+                self.lies_within(&args[0], universe)
+            }
+            ExprKind::Apply(Op::Union, args) => {
+                let mut parts = Vec::new();
+                for arg in args {
+                    parts.push(self.lies_within(arg, universe)?);
+                }
+                Ok(all(&parts))
+            }
+            _ => {
+                let array = self.set_term(set)?;
+                let (Some(inner), Some(outer)) = (
+                    Dynamic::from_ast(&array).as_set(),
+                    Dynamic::from_ast(universe).as_set(),
+                ) else {
+                    return Err(super::internal(set.loc, "a set that is no array"));
+                };
+                Ok(inner.set_subset(&outer))
+            }
+        }
+    }
+
+    /// `what(array)` for a set beyond the spec's values: an uninterpreted function of the set,
+    /// so that every engine's verdict holds whatever its true value. A counterexample that
+    /// rests on it is no bug: the encoding is marked approximate (see `approximates_cardinality`).
+    fn beyond_spec_values(&mut self, what: &str, array: &Array, range: &Sort) -> Dynamic {
+        self.add_axiom(Bool::new_const(APPROXIMATE));
+        let sort = array.get_sort();
+        let function = FuncDecl::new(format!("{what}!beyond!{sort}"), &[&sort], range);
+        function.apply(&[array])
     }
 
     /// `card(set)`, with the axioms of its sort (and the quorum axiom, for a constant set).
@@ -229,6 +355,18 @@ fn quorum_axiom(universe: &Array) -> Bool {
     z3::ast::forall_const(&[&a, &b], &[&pattern], &premise.implies(conclusion))
 }
 
+/// The runs of consecutive integers in the ascending `ints`, each as its first and last.
+fn runs(ints: &[i64]) -> Vec<(i64, i64)> {
+    let mut runs: Vec<(i64, i64)> = Vec::new();
+    for &n in ints {
+        match runs.last_mut() {
+            Some((_, last)) if last.checked_add(1) == Some(n) => *last = n,
+            _ => runs.push((n, n)),
+        }
+    }
+    runs
+}
+
 /// Counts the distinct members among candidates.
 fn count(elements: &Elements, loc: Loc) -> Result<Int> {
     let one = Int::from_i64(1);
@@ -253,4 +391,16 @@ fn count(elements: &Elements, loc: Loc) -> Result<Int> {
         return Ok(zero);
     }
     Ok(Int::add(&terms))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runs;
+
+    #[test]
+    fn runs_are_the_maximal_stretches_of_consecutive_integers() {
+        assert_eq!(runs(&[]), []);
+        assert_eq!(runs(&[-1, 0, 1, 2, 4, 6, 7]), [(-1, 2), (4, 4), (6, 7)]);
+        assert_eq!(runs(&[i64::MAX - 1, i64::MAX]), [(i64::MAX - 1, i64::MAX)]);
+    }
 }

@@ -23,7 +23,7 @@
 //! (see `definedness`).
 
 use super::literals;
-use super::sorts::Sorts;
+use super::sorts::{FnPart, Sorts};
 use super::{internal, unsupported};
 use crate::diag::Diagnostic;
 use crate::ir::{
@@ -110,6 +110,8 @@ pub struct Encoder<'a> {
     fresh_names: usize,
     /// The definedness obligations being recorded, if they are (see `definedness`).
     pub(super) definedness: Option<super::definedness::Recorder>,
+    /// The integers and strings the spec mentions, found on first use (see `cardinality`).
+    pub(super) mentioned: std::cell::OnceCell<super::literals::Mentioned>,
 }
 
 impl<'a> Encoder<'a> {
@@ -154,6 +156,7 @@ impl<'a> Encoder<'a> {
             chooses: HashMap::new(),
             fresh_names: 0,
             definedness: None,
+            mentioned: std::cell::OnceCell::new(),
         }
     }
 
@@ -737,8 +740,7 @@ impl<'a> Encoder<'a> {
                 let key = self.string(name, loc)?;
                 let in_domain = self.in_domain(record, ty, &key, loc)?;
                 self.require(in_domain);
-                let map = self.field_array(ty, record, 1, loc)?;
-                Ok(map.select(&key))
+                self.map_read(record, ty, &key, loc)
             }
             other => Err(internal(
                 loc,
@@ -757,8 +759,7 @@ impl<'a> Encoder<'a> {
                 let index = self.index_term(&ty, arg)?;
                 let in_domain = self.in_domain(&function, &ty, &index, loc)?;
                 self.require(in_domain);
-                let map = self.field_array(&ty, &function, 1, loc)?;
-                select(&map, &index, loc)
+                self.map_read(&function, &ty, &index, loc)
             }
             Type::Tuple(items) => {
                 if let Some(k) = literal_int(arg) {
@@ -818,18 +819,13 @@ impl<'a> Encoder<'a> {
             (PathStep::Index(index), Type::Fn(_, range) | Type::Seq(range)) => {
                 let index = self.index_term(ty, index)?;
                 let in_domain = self.in_domain(base, ty, &index, loc)?;
-                let map = self.field_array(ty, base, 1, loc)?;
-                let old = select(&map, &index, loc)?;
+                let old = self.map_read(base, ty, &index, loc)?;
                 // TLC evaluates the new value (and `@`) only at a point of the domain.
                 let new =
                     self.assuming(&in_domain, |me| me.update(&old, range, rest, value, loc))?;
                 // Outside the domain EXCEPT changes nothing (and the array stays normalised).
-                let stored = map.store(&index, &ite(&in_domain, &new, &old, loc)?);
-                let first = self
-                    .sorts
-                    .field(ty, base, 0)
-                    .ok_or_else(|| internal(loc, "function"))?;
-                Ok(self.sorts.construct(ty, &[first, stored.into()]))
+                let new = ite(&in_domain, &new, &old, loc)?;
+                self.map_store(base, ty, &index, &new, loc)
             }
             (PathStep::Index(index), Type::Tuple(items)) => {
                 let k = literal_int(index)
@@ -852,16 +848,11 @@ impl<'a> Encoder<'a> {
             (PathStep::Field(name), Type::Fn(domain, range)) if **domain == Type::Str => {
                 let key = self.string(name, loc)?;
                 let in_domain = self.in_domain(base, ty, &key, loc)?;
-                let map = self.field_array(ty, base, 1, loc)?;
-                let old = map.select(&key);
+                let old = self.map_read(base, ty, &key, loc)?;
                 let new =
                     self.assuming(&in_domain, |me| me.update(&old, range, rest, value, loc))?;
-                let stored = map.store(&key, &ite(&in_domain, &new, &old, loc)?);
-                let first = self
-                    .sorts
-                    .field(ty, base, 0)
-                    .ok_or_else(|| internal(loc, "function"))?;
-                Ok(self.sorts.construct(ty, &[first, stored.into()]))
+                let new = ite(&in_domain, &new, &old, loc)?;
+                self.map_store(base, ty, &key, &new, loc)
             }
             (_, other) => Err(unsupported(
                 loc,
@@ -929,6 +920,36 @@ impl<'a> Encoder<'a> {
         }
     }
 
+    /// `f[index]` for a function or sequence term `f`: its map read at `index`.
+    fn map_read(&mut self, f: &Dynamic, ty: &Type, index: &Dynamic, loc: Loc) -> Result<Dynamic> {
+        if let Some(read) = self.sorts.pointwise_read(ty, f, FnPart::Map, index) {
+            return Ok(read);
+        }
+        let map = self.field_array(ty, f, 1, loc)?;
+        select(&map, index, loc)
+    }
+
+    /// The function or sequence `f` with its map at `index` set to `value`.
+    fn map_store(
+        &mut self,
+        f: &Dynamic,
+        ty: &Type,
+        index: &Dynamic,
+        value: &Dynamic,
+        loc: Loc,
+    ) -> Result<Dynamic> {
+        if let Some(stored) = self.sorts.pointwise_store(ty, f, index, value) {
+            return Ok(stored);
+        }
+        let map = self.field_array(ty, f, 1, loc)?;
+        let stored = map.store(index, value);
+        let first = self
+            .sorts
+            .field(ty, f, 0)
+            .ok_or_else(|| internal(loc, "function"))?;
+        Ok(self.sorts.construct(ty, &[first, stored.into()]))
+    }
+
     /// `index \in DOMAIN f` for a function or sequence term.
     pub(super) fn in_domain(
         &mut self,
@@ -939,10 +960,11 @@ impl<'a> Encoder<'a> {
     ) -> Result<Bool> {
         match ty {
             Type::Fn(..) => {
-                let dom = self.field_array(ty, f, 0, loc)?;
-                select(&dom, index, loc)?
-                    .as_bool()
-                    .ok_or_else(|| internal(loc, "domain"))
+                let inside = match self.sorts.pointwise_read(ty, f, FnPart::Domain, index) {
+                    Some(inside) => inside,
+                    None => select(&self.field_array(ty, f, 0, loc)?, index, loc)?,
+                };
+                inside.as_bool().ok_or_else(|| internal(loc, "domain"))
             }
             Type::Seq(_) => {
                 let len = self
@@ -1168,13 +1190,7 @@ impl<'a> Encoder<'a> {
             (Value::ModelValue(name), Type::ModelValue) => {
                 self.sorts.model_value(name).ok_or_else(mismatch)
             }
-            (Value::Set(items), Type::Set(elem)) => {
-                let mut set = Array::const_array(&self.sorts.sort(elem), &Bool::from_bool(false));
-                for item in items {
-                    set = set.store(&self.value_term(item, elem, loc)?, &Bool::from_bool(true));
-                }
-                Ok(set.into())
-            }
+            (Value::Set(items), Type::Set(elem)) => Ok(self.literal_set(items, elem, loc)?.into()),
             (Value::Fn(map), Type::Fn(a, b)) => self.function_value(map, ty, a, b, loc),
             (Value::Fn(map), Type::Record(fields)) => {
                 let mut given = BTreeMap::new();

@@ -19,22 +19,69 @@ use std::collections::BTreeSet;
 /// Every model value the spec mentions: in constants' values and in literals.
 pub fn model_values_of(spec: &Spec) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
-    let mut add = |value: &Value| {
-        each_value(value, &mut |v| {
-            if let Value::ModelValue(name) = v {
-                names.insert(name.clone());
-            }
-        })
-    };
-    constant_values(spec).for_each(&mut add);
+    each_mentioned_value(spec, &mut |v| {
+        if let Value::ModelValue(name) = v {
+            names.insert(name.clone());
+        }
+    });
+    names
+}
+
+/// The integers and strings a spec mentions, each in order.
+#[derive(Debug, Default)]
+pub struct Mentioned {
+    pub ints: Vec<i64>,
+    pub strings: Vec<String>,
+}
+
+/// Every integer and string the spec mentions: in constants' values, in literals (sets,
+/// tuples and records of them included), and, for integers, in ranges with literal bounds
+/// (`1..N` once `N` is folded) of at most `RANGE_LIMIT` members. The elements of a set a
+/// behaviour builds are most often among them, so `Cardinality` counts over them.
+pub fn mentioned_in(spec: &Spec) -> Mentioned {
+    const RANGE_LIMIT: i64 = 1024;
+    let (mut ints, mut strings) = (BTreeSet::new(), BTreeSet::new());
+    each_mentioned_value(spec, &mut |v| match v {
+        Value::Int(n) => {
+            ints.insert(*n);
+        }
+        Value::Str(text) => {
+            strings.insert(text.clone());
+        }
+        _ => {}
+    });
     for expr in formulas(spec) {
         visit(expr, &mut |e| {
-            if let ExprKind::Lit(value) = &*e.kind {
-                add(value);
+            if let ExprKind::Apply(Op::Range, bounds) = &*e.kind {
+                if let [lo, hi] = bounds.as_slice() {
+                    if let (ExprKind::Lit(Value::Int(lo)), ExprKind::Lit(Value::Int(hi))) =
+                        (&*lo.kind, &*hi.kind)
+                    {
+                        if hi.saturating_sub(*lo) < RANGE_LIMIT {
+                            ints.extend(*lo..=*hi);
+                        }
+                    }
+                }
             }
         });
     }
-    names
+    Mentioned {
+        ints: ints.into_iter().collect(),
+        strings: strings.into_iter().collect(),
+    }
+}
+
+/// Calls `f` on every value in the constants' values and the spec's literals, and on every
+/// value inside those.
+fn each_mentioned_value(spec: &Spec, f: &mut dyn FnMut(&Value)) {
+    constant_values(spec).for_each(|value| each_value(value, f));
+    for expr in formulas(spec) {
+        visit(expr, &mut |e| {
+            if let ExprKind::Lit(value) = &*e.kind {
+                each_value(value, f);
+            }
+        });
+    }
 }
 
 /// Every string a behaviour of `spec` can hold, when those are all strings of the spec (see

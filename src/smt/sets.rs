@@ -20,6 +20,7 @@ use super::{internal, unsupported};
 use crate::ir::{Binder, Expr, ExprKind, Loc, Op, Pattern, Quantifier};
 use crate::types::Type;
 use crate::value::Value;
+use std::collections::{BTreeSet, HashSet};
 use z3::ast::{Array, Ast, Bool, Dynamic, Int, Set};
 
 /// Candidate elements of a set, each with the condition under which it is a member.
@@ -198,12 +199,16 @@ impl Encoder<'_> {
             }
             ExprKind::Lit(Value::Set(items)) if items.len() <= EXPANSION_LIMIT => {
                 let elem_ty = self.elem_type(set)?;
-                let mut options = Vec::new();
-                for item in items {
-                    let item = self.value_term(item, &elem_ty, loc)?;
-                    options.push(equal(x, &item, loc)?);
-                }
-                Ok(any(&options))
+                let (values, inside) = self.shorter_listing(items, &elem_ty, loc)?;
+                let options = values
+                    .iter()
+                    .map(|value| equal(x, value, loc))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(if inside {
+                    any(&options)
+                } else {
+                    any(&options).not()
+                })
             }
             ExprKind::InfiniteSet(crate::ir::InfiniteSet::Nat) => {
                 let n = self.plain_int(x, loc)?;
@@ -308,23 +313,16 @@ impl Encoder<'_> {
                         .ok_or_else(|| internal(loc, "SUBSET of a non-set"))?;
                     self.array_subset(subset, base, pol)
                 }
-                (Op::BigUnion, [family]) => {
-                    let inner_ty = self.elem_type(family)?;
-                    self.over(
-                        Quantifier::Exists,
-                        Domain::Expr(family),
-                        &inner_ty,
-                        "s",
-                        pol,
-                        loc,
-                        &mut |_, s, _| {
-                            let s = s
-                                .as_array()
-                                .ok_or_else(|| internal(loc, "UNION of a non-set"))?;
-                            as_bool(select(&s, x, loc)?, loc)
-                        },
-                    )
-                }
+                // `x \in UNION {e : y \in S}` is `\E y \in S : x \in e`, so that a union of
+                // shapes (`[1..n -> T]`) is a membership in one of them, not a set term.
+                (Op::BigUnion, [family]) => match &*family.kind {
+                    ExprKind::SetMap(body, binders) => {
+                        self.quantify(Quantifier::Exists, binders, pol, &mut |me, pol| {
+                            me.member(x, body, pol)
+                        })
+                    }
+                    _ => self.member_big_union(x, family, pol, loc),
+                },
                 (Op::SeqSet, [base]) => {
                     let ty = self.elem_type(set)?;
                     let len = self.sorts.field(&ty, x, 0).and_then(|l| l.as_int());
@@ -432,6 +430,31 @@ impl Encoder<'_> {
                 format!("a function set whose elements have type {other}"),
             )),
         }
+    }
+
+    /// `x \in UNION family`: `x` is in some member of `family`.
+    fn member_big_union(
+        &mut self,
+        x: &Dynamic,
+        family: &Expr,
+        pol: Polarity,
+        loc: Loc,
+    ) -> Result<Bool> {
+        let inner_ty = self.elem_type(family)?;
+        self.over(
+            Quantifier::Exists,
+            Domain::Expr(family),
+            &inner_ty,
+            "s",
+            pol,
+            loc,
+            &mut |_, s, _| {
+                let s = s
+                    .as_array()
+                    .ok_or_else(|| internal(loc, "UNION of a non-set"))?;
+                as_bool(select(&s, x, loc)?, loc)
+            },
+        )
     }
 
     /// `array = set` for an array-valued set. When the element type has few values this is
@@ -654,6 +677,64 @@ impl Encoder<'_> {
         let x = self.fresh_const("x", &sort);
         let body = self.under_binder(&x, |me| me.member(&x, set, Polarity::Mixed))?;
         Ok(z3::ast::lambda_const(&[&x], &body.into()))
+    }
+
+    /// A literal set as an array: the stores of its members into the empty set, or, when the
+    /// element type has fewer values outside the set than inside (`Server` of a hundred model
+    /// values, beside `Nil`), the stores of the others into the full set. Both are exact; the
+    /// shorter is a smaller term in every formula that reads the set.
+    pub(super) fn literal_set(
+        &mut self,
+        items: &BTreeSet<Value>,
+        elem_ty: &Type,
+        loc: Loc,
+    ) -> Result<Array> {
+        let (values, inside) = self.shorter_listing(items, elem_ty, loc)?;
+        let sort = self.sorts.sort(elem_ty);
+        let mut array = Array::const_array(&sort, &Bool::from_bool(!inside));
+        for value in &values {
+            array = array.store(value, &Bool::from_bool(inside));
+        }
+        Ok(array)
+    }
+
+    /// The shorter list that determines a literal set: its members (`true`), or the values of
+    /// its element type outside it (`false`).
+    fn shorter_listing(
+        &mut self,
+        items: &BTreeSet<Value>,
+        elem_ty: &Type,
+        loc: Loc,
+    ) -> Result<(Vec<Dynamic>, bool)> {
+        let members = items
+            .iter()
+            .map(|item| self.value_term(item, elem_ty, loc))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(match self.smaller_complement(&members, elem_ty) {
+            Some(others) => (others, false),
+            None => (members, true),
+        })
+    }
+
+    /// The values of `elem_ty` that are not among the distinct `members`, when there are more
+    /// members than a quantifier expands over, and the type has a known, finite set of values
+    /// of which fewer lie outside than inside. (A small set stays listed as written.)
+    fn smaller_complement(&mut self, members: &[Dynamic], elem_ty: &Type) -> Option<Vec<Dynamic>> {
+        if members.len() <= EXPAND_AT_MOST {
+            return None;
+        }
+        let universe = self.sorts.universe(elem_ty, EXPANSION_LIMIT)?;
+        let outside = universe.len().checked_sub(members.len())?;
+        if outside >= members.len() {
+            return None;
+        }
+        let members: HashSet<&Dynamic> = members.iter().collect();
+        let others: Vec<Dynamic> = universe
+            .into_iter()
+            .filter(|value| !members.contains(value))
+            .collect();
+        // Members outside the universe would make the complement wrong: use the members.
+        (others.len() == outside).then_some(others)
     }
 
     /// `DOMAIN f`.

@@ -7,7 +7,7 @@
 //! | strings | one enumeration datatype `Str` of every string the spec has, when those are all the strings a behaviour can hold (`literals::strings_of`); Z3's `String` otherwise (with `STRING`, or a constant of type string left symbolic) |
 //! | model values | one enumeration datatype `ModelValue` of every model value the spec mentions; when a symbolic constant's type involves model values, an uninterpreted sort `ModelValue` instead (see `Sorts::new`) |
 //! | `Set(T)` | `Array(T, Bool)` |
-//! | `Fn(A, B)` | a datatype `FnN = mk(dom: Array(A, Bool), map: Array(A, B))` |
+//! | `Fn(A, B)` | a datatype `FnN = mk(dom: Array(A, Bool), map: Array(A, B))`; when `A` has few values (`POINTWISE_LIMIT`), *pointwise*: `FnN = mk(dom0: Bool, …, domK: Bool, map0: B, …, mapK: B)`, a field per value of `A` |
 //! | `Seq(T)` | a datatype `SeqN = mk(len: Int, elems: Array(Int, T))` |
 //! | records, tuples | one datatype per distinct type, fields in name (or index) order; an optional field of type `T` has the sort `OptN = none \| some(T)` |
 //! | `T \| ModelValue` (a model value mixed with `T` values, see `types`) | a datatype `MixN = val(T) \| mv(ModelValue)` |
@@ -30,12 +30,23 @@
 //! obligation, see `definedness`); membership in an integer range, `Nat` and `Int` test the
 //! constructor, so a model value is in none of them.
 //!
+//! **Pointwise functions.** A function over a domain sort of few values (model values, strings,
+//! booleans, small tuples and records of them) holds its domain and its map as one field per
+//! value of the sort, in the order `universe` lists them. `f[x]` is then a chain of `IF x = v`
+//! over the fields and `EXCEPT` rebuilds the fields, so Z3 reasons about scalars where it would
+//! reason through the array theory (leader election's double vote, all of depth 5 at once:
+//! 12.4 s -> 3.0 s in Z3). Everything else sees the arrays as before: `field` gives a pointwise function's domain
+//! and map as `store` chains over its fields, and `construct` reads its fields from arrays at
+//! each value, so the encoding of every other operator is unchanged. The fields are every value
+//! of the sort, so nothing is lost.
+//!
 //! Functions and sequences are *normalised*: outside the domain (`1..len` for sequences) the
 //! array holds the default value of its range. Every constructor in `encode` keeps this so, and
 //! every fresh value (state variables, Skolem constants) is built normalised from its constant
 //! (see `normal`). Two normalised terms are then equal exactly when the TLA+ values are, so
 //! TLA+ equality is plain SMT equality, with no quantifier.
 
+use super::literals::Mentioned;
 use crate::ir::Spec;
 use crate::types::{Type, Types};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -49,6 +60,19 @@ pub const STRING_SORT: &str = "Str";
 
 /// The name of the one model value of a spec that has none (an enumeration needs one).
 const NO_MODEL_VALUE: &str = "mv!none";
+
+/// Functions whose domain sort has at most this many values are held pointwise (see the module
+/// comment). Beyond that the fields, and the `IF` chains that read them, would outgrow the
+/// array theory's cost: a spec with a thousand nodes keeps arrays, whose terms per step do not
+/// grow with the nodes.
+const POINTWISE_LIMIT: usize = 32;
+
+/// The two parts of a function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FnPart {
+    Domain,
+    Map,
+}
 
 /// The strings as Z3 holds them: an enumeration, or Z3's own strings.
 enum Strings {
@@ -84,6 +108,9 @@ pub struct Sorts {
     options: HashMap<Type, Rc<DatatypeSort>>,
     /// The unspecified value of an absent field, per record type and field.
     absent_reads: HashMap<(Type, String), Rc<FuncDecl>>,
+    /// Per domain type of a function type met, the values of the sort when functions over it
+    /// are pointwise.
+    pointwise: HashMap<Type, Option<Rc<[Dynamic]>>>,
     strings: Strings,
 }
 
@@ -152,6 +179,7 @@ impl Sorts {
             mixes: HashMap::new(),
             options: HashMap::new(),
             absent_reads: HashMap::new(),
+            pointwise: HashMap::new(),
             strings,
         }
     }
@@ -262,12 +290,21 @@ impl Sorts {
         self.next_datatype += 1;
         let (name, fields): (String, Vec<(String, Sort)>) = match ty {
             Type::Fn(a, b) => {
+                let points = self.pointwise_domain(ty);
                 let (a, b) = (self.sort(a), self.sort(b));
                 let name = format!("Fn{n}");
-                let fields = vec![
-                    (format!("{name}.dom"), Sort::array(&a, &Sort::bool())),
-                    (format!("{name}.map"), Sort::array(&a, &b)),
-                ];
+                let fields = match points {
+                    Some(points) => {
+                        let dom =
+                            (0..points.len()).map(|i| (format!("{name}.dom{i}"), Sort::bool()));
+                        let map = (0..points.len()).map(|i| (format!("{name}.map{i}"), b.clone()));
+                        dom.chain(map).collect()
+                    }
+                    None => vec![
+                        (format!("{name}.dom"), Sort::array(&a, &Sort::bool())),
+                        (format!("{name}.map"), Sort::array(&a, &b)),
+                    ],
+                };
                 (name, fields)
             }
             Type::Seq(t) => {
@@ -321,8 +358,17 @@ impl Sorts {
         datatype
     }
 
-    /// Builds a value of a datatype from its fields (a record has all of them).
+    /// Builds a value of a datatype from its fields (a record has all of them; a function, its
+    /// domain and map as arrays).
     pub fn construct(&mut self, ty: &Type, fields: &[Dynamic]) -> Dynamic {
+        if let Some(points) = self.pointwise_domain(ty) {
+            let built = match fields {
+                [dom, map] => self.construct_pointwise(ty, &points, dom, map),
+                _ => None,
+            };
+            // Callers give a function's two arrays; anything else is a bug, kept total here.
+            return built.unwrap_or_else(|| self.default_value(ty));
+        }
         let datatype = self.datatype(ty);
         let optional = self.optional_fields(ty).to_vec();
         let parts: Vec<Dynamic> = match ty {
@@ -373,8 +419,15 @@ impl Sorts {
     }
 
     /// Field `index` of a datatype value (of a record's optional field, the value inside
-    /// `some`: unspecified when the field is absent).
+    /// `some`: unspecified when the field is absent; of a function, its domain or map as an
+    /// array).
     pub fn field(&mut self, ty: &Type, value: &Dynamic, index: usize) -> Option<Dynamic> {
+        if let Some(points) = self.pointwise_domain(ty) {
+            let part = [FnPart::Domain, FnPart::Map].get(index).copied()?;
+            return self
+                .pointwise_array(ty, &points, value, part)
+                .map(Dynamic::from);
+        }
         let (raw, option) = self.raw_field(ty, value, index)?;
         match option {
             Some(option) => Some(option.variants[1].accessors[0].apply(&[&raw])),
@@ -426,6 +479,142 @@ impl Sorts {
         let args: Vec<&dyn Ast> = parts.iter().map(|f| f as &dyn Ast).collect();
         let plain = datatype.variants[0].constructor.apply(&args);
         Some(self.wrap(ty, &plain))
+    }
+
+    // ---- Pointwise functions -----------------------------------------------------------------
+
+    /// Every value of the domain sort of the function type `ty`, when functions of that type
+    /// are pointwise (`None` for other types).
+    pub fn pointwise_domain(&mut self, ty: &Type) -> Option<Rc<[Dynamic]>> {
+        let Type::Fn(domain, _) = ty else {
+            return None;
+        };
+        if let Some(found) = self.pointwise.get(domain) {
+            return found.clone();
+        }
+        let points: Option<Rc<[Dynamic]>> = self.universe(domain, POINTWISE_LIMIT).map(Rc::from);
+        self.pointwise.insert((**domain).clone(), points.clone());
+        points
+    }
+
+    /// Part `part` of the pointwise function `f` of type `ty` at `index`: `IF index = v0 THEN
+    /// part0 ELSE IF …`, or the field itself when `index` is one of the values. `None` when
+    /// `ty` is not pointwise or `index` is not of its domain sort.
+    pub fn pointwise_read(
+        &mut self,
+        ty: &Type,
+        f: &Dynamic,
+        part: FnPart,
+        index: &Dynamic,
+    ) -> Option<Dynamic> {
+        let points = self.pointwise_domain(ty)?;
+        let fields = self.pointwise_fields(ty, &points, f, part);
+        if let Some(at) = points.iter().position(|point| point.ast_eq(index)) {
+            return fields.get(at).cloned();
+        }
+        // The values are the whole sort: `index` is one of them, the last if no other.
+        let (last, others) = fields.split_last()?;
+        let mut read = last.clone();
+        for (point, field) in points.iter().zip(others).rev() {
+            read = index.safe_eq(point).ok()?.ite(field, &read);
+        }
+        Some(read)
+    }
+
+    /// The pointwise function `f` of type `ty` with its map at `index` set to `value` (its
+    /// domain unchanged). `None` when `ty` is not pointwise or `index` is not of its domain
+    /// sort.
+    pub fn pointwise_store(
+        &mut self,
+        ty: &Type,
+        f: &Dynamic,
+        index: &Dynamic,
+        value: &Dynamic,
+    ) -> Option<Dynamic> {
+        let points = self.pointwise_domain(ty)?;
+        let mut map = Vec::with_capacity(points.len());
+        for (point, old) in points
+            .iter()
+            .zip(self.pointwise_fields(ty, &points, f, FnPart::Map))
+        {
+            map.push(match point.ast_eq(index) {
+                true => value.clone(),
+                false => index.safe_eq(point).ok()?.ite(value, &old),
+            });
+        }
+        let dom = self.pointwise_fields(ty, &points, f, FnPart::Domain);
+        Some(self.pointwise_value(ty, &dom, &map))
+    }
+
+    /// The fields of part `part` of the pointwise function `f`, one per value in `points`.
+    fn pointwise_fields(
+        &mut self,
+        ty: &Type,
+        points: &[Dynamic],
+        f: &Dynamic,
+        part: FnPart,
+    ) -> Vec<Dynamic> {
+        let datatype = self.datatype(ty);
+        let plain = self.unwrap(ty, f);
+        let first = match part {
+            FnPart::Domain => 0,
+            FnPart::Map => points.len(),
+        };
+        datatype.variants[0].accessors[first..first + points.len()]
+            .iter()
+            .map(|accessor| accessor.apply(&[&plain]))
+            .collect()
+    }
+
+    /// Part `part` of the pointwise function `f` as an array: `store`s of its fields over the
+    /// default (which no index is left at, since the values are the whole sort).
+    fn pointwise_array(
+        &mut self,
+        ty: &Type,
+        points: &[Dynamic],
+        f: &Dynamic,
+        part: FnPart,
+    ) -> Option<Array> {
+        let Type::Fn(domain, range) = ty else {
+            return None;
+        };
+        let outside = match part {
+            FnPart::Domain => Bool::from_bool(false).into(),
+            FnPart::Map => self.default_value(range),
+        };
+        let sort = self.sort(domain);
+        let fields = self.pointwise_fields(ty, points, f, part);
+        let mut array = Array::const_array(&sort, &outside);
+        for (point, field) in points.iter().zip(&fields) {
+            array = array.store(point, field);
+        }
+        Some(array)
+    }
+
+    /// The pointwise function whose domain and map are the arrays `dom` and `map`: their
+    /// values at each point, simplified (reads of the `store` chains and lambdas the encoder
+    /// builds come down to the stored terms).
+    fn construct_pointwise(
+        &mut self,
+        ty: &Type,
+        points: &[Dynamic],
+        dom: &Dynamic,
+        map: &Dynamic,
+    ) -> Option<Dynamic> {
+        let at_points = |array: Array| -> Vec<Dynamic> {
+            let read = |point| array.select(point).simplify();
+            points.iter().map(read).collect()
+        };
+        let (dom, map) = (at_points(dom.as_array()?), at_points(map.as_array()?));
+        Some(self.pointwise_value(ty, &dom, &map))
+    }
+
+    /// The pointwise function of type `ty` with fields `dom` and `map`.
+    fn pointwise_value(&mut self, ty: &Type, dom: &[Dynamic], map: &[Dynamic]) -> Dynamic {
+        let datatype = self.datatype(ty);
+        let args: Vec<&dyn Ast> = dom.iter().chain(map).map(|f| f as &dyn Ast).collect();
+        let value = datatype.variants[0].constructor.apply(&args);
+        self.wrap(ty, &value)
     }
 
     /// The `Opt` datatype of an optional field of type `ty`: `none | some(T)`.
@@ -642,6 +831,28 @@ impl Sorts {
 
     /// Every value of `ty`, when there are at most `limit` of them.
     pub fn universe(&mut self, ty: &Type, limit: usize) -> Option<Vec<Dynamic>> {
+        self.values(ty, None, limit)
+    }
+
+    /// The values of `ty` whose integers and strings are among those `mentioned`, when there
+    /// are at most `limit` of them: every value of `ty` that holds no other integer or string.
+    pub fn values_over(
+        &mut self,
+        ty: &Type,
+        mentioned: &Mentioned,
+        limit: usize,
+    ) -> Option<Vec<Dynamic>> {
+        self.values(ty, Some(mentioned), limit)
+    }
+
+    /// `universe`, with the integers and strings `mentioned` standing for all of them when
+    /// given.
+    fn values(
+        &mut self,
+        ty: &Type,
+        mentioned: Option<&Mentioned>,
+        limit: usize,
+    ) -> Option<Vec<Dynamic>> {
         // Not enumerated (so quantifiers over them are not expanded, nor sets of them stored
         // pointwise): records with absent fields, types mixed with model values.
         if self.is_mixed(ty) || !self.optional_fields(ty).is_empty() {
@@ -654,20 +865,29 @@ impl Sorts {
             ]),
             Type::ModelValue => (!self.open && self.model_value_consts.len() <= limit)
                 .then(|| self.model_value_consts.clone()),
-            Type::Str => self
-                .string_enumeration()
-                .filter(|enumeration| enumeration.consts.len() <= limit)
-                .map(|enumeration| enumeration.consts.clone()),
+            Type::Str => match (self.string_enumeration(), mentioned) {
+                (Some(enumeration), _) => Some(enumeration.consts.clone()),
+                (None, Some(mentioned)) => Some(
+                    mentioned
+                        .strings
+                        .iter()
+                        .filter_map(|text| z3_string(text))
+                        .map(Dynamic::from)
+                        .collect(),
+                ),
+                (None, None) => None,
+            }
+            .filter(|strings| strings.len() <= limit),
             Type::Tuple(items) => {
                 let parts: Vec<&Type> = items.iter().collect();
-                self.product_universe(ty, &parts, limit)
+                self.product_universe(ty, &parts, mentioned, limit)
             }
             Type::Record(map) => {
                 let parts: Vec<&Type> = map.values().collect();
-                self.product_universe(ty, &parts, limit)
+                self.product_universe(ty, &parts, mentioned, limit)
             }
             Type::Set(elem) => {
-                let elems = self.universe(elem, 16)?;
+                let elems = self.values(elem, mentioned, 16)?;
                 if (1usize << elems.len()) > limit {
                     return None;
                 }
@@ -686,7 +906,11 @@ impl Sorts {
                     .collect();
                 Some(subsets)
             }
-            Type::Int | Type::Fn(..) | Type::Seq(_) => None,
+            Type::Int => mentioned
+                .map(|m| &m.ints)
+                .filter(|ints| ints.len() <= limit)
+                .map(|ints| ints.iter().map(|n| self.int(&Int::from_i64(*n))).collect()),
+            Type::Fn(..) | Type::Seq(_) => None,
         }
     }
 
@@ -694,11 +918,12 @@ impl Sorts {
         &mut self,
         ty: &Type,
         parts: &[&Type],
+        mentioned: Option<&Mentioned>,
         limit: usize,
     ) -> Option<Vec<Dynamic>> {
         let mut combos: Vec<Vec<Dynamic>> = vec![Vec::new()];
         for part in parts {
-            let values = self.universe(part, limit)?;
+            let values = self.values(part, mentioned, limit)?;
             if combos.len().saturating_mul(values.len()) > limit {
                 return None;
             }
