@@ -82,3 +82,10 @@ bench "leader election, N nodes, MaxTerm symbolic" "$here/examples/leader_electi
     "--inv IndInv --prop OneLeaderPerTerm" nodes "    Nil = Nil
     VoteOncePerTerm = TRUE
     CountStaleVotes = FALSE"
+# The double-vote bug: GrantVote's obligation fails, and its counterexample to induction is
+# found in a small instance and carried over to the N configured nodes.
+bench "leader election, double-vote bug, N nodes (CTI)" "$here/examples/leader_election/LeaderElection.tla" \
+    "--inv IndInv --prop OneLeaderPerTerm" nodes "    Nil = Nil
+    MaxTerm = 2
+    VoteOncePerTerm = FALSE
+    CountStaleVotes = FALSE"

@@ -499,3 +499,117 @@ fn a_string_constant_left_open_may_be_a_string_the_spec_does_not_name() {
         run.stdout
     );
 }
+
+/// `N = 0` breaks `ASSUME N \in Nat /\ N >= 1`: TLC's assumption failure (exit 10), never a
+/// proof.
+#[test]
+fn a_configured_constant_that_breaks_an_assume_is_an_assumption_failure() {
+    let run = prove(
+        "Counter",
+        &["--config", "Counter_zero.cfg", "--inv", "InRange"],
+    );
+    assert_eq!(run.code, 10, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("error[E0600]: an assumption is false"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+}
+
+/// No symbolic `N` satisfies the assumptions: every obligation would hold of no behaviour.
+#[test]
+fn assumptions_no_constant_satisfies_are_an_assumption_failure() {
+    let run = prove("Contradiction", &["--inv", "Small"]);
+    assert_eq!(run.code, 10, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("error[E0500]: the assumptions cannot all hold"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// `Inv` is inductive if `seen[N + 1]` is some value, but TLC stops with an error there:
+/// consecution also proves that the action is defined in every state satisfying `Inv`, and
+/// the evaluator confirms the error (exit 75). The state is unique: `x = N + 1`, every
+/// `seen[i]` TRUE, and the smallest `N` is 1.
+#[test]
+fn a_function_applied_outside_its_domain_is_an_evaluation_error_not_a_proof() {
+    let run = prove("Partial", &["--inv", "Inv"]);
+    assert_eq!(run.code, 75, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        verdicts(&run.stdout),
+        pairs(&[("initiation", "proved"), ("consecution Step", "violated")])
+    );
+    insta::assert_snapshot!(without_times(&run.stdout));
+}
+
+/// The double-vote bug with a hundred configured nodes: neither the general question nor
+/// the exact encoding finds the counterexample to induction quickly, a small instance does,
+/// and carried over to the hundred nodes it is checked here again with the evaluator.
+#[test]
+fn a_cti_at_a_hundred_nodes_is_carried_over_from_a_small_instance() {
+    use smtcheck::engine::prove::general::{general, generalizable};
+    let config = leader_election().join("LeaderElection_double_vote_100.cfg");
+    let path = leader_election().join("LeaderElection.tla");
+    let options = smtcheck::sema::Options {
+        invariants: vec!["IndInv".into()],
+        ..Default::default()
+    };
+    let compile = |options: &smtcheck::sema::Options| {
+        smtcheck::cli::compile(&path, Some(&config), options)
+            .unwrap_or_else(|e| panic!("{}", e.diagnostic.message))
+            .0
+    };
+    let exact = compile(&options);
+    let open = compile(&smtcheck::sema::Options {
+        symbolic: generalizable(&exact.spec),
+        ..options.clone()
+    });
+    let general = general(&exact.spec, &open.spec, &open.types).expect("a general question");
+    let prove_options = prove::Options {
+        inductive: vec![0],
+        properties: Vec::new(),
+        k: 1,
+        timeout: Some(std::time::Duration::from_secs(60)),
+    };
+    let outcomes = prove::prove_with(&exact.spec, &exact.types, Some(&general), &prove_options)
+        .unwrap_or_else(|d| panic!("{}", d.message));
+    let grant = exact
+        .spec
+        .actions
+        .iter()
+        .position(|a| a.name == "GrantVote")
+        .expect("GrantVote");
+    let outcome = outcomes
+        .iter()
+        .find(|o| o.obligation == Obligation::Consecution(grant))
+        .expect("an obligation for GrantVote");
+    let Verdict::Violated(cti, _) = &outcome.verdict else {
+        panic!("GrantVote preserves IndInv? {:?}", outcome.verdict);
+    };
+    let spec = &exact.spec;
+    let [before, after] = cti.steps.as_slice() else {
+        panic!("a CTI of {} states", cti.steps.len());
+    };
+    let current_term = spec
+        .vars
+        .iter()
+        .position(|v| v.name == "currentTerm")
+        .expect("currentTerm");
+    let smtcheck::value::Value::Fn(terms) = &before.state[current_term] else {
+        panic!("currentTerm is no function");
+    };
+    assert_eq!(terms.len(), 100, "the CTI is one of the hundred nodes");
+    let invariant = &spec.invariants[0].expr;
+    let holds = |state: &[smtcheck::value::Value]| {
+        eval_bool(invariant, &Ctx::new(spec, state)).expect("IndInv evaluates")
+    };
+    assert!(holds(&before.state), "the first state breaks IndInv");
+    assert!(!holds(&after.state), "the second state satisfies IndInv");
+    let step = after.action.as_ref().expect("the step names its action");
+    assert_eq!(step.action, grant);
+    let taken = takes(spec, step.action, &step.params, &before.state, &after.state);
+    assert_eq!(taken, Ok(Ok(())));
+}

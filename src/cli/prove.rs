@@ -10,15 +10,18 @@
 //!
 //! Where the config gives sets of model values, the module is compiled a second time with
 //! those left symbolic, for the engine's general question (`engine::prove::general`).
-//! Exit code: 0 when every obligation is proved, 12 when one has a counterexample, 14
-//! (`EXIT_UNKNOWN`) when the solver could not decide one.
+//! Exit code: 0 when every obligation is proved, 75 when evaluation stops with an error in a
+//! counterexample (as TLC's on an evaluation error), 12 when one has another counterexample,
+//! 14 (`EXIT_UNKNOWN`) when the solver could not decide one; 10 when the configured
+//! constants break an `ASSUME`, or no constants satisfy them all.
 
-use super::{compile, frontend, report, Frontend, EXIT_UNKNOWN};
+use super::{check_assumptions, compile, frontend, report, Frontend, EXIT_UNKNOWN};
 use crate::engine::prove::certify::Certificate;
 use crate::engine::prove::general::{general, generalizable};
 use crate::engine::prove::{
-    self, inductive_conjuncts, Counterexample, Obligation, Outcome, Verdict,
+    self, inductive_conjuncts, Counterexample, Failure, Obligation, Outcome, Verdict,
 };
+use crate::eval::EvalError;
 use crate::ir::{Behaviour, Spec};
 use crate::sema::Options;
 use serde_json::{json, Value as Json};
@@ -41,6 +44,8 @@ pub struct ProveRequest {
 
 /// Exit code of a failed obligation: a safety violation, as TLC's.
 const EXIT_VIOLATED: u8 = 12;
+/// Exit code of a counterexample whose last state stops evaluation with an error, as TLC's.
+const EXIT_EVALUATION_ERROR: u8 = 75;
 /// Exit code of an invariant named on the command line that was not lowered: a bug.
 const EXIT_INTERNAL: u8 = 255;
 
@@ -60,6 +65,9 @@ pub fn prove(file: &Path, config: Option<&Path>, request: &ProveRequest) -> u8 {
         Ok(front) => front,
         Err(code) => return code,
     };
+    if let Some(code) = check_assumptions(&front) {
+        return code;
+    }
     let spec = &front.spec;
     let position = |name: &str| spec.invariants.iter().position(|inv| inv.name == name);
     let positions = |names: &[String]| {
@@ -130,7 +138,9 @@ fn general_frontend(
 
 fn exit_code(outcomes: &[Outcome]) -> u8 {
     let any = |f: fn(&Verdict) -> bool| outcomes.iter().any(|o| f(&o.verdict));
-    if any(|v| matches!(v, Verdict::Violated(..))) {
+    if any(|v| matches!(v, Verdict::Violated(cex, _) if cex.failure == Failure::Undefined)) {
+        EXIT_EVALUATION_ERROR
+    } else if any(|v| matches!(v, Verdict::Violated(..))) {
         EXIT_VIOLATED
     } else if any(|v| matches!(v, Verdict::Unknown(_))) {
         EXIT_UNKNOWN
@@ -256,19 +266,9 @@ impl Report<'_> {
     ) -> String {
         let spec = self.spec();
         let inductive = self.inductive_name();
-        let mut out = match &outcome.obligation {
-            Obligation::Initiation => {
-                format!("Initiation fails: a reachable state breaks {inductive}.\n")
-            }
-            Obligation::Consecution(action) => format!(
-                "Consecution fails for {}: a step from a state satisfying {inductive} \
-                 leads to one that breaks it.\n",
-                action_name(spec, *action)
-            ),
-            Obligation::Implication(property) => format!(
-                "Implication fails: a state satisfying {inductive} breaks {}.\n",
-                spec.invariants[*property].name
-            ),
+        let mut out = match (&outcome.obligation, &certificate.evaluation_error) {
+            (obligation, Some(error)) => self.evaluation_error_text(obligation, cex, error),
+            (obligation, None) => self.headline(obligation),
         };
         if let Some(c) = self.broken_conjunct(certificate) {
             out.push_str(&format!(
@@ -299,6 +299,62 @@ impl Report<'_> {
             out.push_str(&listing.replacen("State 1: <Initial predicate>", &title, 1));
         }
         out
+    }
+
+    /// What a counterexample that breaks a formula shows.
+    fn headline(&self, obligation: &Obligation) -> String {
+        let spec = self.spec();
+        let inductive = self.inductive_name();
+        match obligation {
+            Obligation::Initiation => {
+                format!("Initiation fails: a reachable state breaks {inductive}.\n")
+            }
+            Obligation::Consecution(action) => format!(
+                "Consecution fails for {}: a step from a state satisfying {inductive} \
+                 leads to one that breaks it.\n",
+                action_name(spec, *action)
+            ),
+            Obligation::Implication(property) => format!(
+                "Implication fails: a state satisfying {inductive} breaks {}.\n",
+                spec.invariants
+                    .get(*property)
+                    .map_or("?", |p| p.name.as_str())
+            ),
+        }
+    }
+
+    /// What a counterexample whose last state stops evaluation with `error` shows: the
+    /// error, where, and in which state.
+    fn evaluation_error_text(
+        &self,
+        obligation: &Obligation,
+        cex: &Counterexample,
+        error: &EvalError,
+    ) -> String {
+        let sources = &self.front.sources;
+        let place = if sources.text(error.loc.file).is_empty() {
+            String::new()
+        } else {
+            let (line, col) = sources.line_col(error.loc.file, error.loc.span.start);
+            format!(" (line {line}, col {col})")
+        };
+        let inductive = self.inductive_name();
+        let state = match obligation {
+            // k states satisfying IndInv, and the step of the action when it was taken.
+            Obligation::Consecution(action) if cex.steps.len() > self.options.k => format!(
+                "the state a step of {} leads to from a state satisfying {inductive}",
+                action_name(self.spec(), *action)
+            ),
+            Obligation::Consecution(action) => format!(
+                "a state satisfying {inductive}, evaluating {}",
+                action_name(self.spec(), *action)
+            ),
+            _ => "the last state of a behaviour from an initial state".to_string(),
+        };
+        format!(
+            "Error: {}{place}\nEvaluation stops with this error in {state}.\n",
+            error.message
+        )
     }
 
     /// The broken conjunct: its source text (on one line) and where it starts.

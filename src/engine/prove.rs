@@ -26,12 +26,14 @@
 
 pub mod certify;
 pub mod general;
+mod instantiate;
 
+use super::bmc::definedness::{encode_step, state_obligations};
 use super::decode;
 use super::solver_settings::reason_unknown;
 use crate::diag::{Diagnostic, Kind};
 use crate::ir::{ActionInstance, ConstId, Expr, ExprKind, Op, Spec, Step};
-use crate::smt::{all, any, approximates_cardinality, same_state, Encoder};
+use crate::smt::{all, any, approximates_cardinality, same_state, Assigns, Encoder};
 use crate::types::{Type, Types};
 use crate::value::Value;
 use certify::Certificate;
@@ -52,6 +54,13 @@ const SMALL_BOUNDS: [i64; 6] = [1, 2, 3, 4, 8, 64];
 /// cannot prove may keep the solver searching, where the configured constants might answer
 /// at once.
 const GENERAL_BUDGET: Duration = Duration::from_secs(5);
+
+/// The sizes of the small instances asked for a counterexample when the general question
+/// proves nothing (see `answer_in_small_instances`), and the most time each may take: a
+/// counterexample to induction needs few members, found in well under a second at these
+/// sizes.
+const SMALL_SIZES: [usize; 4] = [1, 2, 3, 4];
+const SMALL_BUDGET: Duration = Duration::from_secs(1);
 
 /// The least time the search for smaller constants may take (it may take as long as the
 /// counterexample took to find). Its checks with a bound too small are as hard as proofs,
@@ -91,6 +100,19 @@ pub struct Counterexample {
     /// For initiation, a behaviour from an initial state; for consecution, `k` states that
     /// satisfy `IndInv` and the step to one that does not; for implication, one state.
     pub steps: Vec<Step>,
+    /// What goes wrong in the last state.
+    pub failure: Failure,
+}
+
+/// What goes wrong in the last state of a counterexample.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// `IndInv` (for implication, the property) is false.
+    Broken,
+    /// Evaluating it stops with an error, as TLC does on a function applied outside its
+    /// domain and the like (see `smt::definedness`); for consecution, evaluating the
+    /// obligation's action may, in a state satisfying `IndInv` (the last state shown).
+    Undefined,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -100,6 +122,18 @@ pub enum Verdict {
     Violated(Counterexample, Certificate),
     /// The solver could not decide (a timeout, or incomplete quantifier reasoning).
     Unknown(String),
+}
+
+/// What the solver answered on one obligation, before the evaluator has seen its model.
+enum Answer {
+    Proved,
+    Unknown(String),
+    /// A model of the obligation's negation, decoded; `approximate` when some `Cardinality`
+    /// was known only by its axioms, so that the model may be no real counterexample.
+    Counterexample {
+        cex: Counterexample,
+        approximate: bool,
+    },
 }
 
 /// An obligation with its verdict and the time spent on it.
@@ -135,23 +169,35 @@ pub fn prove_with(
             .iter()
             .map(|p| Obligation::Implication(*p)),
     );
+    if let Some(reason) = assumptions_undecided(spec, types)? {
+        let unknown = |obligation| Outcome {
+            obligation,
+            verdict: Verdict::Unknown(reason.clone()),
+            time: Duration::ZERO,
+        };
+        return Ok(obligations.into_iter().map(unknown).collect());
+    }
     let mut outcomes = Vec::new();
     for obligation in obligations {
         let started = Instant::now();
         let general_budget = options
             .timeout
             .map_or(GENERAL_BUDGET, |t| t.min(GENERAL_BUDGET));
-        let proved_in_general = general
-            .is_some_and(|g| proves_in_general(g, options, &obligation, Some(general_budget)));
-        let verdict = if proved_in_general {
-            Verdict::Proved
-        } else {
-            // What the general question spent comes out of the obligation's budget.
-            let budget = options.timeout.map(|t| t.saturating_sub(started.elapsed()));
-            z3::with_z3_config(&z3::Config::new(), || {
-                let mut query = Query::new(spec, types, options, &obligation, &[], budget);
-                query.discharge()
-            })?
+        let deadline = options.timeout.map(|t| started + t);
+        let in_general = general.and_then(|g| {
+            answer_in_general(spec, g, options, &obligation, general_budget)
+                .or_else(|| answer_in_small_instances(spec, g, options, &obligation, deadline))
+        });
+        let verdict = match in_general {
+            Some(verdict) => verdict,
+            None => {
+                // What the general question spent comes out of the obligation's budget.
+                let budget = options.timeout.map(|t| t.saturating_sub(started.elapsed()));
+                let answer = z3::with_z3_config(&z3::Config::new(), || {
+                    Query::new(spec, types, options, &obligation, &[], budget).discharge()
+                })?;
+                certified(spec, options, &obligation, answer)?
+            }
         };
         outcomes.push(Outcome {
             obligation,
@@ -162,21 +208,131 @@ pub fn prove_with(
     Ok(outcomes)
 }
 
-/// Whether the general question proves `obligation` within `budget`. Whatever else it
+/// Whether the constants can satisfy the spec's assumptions at all: where they cannot, every
+/// obligation would be proved, of no behaviour. A contradiction is an assumption error (exit
+/// 10, as TLC's for a false assumption); `Some` reason when the solver cannot tell within
+/// `GENERAL_BUDGET` (no obligation's budget: the check is none, and takes milliseconds).
+fn assumptions_undecided(spec: &Spec, types: &Types) -> Result<Option<String>, Diagnostic> {
+    z3::with_z3_config(&z3::Config::new(), || {
+        let solver = Solver::new();
+        set_timeout(&solver, GENERAL_BUDGET);
+        let mut encoder = Encoder::new(spec, types);
+        solver.assert(encoder.constants_constraint()?);
+        for axiom in encoder.take_axioms() {
+            solver.assert(axiom);
+        }
+        match solver.check() {
+            SatResult::Sat => Ok(None),
+            SatResult::Unsat => Err(super::bmc::contradictory_assumptions(spec)),
+            SatResult::Unknown => Ok(Some(format!(
+                "whether the assumptions can hold is unknown ({})",
+                reason_unknown(&solver)
+            ))),
+        }
+    })
+}
+
+/// The verdict the general question gives `obligation` within `budget` for the configured
+/// constants of `exact`, if it gives one: a proof, or a counterexample that carries over to
+/// the configured constants (see `instantiate`) and certifies there. Whatever else it
 /// answers, an error included (its spec may use what the encoding supports only for
-/// configured sets), leaves the obligation to the configured constants.
-fn proves_in_general(
+/// configured sets), leaves the obligation to the exact encoding.
+fn answer_in_general(
+    exact: &Spec,
     general: &General,
     options: &Options,
     obligation: &Obligation,
-    budget: Option<Duration>,
-) -> bool {
+    budget: Duration,
+) -> Option<Verdict> {
     let (spec, types, configured) = (general.spec, general.types, &general.configured);
-    let verdict = z3::with_z3_config(&z3::Config::new(), || {
-        let mut query = Query::new(spec, types, options, obligation, configured, budget);
-        query.discharge()
+    let answer = z3::with_z3_config(&z3::Config::new(), || {
+        Query::new(spec, types, options, obligation, configured, Some(budget)).discharge()
     });
-    matches!(verdict, Ok(Verdict::Proved))
+    match answer.ok()? {
+        Answer::Proved => Some(Verdict::Proved),
+        Answer::Counterexample { cex, .. } => {
+            carried_over(exact, general, options, obligation, &cex)
+        }
+        Answer::Unknown(_) => None,
+    }
+}
+
+/// A counterexample to `obligation` found in a small instance of `general` (see
+/// `General::small_instance`) that carries over to the configured constants and certifies
+/// there: the few members a counterexample to induction needs are found quickly in a small
+/// instance, where the exact encoding of a thousand members may search for minutes. Each size
+/// of `SMALL_SIZES` smaller than the configured sets is asked within `SMALL_BUDGET`.
+fn answer_in_small_instances(
+    exact: &Spec,
+    general: &General,
+    options: &Options,
+    obligation: &Obligation,
+    deadline: Option<Instant>,
+) -> Option<Verdict> {
+    for size in SMALL_SIZES {
+        let (spec, types) = general.small_instance(size)?;
+        let left = deadline.map_or(SMALL_BUDGET, |d| {
+            d.saturating_duration_since(Instant::now())
+        });
+        let budget = SMALL_BUDGET.min(left);
+        if budget.is_zero() {
+            return None;
+        }
+        let answer = z3::with_z3_config(&z3::Config::new(), || {
+            Query::new(&spec, &types, options, obligation, &[], Some(budget)).discharge()
+        });
+        if let Ok(Answer::Counterexample { cex, .. }) = answer {
+            let carried = carried_over(exact, general, options, obligation, &cex);
+            if carried.is_some() {
+                return carried;
+            }
+        }
+    }
+    None
+}
+
+/// `cex`, a counterexample for other values of the constants `general` leaves symbolic,
+/// carried over to the configured ones (see `instantiate`), if it certifies there.
+fn carried_over(
+    exact: &Spec,
+    general: &General,
+    options: &Options,
+    obligation: &Obligation,
+    cex: &Counterexample,
+) -> Option<Verdict> {
+    let cex = instantiate::instantiate(exact, &general.configured, cex)?;
+    let certificate = certify::certify(exact, options, obligation, &cex).ok()?;
+    Some(Verdict::Violated(cex, certificate))
+}
+
+/// The verdict of the exact encoding's `answer`: a counterexample only once the evaluator
+/// has certified it.
+fn certified(
+    spec: &Spec,
+    options: &Options,
+    obligation: &Obligation,
+    answer: Answer,
+) -> Result<Verdict, Diagnostic> {
+    match answer {
+        Answer::Proved => Ok(Verdict::Proved),
+        Answer::Unknown(reason) => Ok(Verdict::Unknown(reason)),
+        Answer::Counterexample { cex, approximate } => {
+            match certify::certify(spec, options, obligation, &cex) {
+                Ok(certificate) => Ok(Verdict::Violated(cex, certificate)),
+                // Sizes from the axioms alone may be no set's: only a certified
+                // counterexample is real, and any other says nothing either way.
+                Err(failure) if approximate => Ok(Verdict::Unknown(format!(
+                    "the counterexample found is not real ({failure}); {APPROXIMATE_CARDINALITY}"
+                ))),
+                // The definedness conditions are conservative (see `smt::definedness`).
+                Err(failure) if cex.failure == Failure::Undefined => Ok(Verdict::Unknown(format!(
+                    "an evaluation error the encoding cannot rule out, which the evaluator does \
+                     not confirm ({failure})"
+                ))),
+                Err(failure) => Err(uncertified(&failure, &cex)),
+            }
+        }
+    }
 }
 
 /// The top-level conjuncts of `IndInv`: those of each of its invariants, in order.
@@ -244,14 +400,67 @@ impl<'a> Query<'a> {
         }
     }
 
-    /// `IndInv` holds at `step`.
+    /// `IndInv` holds at `step`, and evaluating it there, the properties and the state
+    /// constraints stops with no error (their definedness conditions hold, see
+    /// `smt::definedness`). So the invariant proved inductive is `IndInv` and its
+    /// definedness: a spec on which TLC would stop with an error is not proved.
     fn inductive_holds(&mut self, step: usize) -> Result<Bool, Diagnostic> {
         let spec = self.spec;
         let mut parts = Vec::new();
         for index in &self.options.inductive {
             parts.push(self.encoder.holds(&spec.invariants[*index].expr, step)?);
         }
+        parts.extend(self.state_obligations(step)?);
         Ok(all(&parts))
+    }
+
+    /// The definedness conditions of evaluating, at `step`, the state constraints, `IndInv`
+    /// and the properties, as TLC evaluates them in a state it reaches.
+    fn state_obligations(&mut self, step: usize) -> Result<Vec<Bool>, Diagnostic> {
+        state_obligations(&mut self.encoder, self.spec, step)
+    }
+
+    /// Checks that no state of `steps` (all asserted) breaks `IndInv` at `step`, then that
+    /// evaluating it there stops with no error.
+    fn check_inductive_at(
+        &mut self,
+        step: usize,
+        steps: &[StepEncoding],
+    ) -> Result<Answer, Diagnostic> {
+        let violated = self.inductive_violated(step)?;
+        let answer = self.check_under(&violated, steps, Failure::Broken)?;
+        if !matches!(answer, Answer::Proved) {
+            return Ok(answer);
+        }
+        let obligations = self.state_obligations(step)?;
+        self.check_defined(&obligations, steps)
+    }
+
+    /// Checks that every one of `obligations` (definedness conditions) holds.
+    fn check_defined(
+        &mut self,
+        obligations: &[Bool],
+        steps: &[StepEncoding],
+    ) -> Result<Answer, Diagnostic> {
+        if obligations.is_empty() {
+            return Ok(Answer::Proved);
+        }
+        let failed: Vec<Bool> = obligations.iter().map(Bool::not).collect();
+        self.check_under(&any(&failed), steps, Failure::Undefined)
+    }
+
+    /// Checks what was asserted and `negation`, which is retracted afterwards.
+    fn check_under(
+        &mut self,
+        negation: &Bool,
+        steps: &[StepEncoding],
+        failure: Failure,
+    ) -> Result<Answer, Diagnostic> {
+        self.solver.push();
+        self.solver.assert(negation);
+        let answer = self.check(steps, failure);
+        self.solver.pop(1);
+        answer
     }
 
     /// `IndInv` is false at `step`.
@@ -264,7 +473,7 @@ impl<'a> Query<'a> {
         Ok(any(&parts))
     }
 
-    fn discharge(&mut self) -> Result<Verdict, Diagnostic> {
+    fn discharge(&mut self) -> Result<Answer, Diagnostic> {
         self.solver.assert(self.encoder.constants_constraint()?);
         for (constant, value) in self.configured {
             let facts = self.encoder.configured(*constant, value)?;
@@ -277,32 +486,48 @@ impl<'a> Query<'a> {
         }
     }
 
-    /// No state reachable in fewer than `k` steps breaks `IndInv`: checked at each length in
-    /// turn, so a counterexample found is a shortest one.
-    fn initiation(&mut self) -> Result<Verdict, Diagnostic> {
-        let init = self.encoder.holds(&self.spec.init, 0)?;
+    /// Evaluating `Init` stops with no error, and no state reachable in fewer than `k` steps
+    /// breaks `IndInv` or its definedness, nor does a step between them stop with an error:
+    /// checked at each length in turn, so a counterexample found is a shortest one. Each
+    /// definedness condition is checked before the formula it conditions is assumed, which an
+    /// error read as some value may make false.
+    fn initiation(&mut self) -> Result<Answer, Diagnostic> {
+        let spec = self.spec;
+        let (init, obligations) = self
+            .encoder
+            .recording(Assigns::Unprimed, |e| e.holds(&spec.init, 0))?;
+        let answer = self.check_defined(&obligations, &[])?;
+        if !matches!(answer, Answer::Proved) {
+            return Ok(answer);
+        }
         self.solver.assert(init);
         let mut steps = Vec::new();
         for length in 0..self.options.k {
             if length > 0 {
-                let step = self.any_step(length - 1)?;
-                steps.push(step);
+                let step = encode_step(&mut self.encoder, spec, length - 1)?;
+                self.assert_state_constraints(length - 1)?;
+                let answer = self.check_defined(&step.obligations, &steps)?;
+                if !matches!(answer, Answer::Proved) {
+                    return Ok(answer);
+                }
+                self.solver.assert(&step.transition.formula);
+                for constraint in &step.action_constraints {
+                    self.solver.assert(constraint);
+                }
+                steps.push(StepEncoding::AnyAction(step.transition));
             }
-            self.solver.push();
-            let violated = self.inductive_violated(length)?;
-            self.solver.assert(violated);
-            let verdict = self.check(&steps)?;
-            self.solver.pop(1);
-            if verdict != Verdict::Proved {
-                return Ok(verdict);
+            let answer = self.check_inductive_at(length, &steps)?;
+            if !matches!(answer, Answer::Proved) {
+                return Ok(answer);
             }
         }
-        Ok(Verdict::Proved)
+        Ok(Answer::Proved)
     }
 
     /// `k` states on a simple path that satisfy `IndInv` and the constraints, then a step of
-    /// `action` to a state that breaks it.
-    fn consecution(&mut self, action: usize) -> Result<Verdict, Diagnostic> {
+    /// `action` to a state that breaks it; or, in the last of them, evaluating `action` (and
+    /// the action constraints on its steps) stops with an error.
+    fn consecution(&mut self, action: usize) -> Result<Answer, Diagnostic> {
         let k = self.options.k;
         let mut steps = Vec::new();
         for i in 0..k - 1 {
@@ -317,29 +542,57 @@ impl<'a> Query<'a> {
         let Some(definition) = self.spec.actions.get(action) else {
             return Err(internal(format!("no action number {action}")));
         };
-        let encoded = self.encoder.action(definition, k - 1)?;
+        let (encoded, mut obligations) = self
+            .encoder
+            .recording(Assigns::Primed, |e| e.action(definition, k - 1))?;
+        obligations.extend(self.action_constraint_obligations(&encoded.formula, k - 1)?);
+        let answer = self.check_defined(&obligations, &steps)?;
+        if !matches!(answer, Answer::Proved) {
+            return Ok(answer);
+        }
         self.solver.assert(&encoded.formula);
         self.assert_action_constraints(k - 1)?;
         steps.push(StepEncoding::Action(action, encoded.params));
         self.assert_simple_path(k);
-        let violated = self.inductive_violated(k)?;
-        self.solver.assert(violated);
-        self.check(&steps)
+        self.check_inductive_at(k, &steps)
+    }
+
+    /// The definedness conditions of the action constraints on a step from `step` that
+    /// `taken` says is taken, each where the ones before it hold (TLC stops at the first
+    /// false one).
+    fn action_constraint_obligations(
+        &mut self,
+        taken: &Bool,
+        step: usize,
+    ) -> Result<Vec<Bool>, Diagnostic> {
+        let mut premise = vec![taken.clone()];
+        let mut obligations = Vec::new();
+        for constraint in &self.spec.action_constraints {
+            let (holds, recorded) = self
+                .encoder
+                .recording(Assigns::Nothing, |e| e.holds(&constraint.expr, step))?;
+            let path = all(&premise);
+            obligations.extend(recorded.into_iter().map(|o| path.implies(o)));
+            premise.push(holds);
+        }
+        Ok(obligations)
     }
 
     /// A state that satisfies `IndInv` and breaks the property.
-    fn implication(&mut self, property: usize) -> Result<Verdict, Diagnostic> {
+    fn implication(&mut self, property: usize) -> Result<Answer, Diagnostic> {
         let Some(named) = self.spec.invariants.get(property) else {
             return Err(internal(format!("no property number {property}")));
         };
         let holds = self.inductive_holds(0)?;
         self.solver.assert(holds);
         let violated = self.encoder.violated(&named.expr, 0)?;
-        self.solver.assert(violated);
-        self.check(&[])
+        // The property's definedness is part of the hypothesis.
+        self.check_under(&violated, &[], Failure::Broken)
     }
 
     /// Asserts a step of any action from `step` (within the constraints, as TLC explores).
+    /// Its definedness needs no check: consecution checks each action's in every state
+    /// satisfying `IndInv`.
     fn any_step(&mut self, step: usize) -> Result<StepEncoding, Diagnostic> {
         self.assert_state_constraints(step)?;
         let transition = self.encoder.transition(step)?;
@@ -380,8 +633,8 @@ impl<'a> Query<'a> {
     }
 
     /// Checks what was asserted; a model is decoded into a counterexample whose steps are
-    /// `steps`.
-    fn check(&mut self, steps: &[StepEncoding]) -> Result<Verdict, Diagnostic> {
+    /// `steps` and whose last state has `failure`.
+    fn check(&mut self, steps: &[StepEncoding], failure: Failure) -> Result<Answer, Diagnostic> {
         for axiom in self.encoder.take_axioms() {
             self.solver.assert(axiom);
         }
@@ -389,19 +642,17 @@ impl<'a> Query<'a> {
         let started = Instant::now();
         let answer = self.solver.check();
         let solving = started.elapsed();
-        if !self.configured.is_empty() {
-            // The general question: only its proofs count (see `general`).
-            return Ok(match answer {
-                SatResult::Unsat => Verdict::Proved,
-                _ => Verdict::Unknown("not proved for every set of the configured size".into()),
-            });
-        }
         match answer {
-            SatResult::Unsat => Ok(Verdict::Proved),
+            SatResult::Unsat => Ok(Answer::Proved),
             SatResult::Unknown => {
-                let reason = reason_unknown(&self.solver);
+                // Z3 says "canceled" when the budget runs out in some of its phases.
+                let out_of_time = self.deadline.is_some_and(|d| Instant::now() >= d);
+                let reason = match reason_unknown(&self.solver) {
+                    reason if out_of_time && reason == "canceled" => "timeout".to_string(),
+                    reason => reason,
+                };
                 // Out of time, the solver may have been on its way to an answer either way.
-                Ok(Verdict::Unknown(if approximate && reason != "timeout" {
+                Ok(Answer::Unknown(if approximate && reason != "timeout" {
                     format!("{reason}; {APPROXIMATE_CARDINALITY}")
                 } else {
                     reason
@@ -413,25 +664,16 @@ impl<'a> Query<'a> {
                     .get_model()
                     .ok_or_else(|| internal("the solver gave no model".into()))?;
                 let model = self.shrink_constants(model, SHRINK_FLOOR.max(solving))?;
-                let cex = self.counterexample(&model, steps)?;
-                let (spec, options) = (self.spec, self.options);
-                match certify::certify(spec, options, self.obligation, &cex) {
-                    Ok(certificate) => Ok(Verdict::Violated(cex, certificate)),
-                    // Sizes from the axioms alone may be no set's: only a certified
-                    // counterexample is real, and any other says nothing either way.
-                    Err(failure) if approximate => Ok(Verdict::Unknown(format!(
-                        "the counterexample found is not real ({failure}); \
-                         {APPROXIMATE_CARDINALITY}"
-                    ))),
-                    Err(failure) => Err(uncertified(&failure, &cex)),
-                }
+                let cex = self.counterexample(&model, steps, failure)?;
+                Ok(Answer::Counterexample { cex, approximate })
             }
         }
     }
 
     /// A model whose symbolic integer constants are as small as a few more checks find within
     /// `budget` (and the obligation's): a counterexample at `N = 2` reads better than one at
-    /// `N = 1144`, and decodes faster.
+    /// `N = 1144`, and decodes faster. The configured ones of the general question have their
+    /// value already.
     fn shrink_constants(
         &mut self,
         mut model: Model,
@@ -443,7 +685,11 @@ impl<'a> Query<'a> {
         }
         let mut kept = 0;
         for (index, constant) in self.spec.constants.iter().enumerate() {
-            if !constant.is_symbolic() || self.types.consts.get(index) != Some(&Type::Int) {
+            let configured = self.configured.iter().any(|(id, _)| id.0 == index);
+            if !constant.is_symbolic()
+                || configured
+                || self.types.consts.get(index) != Some(&Type::Int)
+            {
                 continue;
             }
             let term = self.encoder.constant_term(ConstId(index))?;
@@ -477,6 +723,7 @@ impl<'a> Query<'a> {
         &mut self,
         model: &Model,
         steps: &[StepEncoding],
+        failure: Failure,
     ) -> Result<Counterexample, Diagnostic> {
         let constants = self.encoder.decode_constants(model).map_err(decode_error)?;
         let mut decoded = Vec::new();
@@ -494,6 +741,7 @@ impl<'a> Query<'a> {
         Ok(Counterexample {
             constants,
             steps: decoded,
+            failure,
         })
     }
 

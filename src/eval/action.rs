@@ -323,6 +323,24 @@ pub fn initial_states(spec: &Spec) -> Result<Vec<Vec<Value>>, EvalError> {
     Ok(states)
 }
 
+/// The first state satisfying the spec's `Init`, if there is one, found without enumerating
+/// the others (which may be many where `Init` chooses among values).
+pub fn first_initial_state(spec: &Spec) -> Result<Option<Vec<Value>>, EvalError> {
+    let base = Ctx::new(spec, &[]);
+    let mut first = None;
+    enumerate(
+        Mode::Init,
+        &spec.init,
+        &base,
+        spec.vars.len(),
+        &mut |slots| {
+            first = Some(complete(slots, &base, "Init", "", spec.init.loc)?);
+            Ok(false)
+        },
+    )?;
+    Ok(first)
+}
+
 /// One successor of a state: which action (index into `spec.actions`) with which parameter
 /// values leads to which state.
 #[derive(Clone, Debug, PartialEq)]

@@ -287,7 +287,7 @@ pub fn evaluation_error(spec: &Spec, trace: &[Step]) -> Result<Option<EvalError>
 
 /// Evaluates what TLC evaluates in a state it generates and then explores (see
 /// `evaluation_error`), stopping at the first error.
-fn error_in_state(spec: &Spec, state: &[Value]) -> Result<(), EvalError> {
+pub fn error_in_state(spec: &Spec, state: &[Value]) -> Result<(), EvalError> {
     let explored = holds_all(&spec.constraints, spec, state, None)?;
     for invariant in &spec.invariants {
         if !holds_all(std::slice::from_ref(invariant), spec, state, None)? {

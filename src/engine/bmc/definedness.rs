@@ -16,7 +16,7 @@ const CLEARED_CANDIDATES: usize = 4;
 
 /// The step from one depth to the next, encoded but not yet asserted, with the obligations of
 /// evaluating it (the actions, and the action constraints of the steps they take).
-pub(super) struct Step {
+pub(crate) struct Step {
     pub transition: Transition,
     pub action_constraints: Vec<Bool>,
     pub obligations: Vec<Bool>,
@@ -172,7 +172,7 @@ impl Search<'_> {
 /// The obligations of evaluating the state constraints and the invariants at `depth`. Each is
 /// evaluated only if the ones before it hold (TLC stops at the first that does not), every
 /// invariant whether or not the constraints hold.
-fn state_obligations(
+pub(crate) fn state_obligations(
     encoder: &mut Encoder,
     spec: &Spec,
     depth: usize,
@@ -197,7 +197,11 @@ fn state_obligations(
 
 /// The step from `depth`, with the obligations of evaluating the actions, and the action
 /// constraints (in order, each while the ones before it hold) of each step an action takes.
-fn encode_step(encoder: &mut Encoder, spec: &Spec, depth: usize) -> Result<Step, Diagnostic> {
+pub(crate) fn encode_step(
+    encoder: &mut Encoder,
+    spec: &Spec,
+    depth: usize,
+) -> Result<Step, Diagnostic> {
     let (transition, mut obligations) =
         encoder.recording(Assigns::Primed, |e| e.transition(depth))?;
     let mut premise = vec![transition.formula.clone()];

@@ -10,20 +10,28 @@
 //!   every step is an instance of the action it names (the last one of the obligation's
 //!   action) within the action constraints, and the last state breaks `IndInv`;
 //! * implication: the one state satisfies `IndInv` and breaks the property.
+//!
+//! A counterexample whose last state is `Failure::Undefined` certifies when, instead, the
+//! evaluator stops with an error there: in `Init`, or in what TLC evaluates in a state it
+//! reaches (the constraints, the invariants, the successors). For consecution its other
+//! states satisfy `IndInv` and are joined by steps of their actions, as above.
 
-use super::{inductive_conjuncts, Counterexample, Obligation, Options};
+use super::{inductive_conjuncts, Counterexample, Failure, Obligation, Options};
 use crate::eval::action::takes;
 use crate::eval::eval::eval_bool;
-use crate::eval::{replay, Claim, Ctx};
+use crate::eval::replay::error_in_state;
+use crate::eval::{evaluation_error, replay, Claim, Ctx, EvalError};
 use crate::ir::{Expr, Spec, Step};
 use crate::value::Value;
 
 /// What the evaluator confirmed about a counterexample.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Certificate {
     /// For initiation and consecution, the index (among `conjuncts(IndInv)`) of the first
     /// conjunct the last state breaks.
     pub broken_conjunct: Option<usize>,
+    /// The error evaluation stops with in the last state, for `Failure::Undefined`.
+    pub evaluation_error: Option<EvalError>,
 }
 
 /// Checks `cex` against `obligation` by evaluation; the error says which check failed.
@@ -35,6 +43,9 @@ pub fn certify(
 ) -> Result<Certificate, String> {
     let spec = &instantiate(spec, &cex.constants)?;
     check_assumptions(spec)?;
+    if cex.failure == Failure::Undefined {
+        return certify_undefined(spec, options, obligation, &cex.steps);
+    }
     let inductive = inductive_conjuncts(spec, options);
     let last = cex.steps.last().ok_or("the counterexample has no state")?;
     match obligation {
@@ -51,12 +62,43 @@ pub fn certify(
             expect(spec, &property.expr, &last.state, false, &property.name)?;
             return Ok(Certificate {
                 broken_conjunct: None,
+                evaluation_error: None,
             });
         }
     }
     Ok(Certificate {
         broken_conjunct: first_broken(spec, &inductive, &last.state)?,
+        evaluation_error: None,
     })
+}
+
+/// Checks that evaluation stops with an error in the last state of `steps`: a behaviour from
+/// an initial state for initiation; for consecution, states satisfying `IndInv` but perhaps
+/// the last, joined by steps of their actions.
+fn certify_undefined(
+    spec: &Spec,
+    options: &Options,
+    obligation: &Obligation,
+    steps: &[Step],
+) -> Result<Certificate, String> {
+    let error = match obligation {
+        Obligation::Initiation => evaluation_error(spec, steps).map_err(|e| e.message)?,
+        Obligation::Consecution(_) => {
+            let inductive = inductive_conjuncts(spec, options);
+            let last = check_path(spec, &inductive, steps)?;
+            error_in_state(spec, &last.state).err()
+        }
+        Obligation::Implication(_) => {
+            return Err("an implication has no evaluation error of its own".into())
+        }
+    };
+    match error {
+        Some(error) => Ok(Certificate {
+            broken_conjunct: None,
+            evaluation_error: Some(error),
+        }),
+        None => Err("evaluation stops with no error in the last state".into()),
+    }
 }
 
 /// The name of the first invariant of `IndInv` that `state` breaks.
@@ -101,6 +143,19 @@ fn check_induction_step(
     steps: &[Step],
     action: usize,
 ) -> Result<(), String> {
+    let last = check_path(spec, inductive, steps)?;
+    if last.action.as_ref().map(|a| a.action) != Some(action) {
+        return Err("the last step is not the obligation's action".into());
+    }
+    match first_broken(spec, inductive, &last.state)? {
+        Some(_) => Ok(()),
+        None => Err("the last state satisfies IndInv".into()),
+    }
+}
+
+/// `steps` (all but the last satisfying `IndInv` and the state constraints) are joined by
+/// steps of their actions, within the action constraints. Returns the last.
+fn check_path<'s>(spec: &Spec, inductive: &[&Expr], steps: &'s [Step]) -> Result<&'s Step, String> {
     let Some((last, before)) = steps.split_last() else {
         return Err("the counterexample has no state".into());
     };
@@ -114,13 +169,7 @@ fn check_induction_step(
     for (i, pair) in steps.windows(2).enumerate() {
         check_step(spec, &pair[0].state, &pair[1]).map_err(|e| format!("step {}: {e}", i + 1))?;
     }
-    if last.action.as_ref().map(|a| a.action) != Some(action) {
-        return Err("the last step is not the obligation's action".into());
-    }
-    match first_broken(spec, inductive, &last.state)? {
-        Some(_) => Ok(()),
-        None => Err("the last state satisfies IndInv".into()),
-    }
+    Ok(last)
 }
 
 /// The step into `next` is an instance of its action and satisfies the action constraints.

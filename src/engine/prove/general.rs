@@ -29,6 +29,33 @@ pub struct General<'a> {
     pub configured: Vec<(ConstId, Value)>,
 }
 
+impl General<'_> {
+    /// The spec at smaller configured sets, a *small instance*: each set of model values cut
+    /// to (at most) its first `size` members, each integer at its configured value, and
+    /// folded as the front end folds a config's values. `None` when no set has more than
+    /// `size` members.
+    pub fn small_instance(&self, size: usize) -> Option<(Spec, Types)> {
+        let (mut spec, mut types) = (self.spec.clone(), self.types.clone());
+        let mut cut = false;
+        for (id, value) in &self.configured {
+            let value = match value {
+                Value::Set(members) => {
+                    cut |= members.len() > size;
+                    Value::Set(members.iter().take(size).cloned().collect())
+                }
+                other => other.clone(),
+            };
+            spec.constants.get_mut(id.0)?.value = Some(value);
+        }
+        if !cut {
+            return None;
+        }
+        crate::eval::fold::fold_constants(&mut spec);
+        crate::eval::unroll::unroll_recursion(&mut spec, &mut types);
+        Some((spec, types))
+    }
+}
+
 /// The constants of `spec` worth leaving symbolic: each one the config gives a non-empty set
 /// of model values, or an integer (`N = 1000` folds `0..N-1` into a literal set of a thousand
 /// elements; left symbolic and equal to 1000, it stays a range).
