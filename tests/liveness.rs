@@ -118,6 +118,22 @@ fn a_violated_always_property_is_a_safety_violation_with_a_finite_trace() {
 }
 
 #[test]
+fn a_violated_always_conjunct_is_a_safety_violation_of_its_property() {
+    // NobodyEntersYetAllDone is (\A p : [](pc[p] /= "cs")) /\ <>[](…): the instance for p1
+    // fails after Request(p1), Enter(p1), and is certified on its own.
+    let run = check("OneShot", "OneShot_conjuncts", &[]);
+    assert_eq!(run.code, 12, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.starts_with(
+            "Property NobodyEntersYetAllDone is violated by a behaviour of 2 steps.\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("Back to state"), "{}", run.stdout);
+}
+
+#[test]
 fn under_weak_fairness_a_process_starves_while_the_other_cycles() {
     let (front, outcome) = lasso_search("Cyclic", "Cyclic_wf");
     let (name, trace) = violated_lasso(outcome);

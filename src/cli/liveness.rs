@@ -6,6 +6,7 @@ use super::{
 };
 use crate::engine::{self, liveness::Outcome};
 use crate::eval::lasso::{replay_lasso, replay_safety_property};
+use crate::ir::Named;
 
 /// Checks the spec's properties. Returns the exit code when one is violated or the search
 /// cannot decide (having printed why); else the line that says they hold up to the bound,
@@ -48,9 +49,22 @@ pub(super) fn check_properties(
             println!("Unknown: the solver could not decide the temporal properties at depth {depth} ({reason}).");
             Err(EXIT_UNKNOWN)
         }
-        Outcome::SafetyViolated { name, trace } => {
+        Outcome::SafetyViolated {
+            name,
+            conjunct,
+            trace,
+        } => {
+            // The trace breaks one conjunct of the property, `[]P` or `[][A]_v`: certified
+            // against that conjunct, under the property's name.
             let certified = match property(&name) {
-                Some(p) => replay_safety_property(spec, &trace.steps, p).map_err(|e| e.to_string()),
+                Some(p) => {
+                    let broken = Named {
+                        name: name.clone(),
+                        expr: conjunct,
+                        loc: p.loc,
+                    };
+                    replay_safety_property(spec, &trace.steps, &broken).map_err(|e| e.to_string())
+                }
                 None => Err(format!("no property named {name}")),
             };
             let violation = Violation::Property(name);

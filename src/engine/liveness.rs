@@ -3,9 +3,13 @@
 //! A counterexample to a temporal property is an infinite behaviour; one of finite
 //! description is a *lasso*: states `s0 … s(n-1)`, then a step from `s(n-1)` back to some
 //! `s(l)`, repeated forever. The search tries `n = 1, 2, …` up to the depth bound, with one
-//! incremental solver for every property, each property in turn at each `n` (so the violation
-//! reported is one of the fewest states). The steps inside `s0 … s(n-1)` are asserted for good
-//! as `n` grows, and so is everything else that longer lassos share:
+//! incremental solver for every property, each *goal* in turn at each `n` (so the violation
+//! reported is one of the fewest states). A goal is one conjunct of a property (`/\`, and `\A`
+//! over a constant set, split as TLC splits them), so that a safety conjunct is found as one and
+//! the lassos searched are those of one liveness conjunct at a time. A goal whose negation one
+//! step decides is simplified, or dropped when no step can satisfy it (`single_step`). The
+//! steps inside `s0 … s(n-1)` are asserted for good as `n` grows, and so is everything else
+//! that longer lassos share:
 //!
 //! * **the loop**: a selector `loop!l` per state (the loop goes back to `l`) and a constant
 //!   `on_loop!i` per state (`loop!l` for some `l <= i`);
@@ -24,7 +28,7 @@
 //! some loop start at or before `n - 1`, the fairness summaries at `n - 1`, and the links of
 //! the temporal subformulas from `n - 1` to the loop.
 //!
-//! A property `[]P` with `P` a state predicate, or `[][A]_v`, is a safety property. TLC checks
+//! A conjunct `[]P` with `P` a state predicate, or `[][A]_v`, is a safety property. TLC checks
 //! those like invariants (its "implied invariants" and "implied actions") and reports their
 //! violations as safety violations, with a finite trace; so does this search: it looks for the
 //! shortest prefix whose last state (or step) breaks `P`, and reports `SafetyViolated`.
@@ -34,6 +38,7 @@
 
 mod formula;
 mod loop_summary;
+mod single_step;
 mod unrolled;
 
 #[cfg(test)]
@@ -44,7 +49,7 @@ use super::solver_settings::{new_solver, reason_unknown};
 use super::Options;
 use crate::diag::{Diagnostic, Kind};
 use crate::ir::rewrite::angle;
-use crate::ir::{Action, Behaviour, Expr, Fairness, Named, Spec};
+use crate::ir::{Action, Behaviour, Expr, ExprKind, Fairness, Named, Op, Quantifier, Spec};
 use crate::smt::{all, any, same_state, Encoder, Transition};
 use crate::types::Types;
 use formula::Ltl;
@@ -62,9 +67,11 @@ pub enum Outcome {
     NoViolation {
         depth: usize,
     },
-    /// A safety property (`[]P`, `[][A]_v`) fails after the finite `trace`.
+    /// A safety property (`[]P`, `[][A]_v`), or such a conjunct of property `name`
+    /// (`conjunct`), fails after the finite `trace`.
     SafetyViolated {
         name: String,
+        conjunct: Expr,
         trace: Behaviour,
     },
     /// `trace` is a lasso (`loop_start` is set) that satisfies the fairness conditions and
@@ -102,44 +109,65 @@ pub fn check_with_stats(
         } else {
             &[]
         };
-        let mut goals = spec
+        let mut search = Search::new(spec, types, options, &fairness, lemmas);
+        let mut goals = Vec::new();
+        for (index, property) in spec.properties.iter().enumerate() {
+            for conjunct in conjuncts(spec, &property.expr) {
+                let goal = search.goal(goals.len(), index, property, conjunct)?;
+                goals.extend(goal);
+            }
+        }
+        let mut stats: Vec<PropertyStats> = spec
             .properties
             .iter()
-            .enumerate()
-            .map(|(index, property)| Goal::new(spec, index, property))
-            .collect::<Result<Vec<_>, _>>()?;
-        let outcome = Search::new(spec, types, options, &fairness, lemmas).run(&mut goals)?;
-        let stats = goals.into_iter().map(|goal| goal.stats).collect();
+            .map(|property| PropertyStats {
+                name: property.name.clone(),
+                lengths: Vec::new(),
+            })
+            .collect();
+        let outcome = search.run(&mut goals, &mut stats)?;
         Ok((outcome, stats))
     })
 }
 
-/// One property under search: its negation, and that negation on the lassos.
-struct Goal<'p> {
-    /// The property's index among the spec's, which names its assumption literals.
-    index: usize,
-    property: &'p Named,
-    negation: Ltl,
-    unrolled: Unrolled,
-    stats: PropertyStats,
+/// The conjuncts of a property, each searched as a goal of its own, as TLC splits a property
+/// into the invariants and action properties it checks on states and steps, and the rest it
+/// checks on cycles. A safety conjunct (`[]P`, `[][A]_v`) is then found with a finite trace
+/// wherever it occurs, and the lassos searched are those of one liveness conjunct at a time,
+/// not of their disjunction (a refinement `Init /\ [][Next]_v /\ WF_v(A)` had all three). A
+/// `\A` over a constant set is the conjunction of its instances.
+fn conjuncts(spec: &Spec, property: &Expr) -> Vec<Expr> {
+    match &*property.kind {
+        ExprKind::Apply(Op::And, parts) => parts
+            .iter()
+            .flat_map(|part| conjuncts(spec, part))
+            .collect(),
+        ExprKind::Quant(Quantifier::Forall, binders, body) => {
+            match instances(spec, binders, body) {
+                Ok(instances) => instances
+                    .iter()
+                    .flat_map(|instance| conjuncts(spec, instance))
+                    .collect(),
+                // The negation reports the set that is not constant.
+                Err(_) => vec![property.clone()],
+            }
+        }
+        _ => vec![property.clone()],
+    }
 }
 
-impl<'p> Goal<'p> {
-    /// The goal of the property at `index` among the spec's.
-    fn new(spec: &Spec, index: usize, property: &'p Named) -> Result<Goal<'p>, Diagnostic> {
-        let negation = formula::negation(spec, &property.expr)?;
-        let unrolled = Unrolled::new(&negation, format!("ltl!{index}"));
-        Ok(Goal {
-            index,
-            property,
-            negation,
-            unrolled,
-            stats: PropertyStats {
-                name: property.name.clone(),
-                lengths: Vec::new(),
-            },
-        })
-    }
+/// One conjunct of a property under search: its negation, and that negation on the lassos.
+struct Goal<'p> {
+    /// The goal's index among all, which names its assumption literals.
+    index: usize,
+    /// The index of its property among the spec's.
+    property_index: usize,
+    property: &'p Named,
+    conjunct: Expr,
+    /// The conjunct is `[]P` or `[][A]_v`: searched as finite prefixes, as TLC checks it.
+    finite: bool,
+    negation: Ltl,
+    unrolled: Unrolled,
 }
 
 /// The time the search for one property took, per length of lasso (or of prefix, for a
@@ -149,6 +177,18 @@ pub struct PropertyStats {
     pub name: String,
     /// `lengths[i]`: lassos of `i + 1` states.
     pub lengths: Vec<LengthStats>,
+}
+
+impl PropertyStats {
+    /// Adds the time one of the property's conjuncts took on lassos of `last + 1` states.
+    fn add(&mut self, last: usize, time: LengthStats) {
+        if self.lengths.len() <= last {
+            self.lengths.resize(last + 1, LengthStats::default());
+        }
+        let entry = &mut self.lengths[last];
+        entry.encoding += time.encoding;
+        entry.solving += time.solving;
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -215,6 +255,9 @@ struct Search<'a> {
     fairness: &'a [FairAction],
     /// Invariants known to hold in every state the search reaches, asserted as lemmas.
     lemmas: &'a [Named],
+    /// State and step formulas that hold in no state (step) the search reaches, as
+    /// `single_step` found of the goals it dropped: their negations are lemmas too.
+    never: Vec<Ltl>,
     encoder: Encoder<'a>,
     solver: Solver,
     /// `transitions[i]`: the step from state `i`, asserted once `i + 1` is inside a lasso.
@@ -267,6 +310,7 @@ impl<'a> Search<'a> {
             options,
             fairness,
             lemmas,
+            never: Vec::new(),
             encoder: Encoder::new(spec, types),
             solver: new_solver(),
             transitions: Vec::new(),
@@ -279,8 +323,43 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// Searches lassos of `1, 2, …` states, for each length every goal in turn.
-    fn run(&mut self, goals: &mut [Goal]) -> Result<Outcome, Diagnostic> {
+    /// The goal of `conjunct` of the property at `property_index` among the spec's; `None`
+    /// when one step shows it has no violation (`single_step`).
+    fn goal<'p>(
+        &mut self,
+        index: usize,
+        property_index: usize,
+        property: &'p Named,
+        conjunct: Expr,
+    ) -> Result<Option<Goal<'p>>, Diagnostic> {
+        let negation = formula::negation(self.spec, &conjunct)?;
+        let finite = negation.violated_invariant().is_some();
+        let negation = self.stable_as_step(negation)?;
+        if let Some(atom) = negation.violated_invariant() {
+            if self.never_holds(atom)? {
+                self.never.push(atom.clone());
+                return Ok(None);
+            }
+        }
+        let unrolled = Unrolled::new(&negation, format!("ltl!{index}"));
+        Ok(Some(Goal {
+            index,
+            property_index,
+            property,
+            conjunct,
+            finite,
+            negation,
+            unrolled,
+        }))
+    }
+
+    /// Searches lassos of `1, 2, …` states, for each length every goal in turn; adds the time
+    /// each length took to the `stats` of the goal's property.
+    fn run(
+        &mut self,
+        goals: &mut [Goal],
+        stats: &mut [PropertyStats],
+    ) -> Result<Outcome, Diagnostic> {
         self.solver.assert(self.encoder.constants_constraint()?);
         self.solver.assert(self.encoder.holds(&self.spec.init, 0)?);
         for last in 0..=self.options.depth {
@@ -289,12 +368,14 @@ impl<'a> Search<'a> {
                 let started = Instant::now();
                 let solving_before = self.solving;
                 let found = match goal.negation.violated_invariant() {
-                    Some(atom) => self.prefix_violation(atom, goal.index, last),
-                    None => self.lasso(&mut goal.unrolled, goal.index, last),
+                    Some(atom) if goal.finite => self.prefix_violation(atom, goal.index, last),
+                    _ => self.lasso(&mut goal.unrolled, goal.index, last),
                 };
                 let solving = self.solving.saturating_sub(solving_before);
                 let encoding = started.elapsed().saturating_sub(solving);
-                goal.stats.lengths.push(LengthStats { encoding, solving });
+                if let Some(property) = stats.get_mut(goal.property_index) {
+                    property.add(last, LengthStats { encoding, solving });
+                }
                 match found? {
                     Check::Unsat => {}
                     Check::Unknown(reason) => {
@@ -332,8 +413,13 @@ impl<'a> Search<'a> {
             last,
         )?;
         let name = goal.property.name.clone();
-        if goal.negation.violated_invariant().is_some() {
-            return Ok(Outcome::SafetyViolated { name, trace });
+        if goal.finite {
+            let conjunct = goal.conjunct.clone();
+            return Ok(Outcome::SafetyViolated {
+                name,
+                conjunct,
+                trace,
+            });
         }
         trace.loop_start = Some(self.loop_start(model, last)?);
         Ok(Outcome::LivenessViolated { name, trace })
@@ -468,11 +554,33 @@ impl<'a> Search<'a> {
         Ok(&self.transitions[step])
     }
 
-    /// Asserts the lemmas in state `last`.
+    /// Asserts the lemmas in state `last`, and on the step from it: `never_holds` found them
+    /// of every step from a state within the state constraints, by an action or stuttering,
+    /// which the step from `last` is (the closing step of this length's lassos, a step inside
+    /// longer ones) whenever `last` is within the constraints.
     fn assume_lemmas(&mut self, last: usize) -> Result<(), Diagnostic> {
         for lemma in self.lemmas {
             let holds = self.encoder.holds(&lemma.expr, last)?;
             self.solver.assert(holds);
+        }
+        let spec = self.spec;
+        for index in 0..self.never.len() {
+            let Ltl::Atom {
+                expr,
+                action,
+                positive,
+            } = self.never[index].clone()
+            else {
+                continue;
+            };
+            let mut within = Vec::new();
+            if action {
+                for constraint in &spec.constraints {
+                    within.push(self.encoder.holds(&constraint.expr, last)?);
+                }
+            }
+            let never = self.atom(&expr, !positive, last)?;
+            self.solver.assert(all(&within).implies(&never));
         }
         Ok(())
     }

@@ -68,7 +68,7 @@ pub fn boxed(action: &Expr, vars: &Expr) -> Expr {
 }
 
 /// A new node of `kind` with the id (so the type) and location of the boolean `typed_as`.
-fn boolean(typed_as: &Expr, kind: ExprKind) -> Expr {
+pub fn boolean(typed_as: &Expr, kind: ExprKind) -> Expr {
     Expr {
         id: typed_as.id,
         loc: typed_as.loc,

@@ -28,6 +28,10 @@ UpLeadsToTwo == x = 1 ~> x = 2
 AllValues == \A v \in {0, 1, 2} : <>(x = v)
 Parity == IF x = 0 THEN <>(x = 2) ELSE <>(x = 0)
 WeakFairness == WF_x(Next)
+SmallAndReachesTwo == StaysSmall /\ ReachesTwo
+EachSmall == \A v \in {2, 3} : [](x < v)
+TwoIsStable == [](x = 2 => [](x = 2))
+NaturalIsStable == [](x >= 0 => [](x >= 0))
 ====
 "#;
 
@@ -109,7 +113,7 @@ fn properties_share_one_search_and_the_shortest_violation_is_reported() {
         check_with_stats(&front.spec, &front.types, &options, false).expect("the search runs");
     // StaysSmall fails in 3 states, OnlyUp in 4 (the reset): the shorter violation is
     // reported, though its property is listed last.
-    let Outcome::SafetyViolated { name, trace } = outcome else {
+    let Outcome::SafetyViolated { name, trace, .. } = outcome else {
         panic!("expected a safety violation, got {outcome:?}");
     };
     assert_eq!((name.as_str(), trace.steps.len()), ("StaysSmall", 3));
@@ -121,6 +125,70 @@ fn properties_share_one_search_and_the_shortest_violation_is_reported() {
         lengths,
         [("ReachesTwo", 3), ("OnlyUp", 3), ("StaysSmall", 3)]
     );
+}
+
+#[test]
+fn a_safety_conjunct_of_a_property_fails_as_a_finite_prefix() {
+    // SmallAndReachesTwo's second conjunct holds under Weak; its first, [](x < 2), fails when
+    // x reaches 2. EachSmall is [](x < 2) /\ [](x < 3): the first instance fails.
+    for property in ["SmallAndReachesTwo", "EachSmall"] {
+        let (front, outcome) = run("Weak", property);
+        let Outcome::SafetyViolated {
+            name,
+            conjunct,
+            trace,
+        } = outcome
+        else {
+            panic!("{property}: expected a safety violation, got {outcome:?}");
+        };
+        assert_eq!((name.as_str(), trace.steps.len()), (property, 3));
+        let broken = crate::ir::Named {
+            name,
+            expr: conjunct,
+            loc: front.spec.properties[0].loc,
+        };
+        replay_safety_property(&front.spec, &trace.steps, &broken).expect("the trace replays");
+    }
+}
+
+#[test]
+fn a_liveness_conjunct_of_a_property_fails_as_a_lasso() {
+    // Without fairness the counter may stop at 0; [](x < 2) holds until it stops.
+    let (front, outcome) = run("Spec", "SmallAndReachesTwo");
+    let Outcome::LivenessViolated { name, trace } = outcome else {
+        panic!("expected a lasso, got {outcome:?}");
+    };
+    assert_eq!(
+        (name.as_str(), trace.steps.len()),
+        ("SmallAndReachesTwo", 1)
+    );
+    replay_lasso(&front.spec, &trace, &front.spec.properties[0]).expect("the lasso replays");
+}
+
+#[test]
+fn a_stable_predicate_that_is_left_fails_as_a_lasso() {
+    // [](P => []P) fails on the step from 2 back to 0: a lasso, as TLC reports it, not a
+    // finite prefix, though the search looks for that one step.
+    assert_eq!(lasso("Weak", "TwoIsStable"), (3, 0));
+}
+
+#[test]
+fn a_property_no_step_can_break_needs_no_search() {
+    let cfg = "SPECIFICATION Spec\nPROPERTIES NaturalIsStable ReachesTwo\n";
+    let front = compile_text("Counter", COUNTER, cfg, &[]);
+    let options = Options {
+        depth: 6,
+        timeout: None,
+    };
+    let (outcome, stats) =
+        check_with_stats(&front.spec, &front.types, &options, false).expect("the search runs");
+    assert!(matches!(outcome, Outcome::LivenessViolated { ref name, .. } if name == "ReachesTwo"));
+    let lengths: Vec<(&str, usize)> = stats
+        .iter()
+        .map(|p| (p.name.as_str(), p.lengths.len()))
+        .collect();
+    // x >= 0 holds in every state of Spec: no step from it to x < 0 exists.
+    assert_eq!(lengths, [("NaturalIsStable", 0), ("ReachesTwo", 1)]);
 }
 
 #[test]
@@ -165,7 +233,7 @@ fn fairness_as_a_property_fails_without_fairness() {
 fn always_properties_fail_as_finite_prefixes() {
     for (property, steps) in [("StaysSmall", 3), ("OnlyUp", 4)] {
         let (front, outcome) = run("Weak", property);
-        let Outcome::SafetyViolated { name, trace } = outcome else {
+        let Outcome::SafetyViolated { name, trace, .. } = outcome else {
             panic!("{property}: expected a safety violation, got {outcome:?}");
         };
         assert_eq!(name, property);
