@@ -69,7 +69,7 @@ fn json_output_lists_types_actions_and_checks() {
     );
     assert_eq!(
         value["invariants"],
-        serde_json::json!(["TypeOK", "Mutex", "OnlyHolderInside"])
+        serde_json::json!(["IndInv", "TypeOK", "Mutex", "OnlyHolderInside"])
     );
     assert_eq!(value["fairness_conditions"], 1);
     assert_eq!(value["check_deadlock"], true);
