@@ -308,6 +308,17 @@ fn complete(
 
 /// Every state satisfying the spec's `Init`, in the order found (possibly with repeats).
 pub fn initial_states(spec: &Spec) -> Result<Vec<Vec<Value>>, EvalError> {
+    initial_states_up_to(spec, usize::MAX)
+}
+
+/// The first state satisfying the spec's `Init`, if there is one, found without enumerating
+/// the others (which may be many where `Init` chooses among values).
+pub fn first_initial_state(spec: &Spec) -> Result<Option<Vec<Value>>, EvalError> {
+    Ok(initial_states_up_to(spec, 1)?.into_iter().next())
+}
+
+/// The first `limit` states satisfying the spec's `Init`: the enumeration stops there.
+fn initial_states_up_to(spec: &Spec, limit: usize) -> Result<Vec<Vec<Value>>, EvalError> {
     let base = Ctx::new(spec, &[]);
     let mut states = Vec::new();
     enumerate(
@@ -317,28 +328,10 @@ pub fn initial_states(spec: &Spec) -> Result<Vec<Vec<Value>>, EvalError> {
         spec.vars.len(),
         &mut |slots| {
             states.push(complete(slots, &base, "Init", "", spec.init.loc)?);
-            Ok(true)
+            Ok(states.len() < limit)
         },
     )?;
     Ok(states)
-}
-
-/// The first state satisfying the spec's `Init`, if there is one, found without enumerating
-/// the others (which may be many where `Init` chooses among values).
-pub fn first_initial_state(spec: &Spec) -> Result<Option<Vec<Value>>, EvalError> {
-    let base = Ctx::new(spec, &[]);
-    let mut first = None;
-    enumerate(
-        Mode::Init,
-        &spec.init,
-        &base,
-        spec.vars.len(),
-        &mut |slots| {
-            first = Some(complete(slots, &base, "Init", "", spec.init.loc)?);
-            Ok(false)
-        },
-    )?;
-    Ok(first)
 }
 
 /// One successor of a state: which action (index into `spec.actions`) with which parameter

@@ -2,7 +2,7 @@
 //! normal form the search reads.
 
 use super::formula::{negation, Ltl};
-use super::{check, check_with_stats, Outcome};
+use super::{check, check_with_stats, Outcome, PropertyStats};
 use crate::diag::Kind;
 use crate::engine::Options;
 use crate::eval::lasso::{replay_lasso, replay_safety_property};
@@ -101,16 +101,20 @@ fn infinitely_often_fails_when_the_counter_stops_halfway() {
     assert_eq!(lasso("Spec", "InfinitelyOften"), (2, 1));
 }
 
-#[test]
-fn properties_share_one_search_and_the_shortest_violation_is_reported() {
-    let cfg = "SPECIFICATION Weak\nPROPERTIES ReachesTwo OnlyUp StaysSmall\n";
+/// The counter's search to depth 6 under `cfg`, with the search's figures.
+fn counter_search_with_stats(cfg: &str) -> (Outcome, Vec<PropertyStats>) {
     let front = compile_text("Counter", COUNTER, cfg, &[]);
     let options = Options {
         depth: 6,
         timeout: None,
     };
-    let (outcome, stats) =
-        check_with_stats(&front.spec, &front.types, &options, false).expect("the search runs");
+    check_with_stats(&front.spec, &front.types, &options, false).expect("the search runs")
+}
+
+#[test]
+fn properties_share_one_search_and_the_shortest_violation_is_reported() {
+    let cfg = "SPECIFICATION Weak\nPROPERTIES ReachesTwo OnlyUp StaysSmall\n";
+    let (outcome, stats) = counter_search_with_stats(cfg);
     // StaysSmall fails in 3 states, OnlyUp in 4 (the reset): the shorter violation is
     // reported, though its property is listed last.
     let Outcome::SafetyViolated { name, trace, .. } = outcome else {
@@ -175,13 +179,7 @@ fn a_stable_predicate_that_is_left_fails_as_a_lasso() {
 #[test]
 fn a_property_no_step_can_break_needs_no_search() {
     let cfg = "SPECIFICATION Spec\nPROPERTIES NaturalIsStable ReachesTwo\n";
-    let front = compile_text("Counter", COUNTER, cfg, &[]);
-    let options = Options {
-        depth: 6,
-        timeout: None,
-    };
-    let (outcome, stats) =
-        check_with_stats(&front.spec, &front.types, &options, false).expect("the search runs");
+    let (outcome, stats) = counter_search_with_stats(cfg);
     assert!(matches!(outcome, Outcome::LivenessViolated { ref name, .. } if name == "ReachesTwo"));
     let lengths: Vec<(&str, usize)> = stats
         .iter()
