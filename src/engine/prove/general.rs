@@ -30,6 +30,16 @@ pub struct General<'a> {
 }
 
 impl General<'_> {
+    /// Whether the configured constants are small: every set of at most `size` members, every
+    /// integer at most `size` (it may bound a range the exact encoding lists).
+    pub fn is_within(&self, size: usize) -> bool {
+        self.configured.iter().all(|(_, value)| match value {
+            Value::Set(members) => members.len() <= size,
+            Value::Int(n) => i64::try_from(size).is_ok_and(|size| *n <= size),
+            _ => true,
+        })
+    }
+
     /// The spec at smaller configured sets, a *small instance*: each set of model values cut
     /// to (at most) its first `size` members, each integer at its configured value, and
     /// folded as the front end folds a config's values. `None` when no set has more than
