@@ -356,21 +356,26 @@ fn functions_apply_update_and_compare_by_value() {
 /// A function over few values is held pointwise (`sorts`); read and updated at an arbitrary
 /// index `x` (a state variable), it agrees with TLA+: EXCEPT outside the domain changes nothing,
 /// and equality compares the values on the domain only.
+/// `[n \in {n1, n2} |-> n = n1]`, a function over two of the model values.
+fn first_of_two_nodes(ir: &mut Ir) -> Expr {
+    let n = ir.bound("n", Type::ModelValue);
+    let (nv, n1) = (ir.bvar(n), ir.mv("n1"));
+    let body = ir.eq(nv, n1);
+    let (a, b) = (ir.mv("n1"), ir.mv("n2"));
+    let nodes = ir.set(vec![a, b], Type::ModelValue);
+    ir.mk(
+        ExprKind::FnCons(vec![Ir::binder(n, nodes)], body),
+        fn_of(Type::ModelValue, Type::Bool),
+    )
+}
+
 #[test]
 fn pointwise_functions_read_update_and_compare_at_any_index() {
     let mut ir = Ir::new();
     let f_ty = fn_of(Type::ModelValue, Type::Bool);
     let x = ir.var(0, Type::ModelValue);
     // f = [n \in {n1, n2} |-> n = n1], over the model values n1, n2, n3
-    let n = ir.bound("n", Type::ModelValue);
-    let (nv, n1) = (ir.bvar(n), ir.mv("n1"));
-    let body = ir.eq(nv, n1);
-    let (a, b) = (ir.mv("n1"), ir.mv("n2"));
-    let nodes = ir.set(vec![a, b], Type::ModelValue);
-    let f = ir.mk(
-        ExprKind::FnCons(vec![Ir::binder(n, nodes.clone())], body),
-        f_ty.clone(),
-    );
+    let f = first_of_two_nodes(&mut ir);
     // [f EXCEPT ![x] = TRUE] = f <=> x \in {n1, n3}
     let yes = ir.boolean(true);
     let updated = ir.mk(
@@ -388,6 +393,8 @@ fn pointwise_functions_read_update_and_compare_at_any_index() {
     let read = ir.mk(ExprKind::FnApp(updated, x), Type::Bool);
     let read_back = ir.op(Op::Implies, vec![in_domain, read], Type::Bool);
     // DOMAIN f = {n1, n2}
+    let (a, b) = (ir.mv("n1"), ir.mv("n2"));
+    let nodes = ir.set(vec![a, b], Type::ModelValue);
     let domain_ok = ir.eq(domain, nodes);
     let all = ir.and(vec![same_iff, read_back, domain_ok]);
     let (spec, types) = ir.spec(
@@ -408,15 +415,7 @@ fn pointwise_functions_read_update_and_compare_at_any_index() {
 fn functions_over_model_values_decode() {
     let mut ir = Ir::new();
     let f_ty = fn_of(Type::ModelValue, Type::Bool);
-    let n = ir.bound("n", Type::ModelValue);
-    let (nv, n1) = (ir.bvar(n), ir.mv("n1"));
-    let body = ir.eq(nv, n1);
-    let (a, b) = (ir.mv("n1"), ir.mv("n2"));
-    let nodes = ir.set(vec![a, b], Type::ModelValue);
-    let f = ir.mk(
-        ExprKind::FnCons(vec![Ir::binder(n, nodes)], body),
-        f_ty.clone(),
-    );
+    let f = first_of_two_nodes(&mut ir);
     let expected = Value::Fn(BTreeMap::from([
         (Value::ModelValue("n1".into()), Value::Bool(true)),
         (Value::ModelValue("n2".into()), Value::Bool(false)),
