@@ -91,11 +91,11 @@ pub fn strings_of(spec: &Spec, types: &Types) -> Option<BTreeSet<String>> {
         .constants
         .iter()
         .zip(&types.consts)
-        .any(|(constant, ty)| constant.is_symbolic() && mentions_strings(ty));
+        .any(|(constant, ty)| constant.is_symbolic() && ty.holds(&Type::Str));
     // A set of records with optional fields has no list of candidate members for decoding
     // (`Sorts::universe`); over an infinite sort Z3's models list its members, but over a
     // finite one Z3 may give it an arbitrary default, which decodes as an infinite set.
-    let optional_with_strings = types.optional_fields.keys().any(mentions_strings);
+    let optional_with_strings = types.optional_fields.keys().any(|ty| ty.holds(&Type::Str));
     if symbolic_string || optional_with_strings {
         return None;
     }
@@ -123,18 +123,6 @@ fn field_names_as_strings(e: &Expr, types: &Types, add: &mut dyn FnMut(&str)) {
         if let Some(Type::Record(fields)) = record {
             fields.keys().for_each(|name| add(name));
         }
-    }
-}
-
-/// Whether values of `ty` contain strings.
-fn mentions_strings(ty: &Type) -> bool {
-    match ty {
-        Type::Str => true,
-        Type::Bool | Type::Int | Type::ModelValue => false,
-        Type::Set(t) | Type::Seq(t) => mentions_strings(t),
-        Type::Fn(a, b) => mentions_strings(a) || mentions_strings(b),
-        Type::Record(fields) => fields.values().any(mentions_strings),
-        Type::Tuple(items) => items.iter().any(mentions_strings),
     }
 }
 

@@ -953,18 +953,7 @@ pub fn has_symbolic_model_values(spec: &Spec, types: &Types) -> bool {
     spec.constants
         .iter()
         .zip(&types.consts)
-        .any(|(constant, ty)| constant.is_symbolic() && involves_model_values(ty))
-}
-
-fn involves_model_values(ty: &Type) -> bool {
-    match ty {
-        Type::ModelValue => true,
-        Type::Bool | Type::Int | Type::Str => false,
-        Type::Set(t) | Type::Seq(t) => involves_model_values(t),
-        Type::Fn(a, b) => involves_model_values(a) || involves_model_values(b),
-        Type::Record(fields) => fields.values().any(involves_model_values),
-        Type::Tuple(items) => items.iter().any(involves_model_values),
-    }
+        .any(|(constant, ty)| constant.is_symbolic() && ty.holds(&Type::ModelValue))
 }
 
 /// The enumeration `Str` of `members`, in their order.

@@ -72,6 +72,20 @@ pub enum Type {
     Seq(Box<Type>),
 }
 
+impl Type {
+    /// Whether values of this type can hold values of the scalar type `leaf` (`Bool`, `Int`,
+    /// `Str` or `ModelValue`): a set of records with a string field holds strings.
+    pub fn holds(&self, leaf: &Type) -> bool {
+        match self {
+            Type::Set(t) | Type::Seq(t) => t.holds(leaf),
+            Type::Fn(a, b) => a.holds(leaf) || b.holds(leaf),
+            Type::Record(fields) => fields.values().any(|t| t.holds(leaf)),
+            Type::Tuple(items) => items.iter().any(|t| t.holds(leaf)),
+            scalar => scalar == leaf,
+        }
+    }
+}
+
 impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write_type(f, self, None)
