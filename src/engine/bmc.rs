@@ -31,11 +31,11 @@
 //! (exists otherwise) — so it may be negated. Stuttering is not a step.
 
 use super::decode;
-use super::solver_settings::{new_bmc_solver, new_solver, reason_unknown};
+use super::solver_settings::{new_bmc_solver, reason_unknown};
 use crate::diag::{Diagnostic, Kind};
 use crate::eval::EvalError;
 use crate::ir::{Behaviour, Spec};
-use crate::smt::{all, any, Encoder, Transition};
+use crate::smt::{all, any, Encoder, SymmetryBreaking, Transition};
 use crate::types::Types;
 use definedness::Step;
 use std::sync::Mutex;
@@ -44,18 +44,11 @@ use z3::ast::{Bool, Dynamic};
 use z3::{Model, SatResult, Solver};
 
 pub(crate) mod definedness;
+mod induction;
 mod stats;
 
 use stats::TermCounter;
 pub use stats::{DepthStats, Stats};
-
-/// The effort spent trying to prove one invariant inductive, as Z3's resource limit (`rlimit`):
-/// a count of solver steps, not time, so a run proves the same invariants on any machine under
-/// any load. With a wall-clock budget the set of proved invariants, and with it the time of the
-/// whole search, varied from run to run (0.4 to 20 s for one example at depth 20). The
-/// examples' inductive invariants need far less; 500,000 was the best of the values measured
-/// (200,000 to 3,000,000) on the token ring, the saga and the idempotent consumer.
-const INDUCTION_EFFORT: u32 = 500_000;
 
 /// How far and how long to search.
 #[derive(Clone, Debug)]
@@ -157,6 +150,8 @@ struct Search<'a> {
     /// records obligations (found at depth 0; they do not change with the depth).
     state_may_fail: bool,
     step_may_fail: bool,
+    /// Value precedence on the parameters of interchangeable model values, if the spec has any.
+    symmetry: Option<SymmetryBreaking>,
 }
 
 /// How the checks at one depth ended.
@@ -190,6 +185,7 @@ impl<'a> Search<'a> {
             counter: None,
             state_may_fail: true,
             step_may_fail: true,
+            symmetry: SymmetryBreaking::of(spec),
         }
     }
 
@@ -341,66 +337,6 @@ impl<'a> Search<'a> {
         Ok(None)
     }
 
-    /// Marks the invariants that are inductive, each relative to those marked before it: a step
-    /// (within the constraints) from a state where they all hold leads to a state where it
-    /// holds. Called once they have been checked in the initial states, so by induction on the
-    /// length of a behaviour each marked one holds in every reachable state. A check that runs
-    /// out of its fixed effort (`INDUCTION_EFFORT`) just leaves the invariant to bounded checking.
-    fn prove_invariants(&mut self) -> Result<(), Diagnostic> {
-        for index in 0..self.spec.invariants.len() {
-            if self.induction_step_holds(index)? {
-                self.proved[index] = true;
-            }
-        }
-        Ok(())
-    }
-
-    /// Whether invariant `index`, with the invariants proved so far, is preserved by every step.
-    fn induction_step_holds(&mut self, index: usize) -> Result<bool, Diagnostic> {
-        let spec = self.spec;
-        let Some(solver) = self.induction_solver() else {
-            return Ok(false);
-        };
-        // An encoder of its own: the two states here are arbitrary, not reachable.
-        let mut encoder = Encoder::new(spec, self.types);
-        solver.assert(encoder.constants_constraint()?);
-        for (i, invariant) in spec.invariants.iter().enumerate() {
-            if i == index || self.proved[i] {
-                solver.assert(encoder.holds(&invariant.expr, 0)?);
-            }
-        }
-        for constraint in &spec.constraints {
-            solver.assert(encoder.holds(&constraint.expr, 0)?);
-        }
-        solver.assert(encoder.transition(0)?.formula);
-        for constraint in &spec.action_constraints {
-            solver.assert(encoder.holds(&constraint.expr, 0)?);
-        }
-        solver.assert(encoder.violated(&spec.invariants[index].expr, 1)?);
-        for axiom in encoder.take_axioms() {
-            solver.assert(axiom);
-        }
-        Ok(solver.check() == SatResult::Unsat)
-    }
-
-    /// A solver for a check about arbitrary states, bounded by `INDUCTION_EFFORT` and by the
-    /// time left (`None` when none is).
-    fn induction_solver(&self) -> Option<Solver> {
-        let mut params = z3::Params::new();
-        params.set_u32("rlimit", INDUCTION_EFFORT);
-        if let Some(total) = self.options.timeout {
-            let remaining = total.saturating_sub(self.started.elapsed());
-            if remaining.is_zero() {
-                return None;
-            }
-            let millis = u32::try_from(remaining.as_millis()).unwrap_or(u32::MAX);
-            params.set_u32("timeout", millis.max(1));
-        }
-        let solver = new_solver();
-        solver.set_params(&params);
-        Some(solver)
-    }
-
     /// Is the state at `depth` (explored, so within the constraints) without enabled actions?
     fn check_deadlock(&mut self, depth: usize) -> Result<Option<Outcome>, Diagnostic> {
         let literal = Bool::new_const(format!("deadlock@{depth}"));
@@ -430,6 +366,10 @@ impl<'a> Search<'a> {
             self.assert(&constraint);
         }
         self.assert(&step.transition.formula);
+        if let Some(symmetry) = &mut self.symmetry {
+            let precedence = symmetry.step(&mut self.encoder, &step.transition)?;
+            self.assert(&precedence);
+        }
         for holds in &step.action_constraints {
             self.assert(holds);
         }
@@ -456,19 +396,8 @@ impl<'a> Search<'a> {
     /// the axioms of what was encoded.
     fn check(&mut self, assumptions: &[Bool]) -> Check {
         self.assert_axioms();
-        if let Some(budget) = self.options.timeout {
-            let remaining = budget.saturating_sub(self.started.elapsed());
-            if remaining.is_zero() {
-                return Check::Unknown("timeout".into());
-            }
-            let mut params = z3::Params::new();
-            params.set_u32(
-                "timeout",
-                u32::try_from(remaining.as_millis())
-                    .unwrap_or(u32::MAX)
-                    .max(1),
-            );
-            self.solver.set_params(&params);
+        if !self.limit_to_budget(&self.solver) {
+            return Check::Unknown("timeout".into());
         }
         let solving_started = Instant::now();
         let result = self.solver.check_assumptions(assumptions);
@@ -481,6 +410,23 @@ impl<'a> Search<'a> {
             },
             SatResult::Unknown => Check::Unknown(reason_unknown(&self.solver)),
         }
+    }
+
+    /// Sets the next checks of `solver` to end when the time budget does; false when it is
+    /// spent.
+    fn limit_to_budget(&self, solver: &Solver) -> bool {
+        let Some(budget) = self.options.timeout else {
+            return true;
+        };
+        let remaining = budget.saturating_sub(self.started.elapsed());
+        if remaining.is_zero() {
+            return false;
+        }
+        let millis = u32::try_from(remaining.as_millis()).unwrap_or(u32::MAX);
+        let mut params = z3::Params::new();
+        params.set_u32("timeout", millis.max(1));
+        solver.set_params(&params);
+        true
     }
 
     /// The behaviour of `depth` steps in `model`, with the action taken at each step.

@@ -74,7 +74,8 @@ pub(crate) fn new_solver() -> z3::Solver {
     solver
 }
 
-/// A new solver for bounded model checking's unrolled transitions: `new_solver` with Z3's
+/// A new solver for bounded model checking's unrolled transitions (and its induction
+/// pre-check, whose formulas are one step of them): `new_solver` with Z3's
 /// older arithmetic solver (`arith.solver=2`), which decides their integer guards and counters
 /// faster than the default (6) in Z3 4.8.12. Measured on the examples' bug variants (user
 /// time to the counterexample, one run each, under the same load): leader election's double

@@ -14,6 +14,7 @@
 //! * `ops`: the built-in operators.
 //! * `definedness`: the obligations of partial operations, where TLC stops with an error.
 //! * `decode`: models to values.
+//! * `symmetry`: value precedence on the parameters of interchangeable model values, for BMC.
 //!
 //! Every Z3 object lives in the thread's current Z3 context; callers that want a context of
 //! their own (the engines do) run inside `z3::with_z3_config`.
@@ -31,11 +32,13 @@ mod one_point;
 mod ops;
 mod sets;
 mod sorts;
+mod symmetry;
 
 pub use cardinality::approximates_cardinality;
 pub use decode::DecodeResult;
 pub use definedness::Assigns;
 pub use encode::{all, any, same_state, EncodedAction, Encoder, Polarity, Result};
+pub use symmetry::SymmetryBreaking;
 
 use crate::diag::{Diagnostic, Kind};
 use crate::ir::{Loc, Spec};

@@ -2,12 +2,12 @@
 //! where TLC would stop evaluating with an error, in `Init`, in a state's constraints and
 //! invariants, or in the step from a state.
 
+use super::induction::refutes;
 use super::{Check, Outcome, Search};
 use crate::diag::{Diagnostic, Kind};
 use crate::ir::Spec;
 use crate::smt::{all, any, Assigns, Encoder, Transition};
 use z3::ast::Bool;
-use z3::SatResult;
 
 /// How many candidate evaluation errors at one depth the evaluator may clear before the
 /// verdict is unknown. A cleared candidate comes from an obligation that is conservative
@@ -116,12 +116,11 @@ impl Search<'_> {
         } else {
             state_obligations(&mut encoder, spec, 0)?
         };
-        let failed: Vec<Bool> = obligations.iter().map(Bool::not).collect();
-        solver.assert(any(&failed));
         for axiom in encoder.take_axioms() {
             solver.assert(axiom);
         }
-        Ok(solver.check() == SatResult::Unsat)
+        let failed: Vec<Bool> = obligations.iter().map(Bool::not).collect();
+        Ok(refutes(&solver, &any(&failed)))
     }
 
     /// Can an obligation fail at `depth` where `premise` holds? A candidate is shown only if the

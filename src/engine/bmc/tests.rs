@@ -254,6 +254,66 @@ fn an_inductive_invariant_is_proved_once_not_checked_at_every_depth() {
     assert_eq!(deepest, 0, "no depth after the first is unrolled");
 }
 
+/// `x = 0`, `Inc: x' = x + 1`, with the invariants given as `(name, operator, bound)`:
+/// `x op bound` each; deadlock is not checked.
+fn counter_with_invariants(invariants: &[(&str, Op, i64)]) -> (Spec, Types) {
+    let mut ir = Ir::new();
+    let (x, zero) = (ir.var(0, Type::Int), ir.int(0));
+    let init = ir.eq(x, zero);
+    let (x1, x0, one) = (ir.primed(0, Type::Int), ir.var(0, Type::Int), ir.int(1));
+    let sum = ir.op(Op::Add, vec![x0, one], Type::Int);
+    let body = ir.eq(x1, sum);
+    let invariants = invariants
+        .iter()
+        .map(|(name, op, bound)| {
+            let (x, bound) = (ir.var(0, Type::Int), ir.int(*bound));
+            (*name, ir.op(*op, vec![x, bound], Type::Bool))
+        })
+        .collect();
+    let (mut spec, types) = ir.spec(
+        &[("x", Type::Int)],
+        init,
+        vec![action("Inc", Vec::new(), body)],
+        invariants,
+    );
+    spec.check_deadlock = false;
+    (spec, types)
+}
+
+#[test]
+fn an_invariant_inductive_only_given_one_proved_before_it_is_proved_too() {
+    // `x /= -1` alone is not inductive (-2 -> -1), but it is where `x >= 0` holds, which is
+    // proved first: both are proved at depth 0 and no depth is unrolled.
+    let (spec, types) =
+        counter_with_invariants(&[("NonNegative", Op::Ge, 0), ("NotMinusOne", Op::Ne, -1)]);
+    let options = Options {
+        depth: 1_000_000,
+        timeout: Some(Duration::from_secs(60)),
+    };
+    let mut deepest = 0;
+    let outcome = check(&spec, &types, &options, &mut |depth, _| deepest = depth).expect("checks");
+    assert_eq!(outcome, Outcome::NoViolation { depth: 1_000_000 });
+    assert_eq!(deepest, 0, "no depth after the first is unrolled");
+}
+
+#[test]
+fn a_false_invariant_among_inductive_ones_is_found_at_its_shortest_depth() {
+    // The pre-check proves the first and last and leaves `x < 3` to the search, which must
+    // still find it broken after exactly three steps.
+    let (spec, types) = counter_with_invariants(&[
+        ("NonNegative", Op::Ge, 0),
+        ("Small", Op::Lt, 3),
+        ("NotMinusOne", Op::Ne, -1),
+    ]);
+    match run(&spec, &types, 10) {
+        Outcome::InvariantViolated { name, trace } => {
+            assert_eq!(name, "Small");
+            assert_eq!(xs(&trace), vec![0, 1, 2, 3]);
+        }
+        other => panic!("expected a violation of Small, got {other:?}"),
+    }
+}
+
 #[test]
 fn a_non_inductive_invariant_is_still_checked_at_every_depth() {
     // `x < 5` holds initially but is not inductive (4 -> 5): BMC must still find depth 5.
