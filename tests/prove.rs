@@ -545,20 +545,58 @@ fn a_function_applied_outside_its_domain_is_an_evaluation_error_not_a_proof() {
     insta::assert_snapshot!(without_times(&run.stdout));
 }
 
-/// The double-vote bug with a hundred configured nodes: neither the general question nor
-/// the exact encoding finds the counterexample to induction quickly, a small instance does,
-/// and carried over to the hundred nodes it is checked here again with the evaluator.
+/// The double-vote bug with ten configured nodes: the general question does not find the
+/// counterexample to induction within its first slice, a small instance does, and carried
+/// over to the ten nodes it is printed with the action and the conjunct that breaks.
+#[test]
+fn the_double_vote_cti_at_ten_nodes_is_printed_for_the_configured_nodes() {
+    let config = fixtures().join("LeaderElection_double_vote_10.cfg");
+    let config = config.to_string_lossy();
+    let run = prove_in(
+        &leader_election(),
+        "LeaderElection",
+        &["--config", &config, "--inv", "IndInv"],
+    );
+    assert_eq!(run.code, 12, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        verdicts(&run.stdout),
+        pairs(&[
+            ("initiation", "proved"),
+            ("consecution Timeout", "proved"),
+            ("consecution GrantVote", "violated"),
+            ("consecution BecomeLeader", "proved"),
+        ])
+    );
+    insta::assert_snapshot!(without_times(&run.stdout));
+}
+
+/// The double-vote bug with ten configured nodes, in the engine: the counterexample to
+/// induction is one of the ten nodes, checked here again with the evaluator.
+#[test]
+fn a_cti_at_ten_nodes_is_carried_over_from_a_small_instance() {
+    double_vote_cti_is_real(&fixtures().join("LeaderElection_double_vote_10.cfg"), 10);
+}
+
+/// The same at a hundred nodes, where the exact encoding would search for minutes.
 #[test]
 fn a_cti_at_a_hundred_nodes_is_carried_over_from_a_small_instance() {
-    use smtcheck::engine::prove::general::{general, generalizable};
     let config = leader_election().join("LeaderElection_double_vote_100.cfg");
+    double_vote_cti_is_real(&config, 100);
+}
+
+/// Proves the leader election's `IndInv` under `config`, the double-vote bug with `nodes`
+/// nodes, as `smtcheck prove` does (the general question first), and checks the
+/// counterexample to induction of `GrantVote` with the evaluator: a state of `nodes` nodes
+/// that satisfies `IndInv`, a `GrantVote` step from it, and a state that breaks `IndInv`.
+fn double_vote_cti_is_real(config: &Path, nodes: usize) {
+    use smtcheck::engine::prove::general::{general, generalizable};
     let path = leader_election().join("LeaderElection.tla");
     let options = smtcheck::sema::Options {
         invariants: vec!["IndInv".into()],
         ..Default::default()
     };
     let compile = |options: &smtcheck::sema::Options| {
-        smtcheck::cli::compile(&path, Some(&config), options)
+        smtcheck::cli::compile(&path, Some(config), options)
             .unwrap_or_else(|e| panic!("{}", e.diagnostic.message))
             .0
     };
@@ -601,7 +639,7 @@ fn a_cti_at_a_hundred_nodes_is_carried_over_from_a_small_instance() {
     let smtcheck::value::Value::Fn(terms) = &before.state[current_term] else {
         panic!("currentTerm is no function");
     };
-    assert_eq!(terms.len(), 100, "the CTI is one of the hundred nodes");
+    assert_eq!(terms.len(), nodes, "the CTI is one of the configured nodes");
     let invariant = &spec.invariants[0].expr;
     let holds = |state: &[smtcheck::value::Value]| {
         eval_bool(invariant, &Ctx::new(spec, state)).expect("IndInv evaluates")

@@ -64,6 +64,13 @@ const QUICK_BUDGET: Duration = Duration::from_millis(250);
 /// at once.
 const GENERAL_BUDGET: Duration = Duration::from_secs(5);
 
+/// The general question's first slice of `GENERAL_BUDGET`, which its proofs of the examples
+/// fit in. What it has not decided by then is asked of the small instances before the rest
+/// of the budget: they find a counterexample to induction in a fraction of a second where
+/// the general question may search all its budget without finding one (leader election's
+/// double vote at ten nodes and more: 5.4 s when they came after the whole budget).
+const GENERAL_SLICE: Duration = Duration::from_millis(500);
+
 /// The sizes of the small instances asked for a counterexample when the general question
 /// proves nothing (see `answer_in_small_instances`), and the most time each may take: a
 /// counterexample to induction needs few members, found in well under a second at these
@@ -189,17 +196,9 @@ pub fn prove_with(
     let mut outcomes = Vec::new();
     for obligation in obligations {
         let started = Instant::now();
-        let general_budget = options
-            .timeout
-            .map_or(GENERAL_BUDGET, |t| t.min(GENERAL_BUDGET));
         let deadline = options.timeout.map(|t| started + t);
-        let in_general = general.and_then(|g| {
-            g.is_within(QUICK_SIZE)
-                .then(|| answer_quickly(spec, types, options, &obligation))
-                .flatten()
-                .or_else(|| answer_in_general(spec, g, options, &obligation, general_budget))
-                .or_else(|| answer_in_small_instances(spec, g, options, &obligation, deadline))
-        });
+        let in_general = general
+            .and_then(|g| answer_before_exact(spec, types, g, options, &obligation, deadline));
         let verdict = match in_general {
             Some(verdict) => verdict,
             None => {
@@ -268,29 +267,94 @@ fn answer_quickly(
     }
 }
 
-/// The verdict the general question gives `obligation` within `budget` for the configured
-/// constants of `exact`, if it gives one: a proof, or a counterexample that carries over to
-/// the configured constants (see `instantiate`) and certifies there. Whatever else it
-/// answers, an error included (its spec may use what the encoding supports only for
-/// configured sets), leaves the obligation to the exact encoding.
+/// The verdict of the questions asked before the exact encoding, if one decides: at small
+/// configured constants the exact encoding within `QUICK_BUDGET`; the general question within
+/// `GENERAL_SLICE`; the small instances; the general question again, with the rest of
+/// `GENERAL_BUDGET`, when its slice ran out. Each asks no longer than `deadline`.
+fn answer_before_exact(
+    spec: &Spec,
+    types: &Types,
+    general: &General,
+    options: &Options,
+    obligation: &Obligation,
+    deadline: Option<Instant>,
+) -> Option<Verdict> {
+    if general.is_within(QUICK_SIZE) {
+        if let Some(verdict) = answer_quickly(spec, types, options, obligation) {
+            return Some(verdict);
+        }
+    }
+    let slice = within(GENERAL_SLICE, deadline);
+    match answer_in_general(spec, general, options, obligation, slice) {
+        GeneralAnswer::Decided(verdict) => Some(verdict),
+        GeneralAnswer::Undecided => {
+            answer_in_small_instances(spec, general, options, obligation, deadline)
+        }
+        GeneralAnswer::OutOfTime => {
+            answer_in_small_instances(spec, general, options, obligation, deadline).or_else(|| {
+                let rest = within(GENERAL_BUDGET.saturating_sub(GENERAL_SLICE), deadline);
+                answer_in_general(spec, general, options, obligation, rest).verdict()
+            })
+        }
+    }
+}
+
+/// `limit`, or the time left before `deadline` if that is less.
+fn within(limit: Duration, deadline: Option<Instant>) -> Duration {
+    deadline.map_or(limit, |d| {
+        limit.min(d.saturating_duration_since(Instant::now()))
+    })
+}
+
+/// What the general question answered an obligation within a budget.
+#[derive(Debug, PartialEq)]
+enum GeneralAnswer {
+    /// A proof, or a counterexample that carries over to the configured constants and
+    /// certifies there.
+    Decided(Verdict),
+    /// Nothing before the budget ran out: more time may decide.
+    OutOfTime,
+    /// Anything else: a counterexample that does not carry over, an `unknown` of its
+    /// quantifiers, or an error (its spec may use what the encoding supports only for
+    /// configured sets).
+    Undecided,
+}
+
+impl GeneralAnswer {
+    fn verdict(self) -> Option<Verdict> {
+        match self {
+            GeneralAnswer::Decided(verdict) => Some(verdict),
+            GeneralAnswer::OutOfTime | GeneralAnswer::Undecided => None,
+        }
+    }
+}
+
+/// What the general question answers `obligation` within `budget` for the configured
+/// constants of `exact`.
 fn answer_in_general(
     exact: &Spec,
     general: &General,
     options: &Options,
     obligation: &Obligation,
     budget: Duration,
-) -> Option<Verdict> {
+) -> GeneralAnswer {
+    if budget.is_zero() {
+        return GeneralAnswer::OutOfTime;
+    }
     let (spec, types, configured) = (general.spec, general.types, &general.configured);
+    let started = Instant::now();
     let answer = z3::with_z3_config(&z3::Config::new(), || {
         Query::new(spec, types, options, obligation, configured, Some(budget)).discharge()
     });
-    match answer.ok()? {
-        Answer::Proved => Some(Verdict::Proved),
-        Answer::Counterexample { cex, .. } => {
+    let decided = match answer {
+        Ok(Answer::Proved) => Some(Verdict::Proved),
+        Ok(Answer::Counterexample { cex, .. }) => {
             carried_over(exact, general, options, obligation, &cex)
         }
-        Answer::Unknown(_) => None,
-    }
+        Ok(Answer::Unknown(_)) if started.elapsed() >= budget => return GeneralAnswer::OutOfTime,
+        Ok(Answer::Unknown(_)) | Err(_) => None,
+    };
+    decided.map_or(GeneralAnswer::Undecided, GeneralAnswer::Decided)
 }
 
 /// A counterexample to `obligation` found in a small instance of `general` (see

@@ -398,14 +398,14 @@ fn the_general_question_proves_with_the_named_members_and_leaves_the_rest_to_the
     for obligation in [Obligation::Initiation, Obligation::Consecution(0)] {
         let answer =
             answer_in_general(&exact.spec, &general, &options, &obligation, GENERAL_BUDGET);
-        assert_eq!(answer, Some(Verdict::Proved));
+        assert_eq!(answer, GeneralAnswer::Decided(Verdict::Proved));
     }
     let exact = members("ByzAreProcs", &[]);
     let open = members("ByzAreProcs", &["Proc", "Byz"]);
     let general = general::general(&exact.spec, &open.spec, &open.types).expect("general");
     let initiation = Obligation::Initiation;
     let answer = answer_in_general(&exact.spec, &general, &options, &initiation, GENERAL_BUDGET);
-    assert_eq!(answer, None);
+    assert_eq!(answer, GeneralAnswer::Undecided);
     let outcomes = prove_with(&exact.spec, &exact.types, Some(&general), &options)
         .unwrap_or_else(|d| panic!("{}", d.message));
     assert_eq!(verdicts(&outcomes), ["proved", "proved"]);
