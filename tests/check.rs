@@ -254,3 +254,30 @@ fn a_closed_stdout_ends_the_run_without_a_panic() {
     use std::os::unix::process::ExitStatusExt;
     assert_eq!(status.signal(), Some(libc::SIGPIPE), "{status:?}");
 }
+
+#[test]
+fn a_substitution_in_an_instantiated_module_replaces_the_definition_there() {
+    // `Small <-[BoundsLimits] Three`: the instance's `Small` is 3, so `x < Small` fails at 3.
+    let run = check("Bounds", &["--depth", "12"]);
+    assert_eq!(run.code, 12, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("Invariant WithinSmall is violated by a behaviour of 3 steps.\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn named_theorems_assumptions_and_conjuncts_are_the_formulas_they_name() {
+    // `WithinBig == Bounded!:` is `x <= Limits!Big`, and the config makes `Big` 3; the named
+    // `ASSUME Step` is an invariant too, and `Inv!2` is checked in the default config above.
+    let run = check("Bounds", &["--config", "Bounds_big.cfg", "--depth", "12"]);
+    assert_eq!(run.code, 12, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("Invariant WithinBig is violated by a behaviour of 4 steps.\n"),
+        "{}",
+        run.stdout
+    );
+}

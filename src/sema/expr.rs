@@ -526,15 +526,13 @@ impl<'a> Lowerer<'a> {
             },
             Global::Theorem { body, ctx, file } => {
                 self.no_arguments(name, args, env, span)?;
-                self.lower(
-                    body,
-                    &Env {
-                        ctx: *ctx,
-                        file: *file,
-                        scope: Scope::empty(),
-                        primed: env.primed,
-                    },
-                )
+                let theorem_env = Env {
+                    ctx: *ctx,
+                    file: *file,
+                    scope: Scope::empty(),
+                    primed: env.primed,
+                };
+                self.lower_named_part(body, &theorem_env, name, env, span)
             }
             Global::Instance { .. } => Err(self.not_a_value_instance(name, env, span)),
             Global::Subst {
@@ -1073,6 +1071,9 @@ impl<'a> Lowerer<'a> {
         env: &Env<'a>,
         span: Span,
     ) -> Result<ir::Expr> {
+        if let Some(selected) = self.subexpression(path, name, env, span) {
+            return selected;
+        }
         let mut ctx = env.ctx;
         for (position, prefix) in path.iter().enumerate() {
             // Only the first prefix can name a LET-defined instance.
@@ -1157,6 +1158,78 @@ impl<'a> Lowerer<'a> {
                 )),
             },
         }
+    }
+
+    /// A positional name of part of a definition, as TLA+ 2 gives them: `T!:` of a theorem
+    /// or assumption `T == F` is `F` (MCVoting: `ASSUME QuorumNonEmpty!:`), and `D!i` of a
+    /// definition `D == /\ A1 /\ ... /\ Ak` (or a `\/` list) is `Ai` (MCPaxos: `Inv!1`).
+    /// Other selections are unsupported; `None` when `path` names no such definition.
+    fn subexpression(
+        &mut self,
+        path: &[ast::InstancePrefix],
+        name: &ast::Ident,
+        env: &Env<'a>,
+        span: Span,
+    ) -> Option<Result<ir::Expr>> {
+        let [prefix] = path else { return None };
+        let position = name.name.parse::<usize>().ok();
+        if !prefix.args.is_empty() || (name.name != ":" && position.is_none()) {
+            return None;
+        }
+        let (body, ctx, file, is_theorem) =
+            match self.context(env.ctx).names.get(&prefix.name.name)? {
+                Global::Theorem { body, ctx, file } => (*body, *ctx, *file, true),
+                Global::Def { def, ctx, file } if def.params.is_empty() => {
+                    (&def.body, *ctx, *file, false)
+                }
+                _ => return None,
+            };
+        let selected = match (position, &*body.kind) {
+            (None, _) if is_theorem => Some(body),
+            (Some(i), A::Junction(_, items)) => i.checked_sub(1).and_then(|i| items.get(i)),
+            _ => None,
+        };
+        let def_env = Env {
+            ctx,
+            file,
+            scope: Scope::empty(),
+            primed: env.primed,
+        };
+        Some(match selected {
+            Some(part) => self.lower_named_part(part, &def_env, &prefix.name, env, span),
+            None => {
+                let what = format!("the subexpression `{}!{}`", prefix.name.name, name.name);
+                Err(self.unsupported(&what, env, span))
+            }
+        })
+    }
+
+    /// Lowers `part`, a theorem's statement or a part of a definition that `name` names, as
+    /// read in `def_env`; a part that names itself (`THEOREM T == T`) is an error where a
+    /// definition expanded forever would overflow the stack.
+    fn lower_named_part(
+        &mut self,
+        part: &'a ast::Expr,
+        def_env: &Env<'a>,
+        name: &ast::Ident,
+        env: &Env<'a>,
+        span: Span,
+    ) -> Result<ir::Expr> {
+        let key = part as *const ast::Expr as *const ast::OpDef;
+        if self.expanding.contains(&key) {
+            return Err(self.error(
+                Kind::Parse,
+                "E0319",
+                format!("`{}` is defined in terms of itself", name.name),
+                env,
+                span,
+                "used inside its own definition",
+            ));
+        }
+        self.expanding.push(key);
+        let lowered = self.lower(part, def_env);
+        self.expanding.pop();
+        lowered
     }
 }
 

@@ -81,6 +81,11 @@ pub(crate) struct Lowerer<'a> {
     overrides: HashMap<String, Global<'a>>,
     /// Things worth telling the user that do not stop the run.
     warnings: Vec<String>,
+    /// The modules whose names make up the root context: the root and those it extends.
+    root_modules: Vec<String>,
+    /// What the config substitutes in one module only (`N <- [M] Op`), by module: applied to
+    /// each context that module's names are added to.
+    module_overrides: HashMap<String, Vec<(String, Global<'a>)>>,
     /// Instantiations without parameters are built once.
     instance_cache: HashMap<*const ast::ModuleDef, CtxId>,
     /// Recursive operators and functions, kept as definitions rather than expanded.
@@ -99,6 +104,8 @@ impl<'a> Lowerer<'a> {
             expanding: Vec::new(),
             warnings: Vec::new(),
             overrides: HashMap::new(),
+            root_modules: Vec::new(),
+            module_overrides: HashMap::new(),
             instance_cache: HashMap::new(),
             recursion: recursive::Recursion::default(),
         }
@@ -125,6 +132,7 @@ impl<'a> Lowerer<'a> {
         let ctx = self.new_context();
         let mut seen = Vec::new();
         self.add_module(ctx, &root.module.name.name, &mut seen, None)?;
+        self.root_modules = seen;
         Ok(ctx)
     }
 
@@ -152,6 +160,9 @@ impl<'a> Lowerer<'a> {
         }
         for unit in &module.units {
             self.add_unit(ctx, file, unit, instance)?;
+        }
+        for (replaced, global) in self.module_overrides.get(name).cloned().unwrap_or_default() {
+            self.define(ctx, &replaced, global);
         }
         Ok(())
     }
@@ -228,15 +239,22 @@ impl<'a> Lowerer<'a> {
                     self.define(ctx, &name, global);
                 }
             }
-            Unit::Assume(assume) if instance.is_none() => {
-                self.assumptions.push((assume, ctx, file))
+            Unit::Assume(assume) => {
+                if instance.is_none() {
+                    self.assumptions.push((assume, ctx, file));
+                }
+                // `ASSUME A == F` names `F`, as a theorem does (FastPaxos: `ASSUME PaxosAssume`).
+                if let Some(name) = &assume.name {
+                    let body = &assume.body;
+                    self.define(ctx, &name.name, Global::Theorem { body, ctx, file });
+                }
             }
             Unit::Theorem(ast::Theorem {
                 name: Some(name),
                 body: ast::TheoremBody::Expr(body),
                 ..
             }) => self.define(ctx, &name.name, Global::Theorem { body, ctx, file }),
-            Unit::Assume(_) | Unit::Recursive(_) | Unit::Theorem(_) | Unit::Module(_) => {}
+            Unit::Recursive(_) | Unit::Theorem(_) | Unit::Module(_) => {}
         }
         Ok(())
     }
@@ -284,30 +302,14 @@ impl<'a> Lowerer<'a> {
             if symbolic.contains(name) && matches!(binding.value, ConstantValue::Value(_)) {
                 continue;
             }
-            let existing = self.context(root).names.get(name).cloned();
-            let global = match &binding.value {
-                ConstantValue::Value(value) => Global::Value(config_value(value)),
-                ConstantValue::Replace(op) => match self.context(root).names.get(&op.name) {
-                    Some(global @ (Global::Def { .. } | Global::FunDef { .. })) => global.clone(),
-                    _ => {
-                        return Err(Diagnostic::new(
-                            Kind::Config,
-                            "E0210",
-                            format!("`{}` is not defined in the spec", op.name),
-                        )
-                        .at(cfg_file, op.span, "substituted here"))
-                    }
-                },
-                ConstantValue::ReplaceInModule { module, .. }
-                | ConstantValue::ValueInModule { module, .. } => {
-                    return Err(Diagnostic::new(
-                        Kind::Unsupported,
-                        "E0405",
-                        "module-specific assignments (`[M]` in the config) are not supported",
-                    )
-                    .at(cfg_file, module.span, "here"))
+            let global = self.config_binding(root, &binding.value, cfg_file)?;
+            if let Some(module) = binding_module(&binding.value) {
+                if !self.root_modules.contains(&module.name) {
+                    self.override_in_module(module, name, global, cfg_file)?;
+                    continue;
                 }
-            };
+            }
+            let existing = self.context(root).names.get(name).cloned();
             match existing {
                 Some(Global::Const(id)) => {
                     match &global {
@@ -344,6 +346,79 @@ impl<'a> Lowerer<'a> {
             }
         }
         Ok(())
+    }
+
+    /// What a config binding gives its constant: a value, or a definition of the root module.
+    fn config_binding(
+        &self,
+        root: CtxId,
+        value: &ConstantValue,
+        cfg_file: FileId,
+    ) -> Result<Global<'a>, Diagnostic> {
+        match value {
+            ConstantValue::Value(value) | ConstantValue::ValueInModule { value, .. } => {
+                Ok(Global::Value(config_value(value)))
+            }
+            ConstantValue::Replace(op) | ConstantValue::ReplaceInModule { op, .. } => {
+                match self.context(root).names.get(&op.name) {
+                    Some(global @ (Global::Def { .. } | Global::FunDef { .. })) => {
+                        Ok(global.clone())
+                    }
+                    _ => Err(Diagnostic::new(
+                        Kind::Config,
+                        "E0210",
+                        format!("`{}` is not defined in the spec", op.name),
+                    )
+                    .at(cfg_file, op.span, "substituted here")),
+                }
+            }
+        }
+    }
+
+    /// `name <- [module] Op` for a module the root instantiates: `name` is replaced in every
+    /// instance of `module`, as TLC does, when that instance is built. Unnamed instances in
+    /// the root context are built before the config is read, so those are not supported.
+    fn override_in_module(
+        &mut self,
+        module: &ast::Ident,
+        name: &str,
+        global: Global<'a>,
+        cfg_file: FileId,
+    ) -> Result<(), Diagnostic> {
+        if !self.modules.modules.contains_key(&module.name) {
+            return Err(Diagnostic::new(
+                Kind::Config,
+                "E0214",
+                format!(
+                    "the config substitutes in module `{}`, which the spec does not use",
+                    module.name
+                ),
+            )
+            .at(cfg_file, module.span, "no such module"));
+        }
+        let instantiated_already = self.contexts.len() > 1;
+        if instantiated_already {
+            return Err(Diagnostic::new(
+                Kind::Unsupported,
+                "E0405",
+                "module-specific substitutions (`[M]` in the config) in a spec with an unnamed `INSTANCE`",
+            )
+            .at(cfg_file, module.span, "here"));
+        }
+        self.module_overrides
+            .entry(module.name.clone())
+            .or_default()
+            .push((name.to_string(), global));
+        Ok(())
+    }
+}
+
+/// The module a config binding is particular to: `M` in `N <- [M] Op` and `N = [M] v`.
+fn binding_module(value: &ConstantValue) -> Option<&ast::Ident> {
+    match value {
+        ConstantValue::ValueInModule { module, .. }
+        | ConstantValue::ReplaceInModule { module, .. } => Some(module),
+        ConstantValue::Value(_) | ConstantValue::Replace(_) => None,
     }
 }
 

@@ -34,7 +34,8 @@ pub enum Global<'a> {
         ctx: CtxId,
         file: FileId,
     },
-    /// A named theorem, usable as the formula it states (`ASSUME T1` after `THEOREM T1 == …`).
+    /// A named theorem or assumption, usable as the formula it states (`ASSUME T1` after
+    /// `THEOREM T1 == …`).
     Theorem {
         body: &'a ast::Expr,
         ctx: CtxId,
