@@ -10,7 +10,7 @@
 #[path = "support/binary.rs"]
 mod binary;
 
-use binary::{smtcheck, Run};
+use binary::{actions, smtcheck, Run};
 use smtcheck::cli::compile;
 use smtcheck::engine::liveness::{self, Outcome};
 use smtcheck::engine::Options;
@@ -227,6 +227,37 @@ fn the_certifier_rejects_a_loop_that_does_not_close() {
         error.message,
         "no action leads from the last state back to state 1"
     );
+}
+
+#[test]
+fn enabled_in_a_guard_holds_exactly_when_the_action_can_be_taken() {
+    // A process gives up only when `~ENABLED Enter(p)`: while the lock is free it cannot, so
+    // nobody gives up before somebody has entered.
+    let run = check("GiveUp", "GiveUp", &["--inv", "GaveUpOnlyAfterAnEntry"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stdout,
+        "No invariant violation in any behaviour of up to 10 steps.\n"
+    );
+}
+
+#[test]
+fn enabled_in_an_invariant_finds_the_stop_before_everybody_is_done() {
+    // `~(ENABLED Next) <=> all done` fails once one process entered, the other gave up and the
+    // first left; the evaluator, replaying the trace, computes `ENABLED` its own way.
+    let run = check("GiveUp", "GiveUp", &[]);
+    assert_eq!(run.code, 12, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("Invariant StopsIffAllDone is violated by a behaviour of 3 steps.\n"),
+        "{}",
+        run.stdout
+    );
+    let names: Vec<String> = actions(&run.stdout)
+        .iter()
+        .map(|action| action.split('(').next().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(names, ["Enter", "GiveUp", "Exit"]);
 }
 
 /// `smtcheck check` on a model of the TLA+ Examples corpus (`../shared/corpus`), `None` when

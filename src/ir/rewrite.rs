@@ -77,6 +77,7 @@ pub fn boolean(typed_as: &Expr, kind: ExprKind) -> Expr {
 }
 
 /// Whether `expr` mentions a primed variable: an action rather than a state predicate.
+/// `ENABLED A` is a state predicate: the primes of `A` are its own.
 pub fn mentions_primed(expr: &Expr) -> bool {
     let mut found = false;
     let mut copy = expr.clone();
@@ -85,10 +86,11 @@ pub fn mentions_primed(expr: &Expr) -> bool {
 }
 
 fn visit_primed(expr: &mut Expr, found: &mut bool) {
-    if matches!(&*expr.kind, ExprKind::Primed(_)) {
-        *found = true;
-        return;
+    match &*expr.kind {
+        ExprKind::Primed(_) => *found = true,
+        ExprKind::Enabled(_) => {}
+        _ => expr
+            .kind
+            .for_each_child_mut(&mut |child| visit_primed(child, found)),
     }
-    expr.kind
-        .for_each_child_mut(&mut |child| visit_primed(child, found));
 }

@@ -49,25 +49,45 @@ type Branch<'e> = Vec<Piece<'e>>;
 impl Encoder<'_> {
     /// `ENABLED action` at `step` (see the module comment).
     pub fn enabled(&mut self, action: &Action, step: usize) -> Result<Bool> {
-        self.pin_raw = false;
         let result = self.at_top_level(step, |me| {
-            me.sides.push(Vec::new());
-            me.enabled_bound.clear();
-            let enabled = me.enabled_params(action, 0);
-            // Axioms are asserted, not assumed: they must stay outside the `exists` (which
-            // a deadlock check negates), closed over the constants it binds.
-            let sides = me.sides.pop().unwrap_or_default();
-            let bound = std::mem::take(&mut me.enabled_bound);
-            let bound: Vec<&dyn Ast> = bound.iter().map(|t| t as &dyn Ast).collect();
-            let closed = sides.iter().map(|s| z3::ast::forall_const(&bound, &[], s));
-            if let Some(frame) = me.sides.last_mut() {
-                frame.extend(closed);
-            }
-            enabled
+            me.enabled_frame(|me| me.enabled_params(action, 0))
         });
         self.env.clear();
-        self.pin_raw = true;
         result
+    }
+
+    /// `ENABLED action` inside a formula being encoded (an invariant `~ENABLED Next <=>
+    /// Done`, a guard `~ENABLED EnterElevator(e)`): at the current step, with the bound
+    /// variables in scope, the primes of `action` its own. Its partial operations are not
+    /// recorded for definedness, since their obligations would mention the next state its
+    /// `exists` binds: for an action of `Next` (every `ENABLED` of the corpus) the engines
+    /// check them on the steps from the same state; for another action an evaluation error
+    /// inside `ENABLED` goes unreported.
+    pub(super) fn enabled_within(&mut self, action: &Expr) -> Result<Bool> {
+        self.unrecorded(|me| me.enabled_frame(|me| me.enabled_body(action)))
+    }
+
+    /// Runs `encode`, an `ENABLED`, in a frame of its own: no equation pins a raw state
+    /// constant (the result may be negated), primed variables are the next state's until a
+    /// branch solves them, and the constants its `exists` binds are collected afresh.
+    fn enabled_frame(&mut self, encode: impl FnOnce(&mut Self) -> Result<Bool>) -> Result<Bool> {
+        let outer_pin_raw = std::mem::replace(&mut self.pin_raw, false);
+        let outer_next = self.next_override.take();
+        let outer_bound = std::mem::take(&mut self.enabled_bound);
+        self.sides.push(Vec::new());
+        let enabled = encode(self);
+        // Axioms are asserted, not assumed: they must stay outside the `exists` (which
+        // a deadlock check negates), closed over the constants it binds.
+        let sides = self.sides.pop().unwrap_or_default();
+        let bound = std::mem::replace(&mut self.enabled_bound, outer_bound);
+        let bound: Vec<&dyn Ast> = bound.iter().map(|t| t as &dyn Ast).collect();
+        let closed = sides.iter().map(|s| z3::ast::forall_const(&bound, &[], s));
+        if let Some(frame) = self.sides.last_mut() {
+            frame.extend(closed);
+        }
+        self.next_override = outer_next;
+        self.pin_raw = outer_pin_raw;
+        enabled
     }
 
     fn enabled_params(&mut self, action: &Action, index: usize) -> Result<Bool> {
@@ -456,13 +476,14 @@ fn unchanged_assignments(vars: &Expr) -> Vec<(usize, Assignment<'_>)> {
     }
 }
 
-/// The primed variables an expression mentions.
+/// The primed variables an expression mentions (not those of an `ENABLED` inside it, which
+/// are its own).
 fn primed_vars(expr: &Expr) -> Vec<usize> {
     fn walk(expr: &mut Expr, found: &mut Vec<usize>) {
-        if let ExprKind::Primed(VarId(v)) = &*expr.kind {
-            if !found.contains(v) {
-                found.push(*v);
-            }
+        match &*expr.kind {
+            ExprKind::Primed(VarId(v)) if !found.contains(v) => found.push(*v),
+            ExprKind::Enabled(_) => return,
+            _ => {}
         }
         expr.kind
             .for_each_child_mut(&mut |child| walk(child, found));

@@ -624,7 +624,7 @@ impl<'a> Encoder<'a> {
                     .collect::<Result<Vec<_>>>()?;
                 self.tuple_like(&ty, terms, loc)
             }
-            ExprKind::Enabled(_) => Err(unsupported(loc, "`ENABLED` inside an expression")),
+            ExprKind::Enabled(action) => Ok(self.enabled_within(action)?.into()),
             ExprKind::Always(_)
             | ExprKind::Eventually(_)
             | ExprKind::LeadsTo(..)
