@@ -281,3 +281,16 @@ fn named_theorems_assumptions_and_conjuncts_are_the_formulas_they_name() {
         run.stdout
     );
 }
+
+#[test]
+fn function_values_stored_over_their_commonest_item_keep_tla_equality() {
+    // Two raises of First reach the literal function the invariant excludes.
+    let run = check("LiteralMaps", &["--depth", "4"]);
+    assert_eq!(run.code, 12, "{}{}", run.stdout, run.stderr);
+    assert!(run
+        .stdout
+        .starts_with("Invariant NeverTwoAtN1 is violated by a behaviour of 2 steps."));
+    assert_eq!(actions(&run.stdout), ["Next(n1)", "Next(n1)"]);
+    let domain = check("LiteralMaps", &["--depth", "4", "--inv", "DomainIsNode"]);
+    assert_eq!(domain.code, 0, "{}{}", domain.stdout, domain.stderr);
+}

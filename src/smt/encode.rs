@@ -1240,7 +1240,8 @@ impl<'a> Encoder<'a> {
         }
     }
 
-    /// A function value: its domain and map as `store`s, except over a range of integers too
+    /// A function value: its domain as a literal set and its map as `store`s over a constant
+    /// array (`literal_set`, `literal_map`), except over a range of integers too
     /// large to expand (`[i \in 0..N-1 |-> "idle"]`, once folded), whose domain is the range's
     /// lambda and, for a constant function, whose map is a lambda too, so neither grows with N.
     fn function_value(
@@ -1263,36 +1264,14 @@ impl<'a> Encoder<'a> {
                     let inside = self.sorts.in_int_range(&i, &lo, &hi);
                     z3::ast::lambda_const(&[&i], &ite(&inside, &item, &default, loc)?)
                 }
-                None => self.map_stores(map, &sort, domain_ty, range_ty, loc)?,
+                None => self.literal_map(map, domain_ty, range_ty, loc)?,
             };
             return Ok(self.sorts.construct(ty, &[dom.into(), array.into()]));
         }
-        let mut dom = Array::const_array(&sort, &Bool::from_bool(false));
-        for key in map.keys() {
-            dom = dom.store(
-                &self.value_term(key, domain_ty, loc)?,
-                &Bool::from_bool(true),
-            );
-        }
-        let array = self.map_stores(map, &sort, domain_ty, range_ty, loc)?;
+        let keys: std::collections::BTreeSet<Value> = map.keys().cloned().collect();
+        let dom = self.literal_set(&keys, domain_ty, loc)?;
+        let array = self.literal_map(map, domain_ty, range_ty, loc)?;
         Ok(self.sorts.construct(ty, &[dom.into(), array.into()]))
-    }
-
-    /// The map of a function value as `store`s over the default value.
-    fn map_stores(
-        &mut self,
-        map: &BTreeMap<Value, Value>,
-        sort: &Sort,
-        domain_ty: &Type,
-        range_ty: &Type,
-        loc: Loc,
-    ) -> Result<Array> {
-        let mut array = Array::const_array(sort, &self.sorts.default_value(range_ty));
-        for (key, item) in map {
-            let key = self.value_term(key, domain_ty, loc)?;
-            array = array.store(&key, &self.value_term(item, range_ty, loc)?);
-        }
-        Ok(array)
     }
 }
 
