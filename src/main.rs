@@ -101,7 +101,8 @@ enum Command {
         /// The inductive invariant (repeatable: several are proved as their conjunction).
         #[arg(long = "inv", required = true)]
         inductive: Vec<String>,
-        /// A property the inductive invariant should imply (repeatable).
+        /// A property the inductive invariant should imply (repeatable). Here and in `--inv`,
+        /// `I!Op` names the definition `Op` of the instance `I == INSTANCE M`.
         #[arg(long = "prop")]
         properties: Vec<String>,
         /// k-induction: assume the invariant in k consecutive states on a simple path.
@@ -175,7 +176,9 @@ struct Select {
     /// The next-state action (instead of the config's NEXT).
     #[arg(long)]
     next: Option<String>,
-    /// An invariant to check (repeatable; replaces the config's INVARIANTS).
+    /// An invariant to check (repeatable; replaces the config's INVARIANTS). Here and in
+    /// `--temporal`, `--init` and `--next`, `I!Op` names the definition `Op` of the instance
+    /// `I == INSTANCE M`.
     #[arg(long = "inv")]
     invariants: Vec<String>,
     /// Do not report deadlocks (as CHECK_DEADLOCK FALSE).

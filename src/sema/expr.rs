@@ -1118,17 +1118,7 @@ impl<'a> Lowerer<'a> {
                 ));
             }
             ctx = if def.params.is_empty() && !is_local {
-                // A top-level instance without parameters is the same everywhere: build it once.
-                let key = def as *const ast::ModuleDef;
-                match self.instance_cache.get(&key) {
-                    Some(cached) => *cached,
-                    None => {
-                        let built =
-                            self.instantiate(&def.instance, def_ctx, def_file, Scope::empty())?;
-                        self.instance_cache.insert(key, built);
-                        built
-                    }
-                }
+                self.shared_instance(def, def_ctx, def_file)?
             } else {
                 let mut scope = def_scope;
                 for (param, arg) in def.params.iter().zip(&prefix.args) {

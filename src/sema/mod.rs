@@ -288,6 +288,23 @@ impl<'a> Lowerer<'a> {
         Ok(ctx)
     }
 
+    /// The context of `N == INSTANCE M …`, an instance without parameters defined at the top
+    /// level of context `parent`: the same wherever it is used, so it is built once.
+    fn shared_instance(
+        &mut self,
+        def: &'a ast::ModuleDef,
+        parent: CtxId,
+        parent_file: FileId,
+    ) -> Result<CtxId, Diagnostic> {
+        let key = def as *const ast::ModuleDef;
+        if let Some(cached) = self.instance_cache.get(&key) {
+            return Ok(*cached);
+        }
+        let built = self.instantiate(&def.instance, parent, parent_file, Scope::empty())?;
+        self.instance_cache.insert(key, built);
+        Ok(built)
+    }
+
     /// Fixes constants (and overrides definitions) as the config says, but leaves the
     /// constants named in `symbolic` without a value.
     fn apply_config(

@@ -219,7 +219,9 @@ impl<'a> Lowerer<'a> {
         Ok(behaviour)
     }
 
-    /// The body of a definition of arity 0 named in the config or on the command line.
+    /// The body of a definition of arity 0 named in the config or on the command line: `Op`,
+    /// or `N!Op` (`N!M!Op`) for one the spec reaches through `N == INSTANCE M`, as a proof
+    /// module reaches the property of the spec it implements (TwoPhase's `TC!TCConsistent`).
     fn definition_formula(
         &mut self,
         root: CtxId,
@@ -227,7 +229,31 @@ impl<'a> Lowerer<'a> {
         cfg_file: FileId,
         role: &str,
     ) -> Result<Formula<'a>> {
-        match self.context(root).names.get(name).cloned() {
+        let mut segments = name.split('!');
+        let operator = segments.next_back().unwrap_or_default();
+        let mut ctx = root;
+        for instance in segments {
+            match self.context(ctx).names.get(instance).cloned() {
+                Some(Global::Instance { def, ctx: parent, file }) if def.params.is_empty() => {
+                    ctx = self.shared_instance(def, parent, file)?;
+                }
+                Some(Global::Instance { .. }) => {
+                    return Err(undefined(
+                        format!("{role} `{name}`: the instance `{instance}` takes arguments, which a name cannot give"),
+                        cfg_file,
+                        *span,
+                    ))
+                }
+                _ => {
+                    return Err(undefined(
+                        format!("{role} `{name}` is not defined in the spec: `{instance}` is not a module instance"),
+                        cfg_file,
+                        *span,
+                    ))
+                }
+            }
+        }
+        match self.context(ctx).names.get(operator).cloned() {
             Some(Global::Def { def, ctx, file }) if def.params.is_empty() => Ok(Formula {
                 expr: &def.body,
                 env: Env::new(ctx, file),
