@@ -5,12 +5,15 @@
 #[path = "support/binary.rs"]
 mod binary;
 
-use binary::{smtcheck, Run};
+use binary::{actions, smtcheck, Run};
 use smtcheck::engine::prove::{self, Obligation, Verdict};
 use smtcheck::eval::action::takes;
 use smtcheck::eval::eval::eval_bool;
 use smtcheck::eval::Ctx;
 use std::path::{Path, PathBuf};
+
+/// What begins the line of a counterexample's values of the symbolic constants.
+const INSTANCE: &str = "At this instance of the symbolic constants (it satisfies the ASSUMEs): ";
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prove")
@@ -120,7 +123,7 @@ fn the_early_hand_over_gets_a_counterexample_to_induction() {
         "Consecution fails for PassToken: a step from a state satisfying IndInv leads to one \
          that breaks it.\n",
         "The conjunct that breaks: `\\A i \\in Node : pc[i] = \"critical\" => token = i`",
-        "Constants: N = 2\n",
+        &format!("{INSTANCE}N = 2\n"),
         "State 1: <a state satisfying IndInv>\n",
         "State 2: <PassToken(",
     ];
@@ -292,7 +295,7 @@ fn an_implication_failure_is_one_state_that_satisfies_the_invariant() {
     assert!(run
         .stdout
         .contains("Implication fails: a state satisfying InRange breaks BelowBound.\n"));
-    assert!(run.stdout.contains("Constants: N = 1\n"));
+    assert!(run.stdout.contains(&format!("{INSTANCE}N = 1\n")));
     assert!(run.stdout.contains("/\\ x = 1\n"));
     assert!(!run.stdout.contains("State 2"));
 }
@@ -483,6 +486,97 @@ fn an_unknown_invariant_is_a_config_error() {
     assert!(run.stderr.contains("NoSuchThing"), "{}", run.stderr);
 }
 
+/// `Token.tla` names Lock.tla's invariants through `L == INSTANCE Lock WITH holders <- …`.
+#[test]
+fn an_invariant_and_a_property_are_named_through_an_instance() {
+    let run = prove(
+        "Token",
+        &[
+            "--config",
+            "Token.cfg",
+            "--inv",
+            "L!Inv",
+            "--prop",
+            "L!AtMostOne",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        verdicts(&run.stdout),
+        pairs(&[
+            ("initiation", "proved"),
+            ("consecution Take", "proved"),
+            ("consecution Drop", "proved"),
+            ("implication L!AtMostOne", "proved"),
+        ])
+    );
+    assert!(run
+        .stdout
+        .starts_with("Proving L!Inv inductive for the configured constants.\n"));
+}
+
+/// `Wrong` substitutes a set that holds `Nobody` beside the owner: the instance's property
+/// is read with the instance's substitution, so it breaks where `L!AtMostOne` holds.
+#[test]
+fn a_property_named_through_an_instance_keeps_the_instance_substitution() {
+    let proof = prove(
+        "Token",
+        &[
+            "--config",
+            "Token.cfg",
+            "--inv",
+            "TypeOK",
+            "--prop",
+            "Wrong!AtMostOne",
+        ],
+    );
+    assert_eq!(proof.code, 12, "{}{}", proof.stdout, proof.stderr);
+    assert_eq!(
+        verdicts(&proof.stdout).last(),
+        Some(&(
+            "implication Wrong!AtMostOne".to_string(),
+            "violated".to_string()
+        ))
+    );
+    assert!(proof
+        .stdout
+        .contains("Implication fails: a state satisfying TypeOK breaks Wrong!AtMostOne.\n"));
+
+    let check = smtcheck(
+        &fixtures(),
+        &[
+            "check",
+            "Token.tla",
+            "--config",
+            "Token.cfg",
+            "--inv",
+            "Wrong!AtMostOne",
+        ],
+    );
+    assert_eq!(check.code, 12, "{}{}", check.stdout, check.stderr);
+    assert!(check
+        .stdout
+        .starts_with("Invariant Wrong!AtMostOne is violated by a behaviour of 1 steps.\n"));
+    assert_eq!(actions(&check.stdout), ["Take(n1)"]);
+}
+
+#[test]
+fn a_name_through_an_instance_without_that_definition_is_a_config_error() {
+    let run = prove("Token", &["--config", "Token.cfg", "--inv", "L!Nope"]);
+    assert_eq!(run.code, 151, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error[E0213]: invariant `L!Nope` is not defined in the spec\n\n"
+    );
+    let run = prove("Token", &["--config", "Token.cfg", "--inv", "Take!Inv"]);
+    assert_eq!(run.code, 151, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error[E0213]: invariant `Take!Inv` is not defined in the spec: \
+         `Take` is not a module instance\n\n"
+    );
+}
+
 /// A string constant left open may be any string, not only one the spec names (the encoding
 /// keeps Z3's strings for it, not an enumeration of the spec's strings).
 #[test]
@@ -494,7 +588,7 @@ fn a_string_constant_left_open_may_be_a_string_the_spec_does_not_name() {
         ("initiation".into(), "violated".into())
     );
     assert!(
-        run.stdout.contains("Constants: Start = \""),
+        run.stdout.contains(&format!("{INSTANCE}Start = \"")),
         "{}",
         run.stdout
     );
@@ -584,10 +678,48 @@ fn a_cti_at_a_hundred_nodes_is_carried_over_from_a_small_instance() {
     double_vote_cti_is_real(&config, 100);
 }
 
+/// The double-vote bug with `Node` symbolic: the exact encoding searches its whole budget
+/// without an answer, and the counterexample to induction found at `Node = {n1, n2}` refutes
+/// the claim for every set of nodes; it is printed at that instance.
+#[test]
+fn the_double_vote_cti_with_symbolic_nodes_is_printed_at_a_small_instance() {
+    let config = fixtures().join("LeaderElection_double_vote_symbolic.cfg");
+    let config = config.to_string_lossy();
+    let run = prove_in(
+        &leader_election(),
+        "LeaderElection",
+        &["--config", &config, "--inv", "IndInv", "--timeout", "10"],
+    );
+    assert_eq!(run.code, 12, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        verdicts(&run.stdout),
+        pairs(&[
+            ("initiation", "proved"),
+            ("consecution Timeout", "proved"),
+            ("consecution GrantVote", "violated"),
+            ("consecution BecomeLeader", "proved"),
+        ])
+    );
+    assert!(run
+        .stdout
+        .contains(&format!("{INSTANCE}Node = {{n1, n2}}\n")));
+    insta::assert_snapshot!(without_times(&run.stdout));
+}
+
+/// The same in the engine: the counterexample to induction, at two nodes, satisfies the
+/// module's assumptions and breaks consecution, checked here again with the evaluator.
+#[test]
+fn a_cti_with_symbolic_nodes_is_real_at_its_instance() {
+    let config = fixtures().join("LeaderElection_double_vote_symbolic.cfg");
+    double_vote_cti_is_real(&config, 2);
+}
+
 /// Proves the leader election's `IndInv` under `config`, the double-vote bug with `nodes`
 /// nodes, as `smtcheck prove` does (the general question first), and checks the
-/// counterexample to induction of `GrantVote` with the evaluator: a state of `nodes` nodes
-/// that satisfies `IndInv`, a `GrantVote` step from it, and a state that breaks `IndInv`.
+/// counterexample to induction of `GrantVote` with the evaluator, at the constants it gives
+/// those the config leaves symbolic: they satisfy the assumptions, and there a state of
+/// `nodes` nodes satisfies `IndInv`, a `GrantVote` step leads from it to a state that breaks
+/// `IndInv`.
 fn double_vote_cti_is_real(config: &Path, nodes: usize) {
     use smtcheck::engine::prove::general::{general, generalizable};
     let path = leader_election().join("LeaderElection.tla");
@@ -627,7 +759,17 @@ fn double_vote_cti_is_real(config: &Path, nodes: usize) {
     let Verdict::Violated(cti, _) = &outcome.verdict else {
         panic!("GrantVote preserves IndInv? {:?}", outcome.verdict);
     };
-    let spec = &exact.spec;
+    let mut spec = exact.spec.clone();
+    for (constant, value) in spec.constants.iter_mut().zip(&cti.constants) {
+        if constant.is_symbolic() {
+            constant.value = value.clone();
+        }
+    }
+    let spec = &spec;
+    for assumption in &spec.assumptions {
+        let holds = eval_bool(&assumption.expr, &Ctx::new(spec, &[]));
+        assert_eq!(holds, Ok(true), "the CTI's constants break an assumption");
+    }
     let [before, after] = cti.steps.as_slice() else {
         panic!("a CTI of {} states", cti.steps.len());
     };
@@ -639,7 +781,7 @@ fn double_vote_cti_is_real(config: &Path, nodes: usize) {
     let smtcheck::value::Value::Fn(terms) = &before.state[current_term] else {
         panic!("currentTerm is no function");
     };
-    assert_eq!(terms.len(), nodes, "the CTI is one of the configured nodes");
+    assert_eq!(terms.len(), nodes, "the CTI is one of {nodes} nodes");
     let invariant = &spec.invariants[0].expr;
     let holds = |state: &[smtcheck::value::Value]| {
         eval_bool(invariant, &Ctx::new(spec, state)).expect("IndInv evaluates")

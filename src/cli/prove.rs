@@ -282,7 +282,12 @@ impl Report<'_> {
                 .iter()
                 .map(|(name, value)| format!("{name} = {value}"))
                 .collect();
-            out.push_str(&format!("Constants: {}\n", listed.join(", ")));
+            // The claim is for every value of the symbolic constants: a counterexample
+            // refutes it at these, which the evaluator has checked satisfy the ASSUMEs.
+            out.push_str(&format!(
+                "At this instance of the symbolic constants (it satisfies the ASSUMEs): {}\n",
+                listed.join(", ")
+            ));
         }
         out.push('\n');
         let listing = crate::trace::text(

@@ -19,6 +19,8 @@
 //! Where the config gives sets of model values or integers, each obligation is first asked
 //! of the general question (see `general`), whose proofs cost the same for ten members as for
 //! a thousand, and only what that does not prove is asked of the configured constants.
+//! Where the config leaves sets of model values symbolic, a counterexample to induction is
+//! also sought in small instances of them (see `instance`), and shown at that instance.
 //!
 //! The state and action constraints (`CONSTRAINT`, `ACTION_CONSTRAINT`) restrict, as in TLC,
 //! which states are explored: they hold in the states a step leaves from and on the steps,
@@ -26,6 +28,7 @@
 
 pub mod certify;
 pub mod general;
+mod instance;
 mod instantiate;
 
 use super::bmc::definedness::{encode_step, state_obligations};
@@ -197,9 +200,13 @@ pub fn prove_with(
     for obligation in obligations {
         let started = Instant::now();
         let deadline = options.timeout.map(|t| started + t);
-        let in_general = general
-            .and_then(|g| answer_before_exact(spec, types, g, options, &obligation, deadline));
-        let verdict = match in_general {
+        let before_exact = match general {
+            Some(general) => {
+                answer_before_exact(spec, types, general, options, &obligation, deadline)
+            }
+            None => answer_in_symbolic(spec, types, options, &obligation, deadline),
+        };
+        let verdict = match before_exact {
             Some(verdict) => verdict,
             None => {
                 // What the general question spent comes out of the obligation's budget.
@@ -243,18 +250,19 @@ fn assumptions_undecided(spec: &Spec, types: &Types) -> Result<Option<String>, D
     })
 }
 
-/// The verdict the exact encoding gives `obligation` within `QUICK_BUDGET`, if it decides
-/// (a proof, or a certified counterexample); whatever else, an error included, leaves the
-/// obligation to the general question and the exact encoding's full budget after it.
+/// The verdict the exact encoding gives `obligation` within `budget`, if it decides (a
+/// proof, or a certified counterexample); whatever else, an error included, leaves the
+/// obligation to the questions after it and the exact encoding's full budget.
 fn answer_quickly(
     spec: &Spec,
     types: &Types,
     options: &Options,
     obligation: &Obligation,
+    budget: Duration,
 ) -> Option<Verdict> {
-    let budget = options
-        .timeout
-        .map_or(QUICK_BUDGET, |t| t.min(QUICK_BUDGET));
+    if budget.is_zero() {
+        return None;
+    }
     let answer = z3::with_z3_config(&z3::Config::new(), || {
         Query::new(spec, types, options, obligation, &[], Some(budget)).discharge()
     });
@@ -280,7 +288,8 @@ fn answer_before_exact(
     deadline: Option<Instant>,
 ) -> Option<Verdict> {
     if general.is_within(QUICK_SIZE) {
-        if let Some(verdict) = answer_quickly(spec, types, options, obligation) {
+        let budget = within(QUICK_BUDGET, deadline);
+        if let Some(verdict) = answer_quickly(spec, types, options, obligation, budget) {
             return Some(verdict);
         }
     }
@@ -288,15 +297,52 @@ fn answer_before_exact(
     match answer_in_general(spec, general, options, obligation, slice) {
         GeneralAnswer::Decided(verdict) => Some(verdict),
         GeneralAnswer::Undecided => {
-            answer_in_small_instances(spec, general, options, obligation, deadline)
+            answer_in_instances(spec, types, general, options, obligation, deadline)
         }
         GeneralAnswer::OutOfTime => {
-            answer_in_small_instances(spec, general, options, obligation, deadline).or_else(|| {
+            answer_in_instances(spec, types, general, options, obligation, deadline).or_else(|| {
                 let rest = within(GENERAL_BUDGET.saturating_sub(GENERAL_SLICE), deadline);
                 answer_in_general(spec, general, options, obligation, rest).verdict()
             })
         }
     }
+}
+
+/// Where `spec` leaves sets of model values symbolic, the verdict of the exact encoding
+/// within `GENERAL_SLICE` (its proofs fit in it), else a counterexample in a small instance
+/// of those sets (see `answer_in_symbolic_instances`). Each asks no longer than `deadline`.
+fn answer_in_symbolic(
+    spec: &Spec,
+    types: &Types,
+    options: &Options,
+    obligation: &Obligation,
+    deadline: Option<Instant>,
+) -> Option<Verdict> {
+    if !instance::has_symbolic_sets(spec, types) {
+        return None;
+    }
+    let slice = within(GENERAL_SLICE, deadline);
+    answer_quickly(spec, types, options, obligation, slice)
+        .or_else(|| answer_in_symbolic_instances(spec, types, options, obligation, deadline))
+}
+
+/// A counterexample to `obligation` found in a small instance of the sets of model values
+/// `spec` leaves symbolic and certified there (see `instance`): at `Node = {n1, n2}` the
+/// leader election's double vote is found in a fraction of a second, where the exact
+/// encoding searched its whole 10 s budget without an answer.
+fn answer_in_symbolic_instances(
+    spec: &Spec,
+    types: &Types,
+    options: &Options,
+    obligation: &Obligation,
+    deadline: Option<Instant>,
+) -> Option<Verdict> {
+    let certified_here = |cex: &Counterexample| {
+        let certificate = certify::certify(spec, options, obligation, cex).ok()?;
+        Some(Verdict::Violated(cex.clone(), certificate))
+    };
+    let instances = |size| instance::instance(spec, types, size);
+    first_in_small_instances(instances, options, obligation, deadline, certified_here)
 }
 
 /// `limit`, or the time left before `deadline` if that is less.
@@ -357,6 +403,21 @@ fn answer_in_general(
     decided.map_or(GeneralAnswer::Undecided, GeneralAnswer::Decided)
 }
 
+/// A counterexample to `obligation` found in a small instance: of the configured sets (see
+/// `answer_in_small_instances`), else of the sets `spec` leaves symbolic (see
+/// `answer_in_symbolic_instances`).
+fn answer_in_instances(
+    spec: &Spec,
+    types: &Types,
+    general: &General,
+    options: &Options,
+    obligation: &Obligation,
+    deadline: Option<Instant>,
+) -> Option<Verdict> {
+    answer_in_small_instances(spec, general, options, obligation, deadline)
+        .or_else(|| answer_in_symbolic_instances(spec, types, options, obligation, deadline))
+}
+
 /// A counterexample to `obligation` found in a small instance of `general` (see
 /// `General::small_instance`) that carries over to the configured constants and certifies
 /// there: the few members a counterexample to induction needs are found quickly in a small
@@ -369,12 +430,24 @@ fn answer_in_small_instances(
     obligation: &Obligation,
     deadline: Option<Instant>,
 ) -> Option<Verdict> {
+    let carried = |cex: &Counterexample| carried_over(exact, general, options, obligation, cex);
+    let instances = |size| general.small_instance(size);
+    first_in_small_instances(instances, options, obligation, deadline, carried)
+}
+
+/// The first verdict `decide` makes of a counterexample to `obligation` in the `instances`
+/// of the sizes of `SMALL_SIZES`, each asked within `SMALL_BUDGET` and before `deadline`;
+/// the sizes stop at the first that has no instance.
+fn first_in_small_instances(
+    instances: impl Fn(usize) -> Option<(Spec, Types)>,
+    options: &Options,
+    obligation: &Obligation,
+    deadline: Option<Instant>,
+    decide: impl Fn(&Counterexample) -> Option<Verdict>,
+) -> Option<Verdict> {
     for size in SMALL_SIZES {
-        let (spec, types) = general.small_instance(size)?;
-        let left = deadline.map_or(SMALL_BUDGET, |d| {
-            d.saturating_duration_since(Instant::now())
-        });
-        let budget = SMALL_BUDGET.min(left);
+        let (spec, types) = instances(size)?;
+        let budget = within(SMALL_BUDGET, deadline);
         if budget.is_zero() {
             return None;
         }
@@ -382,9 +455,9 @@ fn answer_in_small_instances(
             Query::new(&spec, &types, options, obligation, &[], Some(budget)).discharge()
         });
         if let Ok(Answer::Counterexample { cex, .. }) = answer {
-            let carried = carried_over(exact, general, options, obligation, &cex);
-            if carried.is_some() {
-                return carried;
+            let verdict = decide(&cex);
+            if verdict.is_some() {
+                return verdict;
             }
         }
     }

@@ -185,7 +185,7 @@ fn model_value_names(values: &BTreeSet<Value>) -> impl Iterator<Item = String> +
 }
 
 /// The model values the config names, in the values it gives the constants.
-fn known_model_values(exact: &Spec) -> BTreeSet<String> {
+pub(super) fn known_model_values(exact: &Spec) -> BTreeSet<String> {
     let mut known = BTreeSet::new();
     for value in exact.constants.iter().filter_map(|c| c.value.as_ref()) {
         collect_model_values(value, &mut known);
