@@ -73,9 +73,7 @@ pub fn compile(
         let lowered = sema::lower(&modules, model.as_ref().map(|(m, f)| (m, *f)), options)?;
         let mut spec = lowered.spec;
         let mut types = types::infer(&spec)?;
-        // After typing, so each folded literal keeps its node's inferred type.
-        crate::eval::fold::fold_constants(&mut spec);
-        crate::eval::unroll::unroll_recursion(&mut spec, &mut types);
+        crate::eval::fold_and_unroll(&mut spec, &mut types);
         Ok::<_, Diagnostic>((spec, types, lowered.warnings))
     })();
     match result {

@@ -35,6 +35,15 @@ use crate::value::Value;
 use std::fmt;
 use std::rc::Rc;
 
+/// Puts the constants' values into `spec`: folds its constant sub-expressions, then unrolls
+/// the recursive definitions those values bound (after typing, so each folded literal keeps
+/// its node's inferred type; the unrolled nodes get theirs in `types`). The front end's last
+/// step, and that of every instance of a spec at other constants.
+pub fn fold_and_unroll(spec: &mut Spec, types: &mut crate::types::Types) {
+    fold::fold_constants(spec);
+    unroll::unroll_recursion(spec, types);
+}
+
 /// An evaluation failure: a value outside an operator's domain, a symbolic constant, an
 /// infinite set that would have to be enumerated, ... with the place that caused it.
 #[derive(Clone, Debug, PartialEq)]

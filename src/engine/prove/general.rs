@@ -60,8 +60,7 @@ impl General<'_> {
         if !cut {
             return None;
         }
-        crate::eval::fold::fold_constants(&mut spec);
-        crate::eval::unroll::unroll_recursion(&mut spec, &mut types);
+        crate::eval::fold_and_unroll(&mut spec, &mut types);
         Some((spec, types))
     }
 }

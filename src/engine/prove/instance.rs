@@ -34,8 +34,7 @@ pub fn instance(spec: &Spec, types: &Types, size: usize) -> Option<(Spec, Types)
         let members = fresh_members(&constant.name, size, &mut taken)?;
         constant.value = Some(Value::Set(members));
     }
-    crate::eval::fold::fold_constants(&mut spec);
-    crate::eval::unroll::unroll_recursion(&mut spec, &mut types);
+    crate::eval::fold_and_unroll(&mut spec, &mut types);
     Some((spec, types))
 }
 
