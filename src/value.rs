@@ -21,6 +21,20 @@ pub enum Value {
 }
 
 impl Value {
+    /// This value with each model value that `rename` gives a new name renamed, in sets and
+    /// functions too; the other model values are kept.
+    pub fn with_model_values_renamed<'n>(&self, rename: &dyn Fn(&str) -> Option<&'n str>) -> Value {
+        let renamed = |value: &Value| value.with_model_values_renamed(rename);
+        match self {
+            Value::ModelValue(name) => Value::ModelValue(rename(name).unwrap_or(name).to_string()),
+            Value::Set(items) => Value::Set(items.iter().map(renamed).collect()),
+            Value::Fn(map) => {
+                Value::Fn(map.iter().map(|(k, v)| (renamed(k), renamed(v))).collect())
+            }
+            Value::Bool(_) | Value::Int(_) | Value::Str(_) => self.clone(),
+        }
+    }
+
     pub fn set(items: impl IntoIterator<Item = Value>) -> Value {
         Value::Set(items.into_iter().collect())
     }

@@ -184,30 +184,24 @@ fn model_values(set: &Value) -> Vec<Value> {
 /// Whether `value` is unchanged by the swap of `members`' first two and by their rotation,
 /// and so by every permutation of them.
 fn unchanged_by_generators(value: &Value, members: &[Value]) -> bool {
-    let swap = |m: &Value| match members.iter().position(|x| x == m) {
-        Some(0) => members.get(1),
-        Some(1) => members.first(),
+    let names: Vec<&str> = members
+        .iter()
+        .filter_map(|member| match member {
+            Value::ModelValue(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let swap = |name: &str| match names.iter().position(|n| *n == name) {
+        Some(0) => names.get(1).copied(),
+        Some(1) => names.first().copied(),
         _ => None,
     };
-    let rotate = |m: &Value| {
-        let position = members.iter().position(|x| x == m)?;
-        members.get((position + 1) % members.len())
+    let rotate = |name: &str| {
+        let position = names.iter().position(|n| *n == name)?;
+        names.get((position + 1) % names.len()).copied()
     };
-    renamed(value, &swap) == *value && renamed(value, &rotate) == *value
-}
-
-/// `value` with each model value `rename` maps renamed.
-fn renamed<'m>(value: &Value, rename: &dyn Fn(&Value) -> Option<&'m Value>) -> Value {
-    match value {
-        Value::ModelValue(_) => rename(value).unwrap_or(value).clone(),
-        Value::Set(members) => Value::Set(members.iter().map(|m| renamed(m, rename)).collect()),
-        Value::Fn(map) => Value::Fn(
-            map.iter()
-                .map(|(k, v)| (renamed(k, rename), renamed(v, rename)))
-                .collect(),
-        ),
-        Value::Bool(_) | Value::Int(_) | Value::Str(_) => value.clone(),
-    }
+    value.with_model_values_renamed(&swap) == *value
+        && value.with_model_values_renamed(&rotate) == *value
 }
 
 #[cfg(test)]

@@ -161,16 +161,7 @@ impl Completion<'_> {
 
 /// `value` with its model values renamed by `renaming` (the others kept).
 fn rename(value: &Value, renaming: &BTreeMap<String, String>) -> Value {
-    match value {
-        Value::ModelValue(name) => Value::ModelValue(renaming.get(name).unwrap_or(name).clone()),
-        Value::Set(items) => Value::Set(items.iter().map(|v| rename(v, renaming)).collect()),
-        Value::Fn(map) => Value::Fn(
-            map.iter()
-                .map(|(k, v)| (rename(k, renaming), rename(v, renaming)))
-                .collect(),
-        ),
-        Value::Bool(_) | Value::Int(_) | Value::Str(_) => value.clone(),
-    }
+    value.with_model_values_renamed(&|name| renaming.get(name).map(String::as_str))
 }
 
 fn in_set(set: &BTreeSet<Value>, name: &str) -> bool {
