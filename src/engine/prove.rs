@@ -561,6 +561,12 @@ impl<'a> Query<'a> {
         if let Some(timeout) = budget {
             set_timeout(&solver, timeout);
         }
+        // Only a step relates two states, whose reads instantiate each other's quantifiers.
+        let encoder = Encoder::keeping_z3_strings(spec, types);
+        let encoder = match obligation {
+            Obligation::Consecution(_) => encoder.with_frame_triggers(),
+            Obligation::Initiation | Obligation::Implication(_) => encoder,
+        };
         Query {
             spec,
             types,
@@ -568,7 +574,7 @@ impl<'a> Query<'a> {
             obligation,
             configured,
             deadline: budget.map(|b| Instant::now() + b),
-            encoder: Encoder::keeping_z3_strings(spec, types),
+            encoder,
             solver,
         }
     }

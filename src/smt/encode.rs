@@ -84,7 +84,7 @@ pub struct Encoder<'a> {
     /// `states[i][v]`: the constant `v@i`.
     states: Vec<Vec<Dynamic>>,
     /// `raw_states[i][v]`: the constant `v@i` that `states[i][v]` normalises.
-    raw_states: Vec<Vec<Dynamic>>,
+    pub(super) raw_states: Vec<Vec<Dynamic>>,
     /// `assigned[v]`: every action sets `v'` by an equation (`normal::assigned_by_every_action`).
     assigned: Vec<bool>,
     /// Whether a positive equation `x = e` may pin the raw constant of `x` (see `formula`).
@@ -112,6 +112,8 @@ pub struct Encoder<'a> {
     pub(super) definedness: Option<super::definedness::Recorder>,
     /// The integers and strings the spec mentions, found on first use (see `cardinality`).
     pub(super) mentioned: std::cell::OnceCell<super::literals::Mentioned>,
+    /// Whether quantifiers get frame triggers (see `triggers`).
+    pub(super) frame_triggers: bool,
 }
 
 impl<'a> Encoder<'a> {
@@ -157,6 +159,7 @@ impl<'a> Encoder<'a> {
             fresh_names: 0,
             definedness: None,
             mentioned: std::cell::OnceCell::new(),
+            frame_triggers: false,
         }
     }
 

@@ -15,6 +15,8 @@
 //! * `definedness`: the obligations of partial operations, where TLC stops with an error.
 //! * `decode`: models to values.
 //! * `symmetry`: value precedence on the parameters of interchangeable model values, for BMC.
+//! * `triggers`: frame triggers, so that `prove`'s quantifiers over one state are instantiated
+//!   at the indices the other state reads.
 //!
 //! Every Z3 object lives in the thread's current Z3 context; callers that want a context of
 //! their own (the engines do) run inside `z3::with_z3_config`.
@@ -33,6 +35,7 @@ mod ops;
 mod sets;
 mod sorts;
 mod symmetry;
+mod triggers;
 
 pub use cardinality::approximates_cardinality;
 pub use decode::DecodeResult;

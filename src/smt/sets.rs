@@ -130,10 +130,7 @@ impl Encoder<'_> {
             let inner = me.assuming(&member, |me| body(me, &value, Polarity::Mixed))?;
             Ok(combine(member, inner))
         })?;
-        Ok(match q {
-            Quantifier::Exists => z3::ast::exists_const(&[&variable], &[], &guarded),
-            Quantifier::Forall => z3::ast::forall_const(&[&variable], &[], &guarded),
-        })
+        Ok(self.quantifier(q, &variable, &guarded, pol))
     }
 
     fn contains(
