@@ -73,6 +73,7 @@ ring_size() { echo "    N = $1"; }
 clients() { echo "    Client = {$(seq -s ', ' -f 'c%g' 1 "$1")}"; }
 terms() { echo "    MaxTerm = $1"; }
 nodes() { echo "    Node = {$(seq -s ', ' -f 'n%g' 1 "$1")}"; }
+sagas() { echo "    Saga = {$(seq -s ', ' -f 's%g' 1 "$1")}"; }
 
 bench "token ring, N nodes" "$here/examples/token_mutex/TokenMutex.tla" \
     "--inv IndInv --prop Mutex" ring_size "    PassEarly = FALSE"
@@ -88,6 +89,12 @@ bench "leader election, N nodes, MaxTerm symbolic" "$here/examples/leader_electi
     "--inv IndInv --prop OneLeaderPerTerm" nodes "    Nil = Nil
     VoteOncePerTerm = TRUE
     CountStaleVotes = FALSE"
+bench "saga, N concurrent sagas of 3 steps" "$here/examples/saga/Saga.tla" \
+    "--inv IndInv --prop CompletedAllOrNothing --prop NoCompensationWithoutStep" sagas \
+    "    NumSteps = 3
+    MaxCrash = 2
+    PersistDirection = TRUE
+    CompensateFailedStep = FALSE"
 # The double-vote bug: GrantVote's obligation fails, and its counterexample to induction is
 # found in a small instance and carried over to the N configured nodes. With the nodes left
 # symbolic it is found in a small instance (Node = {n1, n2}) and shown there: a set the
@@ -118,7 +125,7 @@ SPEC=TCSpec bench "corpus TCommit, N resource managers" \
 SPEC=TPSpec bench "corpus TwoPhase, N resource managers" \
     "$specs/transaction_commit/TwoPhase_proof.tla" \
     "--inv Inv --prop TC!TCConsistent --timeout 10" managers ""
-COLUMNS="3 10 100 symbolic" bench "corpus EWD840, ring of N nodes" "$specs/ewd840/EWD840.tla" \
+bench "corpus EWD840, ring of N nodes" "$specs/ewd840/EWD840.tla" \
     "--inv TypeOK --inv Inv --prop TerminationDetection --timeout 10" ring ""
 SPEC=SpecNoBcast COLUMNS="10 symbolic" bench "corpus bcastByz, N processes (unforgeability)" \
     "$specs/bcastByz/bcastByz.tla" "--inv IndInv_Unforg_NoBcast --prop Unforg --timeout 10" \

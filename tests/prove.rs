@@ -1,6 +1,6 @@
 //! `smtcheck prove` end to end: verdicts per obligation, exit codes, counterexamples to
 //! induction (checked again here with the evaluator), text and JSON output, on the specs in
-//! `tests/fixtures/prove/` and `examples/token_mutex/`.
+//! `tests/fixtures/prove/` and the examples' inductive invariants in `examples/`.
 
 #[path = "support/binary.rs"]
 mod binary;
@@ -407,6 +407,99 @@ fn leader_election_is_proved_for_a_hundred_configured_nodes() {
     assert_eq!(verdicts(&run.stdout), leader_election_all_proved());
 }
 
+fn saga() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/saga")
+}
+
+/// Ten sagas of three steps: the general question leaves `Saga` symbolic and keeps
+/// `NumSteps = 3`, and proves every obligation. With `NumSteps` symbolic too it decided none
+/// (a range quantifier under one over a symbolic set), and the exact encoding of ten sagas
+/// none within 20 s: every obligation but one was `unknown`.
+#[test]
+fn the_saga_is_proved_for_ten_configured_sagas() {
+    let config = fixtures().join("Saga_10.cfg");
+    let config = config.to_string_lossy();
+    let args = [
+        "--config",
+        &config,
+        "--inv",
+        "IndInv",
+        "--prop",
+        "CompletedAllOrNothing",
+        "--prop",
+        "NoCompensationWithoutStep",
+        "--timeout",
+        "20",
+    ];
+    let run = prove_in(&saga(), "Saga", &args);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let actions = [
+        "Start",
+        "RunStep",
+        "StepFails",
+        "Compensate",
+        "Commit",
+        "Abort",
+        "Restart",
+    ];
+    let mut expected = vec![("initiation".to_string(), "proved".to_string())];
+    expected.extend(actions.map(|a| (format!("consecution {a}"), "proved".to_string())));
+    expected.extend(pairs(&[
+        ("implication CompletedAllOrNothing", "proved"),
+        ("implication NoCompensationWithoutStep", "proved"),
+    ]));
+    assert_eq!(verdicts(&run.stdout), expected);
+}
+
+/// The inductive invariants of the examples no other test proves, with the properties their
+/// configs check, at a small config and at a hundred members: every obligation proved.
+#[test]
+fn the_other_examples_inductive_invariants_are_proved_small_and_at_a_hundred() {
+    let examples: [(&str, &str, [&str; 2], &[&str]); 4] = [
+        (
+            "fenced_lock",
+            "FencedLock",
+            ["FencedLock_symbolic.cfg", "FencedLock_100.cfg"],
+            &["NoStaleWrite"],
+        ),
+        (
+            "failover",
+            "Failover",
+            ["Failover.cfg", "Failover_100.cfg"],
+            &["NoLostWrite", "OnePrimaryPerEpoch", "AckedOnAllInSync"],
+        ),
+        (
+            "idempotent_consumer",
+            "IdempotentConsumer",
+            ["IdempotentConsumer.cfg", "IdempotentConsumer_100.cfg"],
+            &["EffectOnce", "AckedWasApplied", "DedupeTellsTruth"],
+        ),
+        (
+            "saga",
+            "Saga",
+            ["Saga.cfg", "Saga_100.cfg"],
+            &["CompletedAllOrNothing", "NoCompensationWithoutStep"],
+        ),
+    ];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for (dir, module, configs, properties) in examples {
+        for config in configs {
+            let mut args = vec!["--config", config, "--inv", "IndInv", "--timeout", "60"];
+            for property in properties {
+                args.extend(["--prop", property]);
+            }
+            let run = prove_in(&root.join(dir), module, &args);
+            assert_eq!(run.code, 0, "{config}: {}{}", run.stdout, run.stderr);
+            let verdicts = verdicts(&run.stdout);
+            let implied: Vec<&str> = verdicts
+                .iter()
+                .filter_map(|(name, _)| name.strip_prefix("implication "))
+                .collect();
+            assert_eq!(implied, properties, "{config}: {}", run.stdout);
+        }
+    }
+}
+
 /// Ten processes written out in the config: the obligation the general question cannot
 /// prove is asked of the configured sets, and its counterexample names their members.
 #[test]
@@ -715,7 +808,7 @@ fn a_cti_with_symbolic_nodes_is_real_at_its_instance() {
 }
 
 /// Proves the leader election's `IndInv` under `config`, the double-vote bug with `nodes`
-/// nodes, as `smtcheck prove` does (the general question first), and checks the
+/// nodes, as `smtcheck prove` does (the general question first, if any), and checks the
 /// counterexample to induction of `GrantVote` with the evaluator, at the constants it gives
 /// those the config leaves symbolic: they satisfy the assumptions, and there a state of
 /// `nodes` nodes satisfies `IndInv`, a `GrantVote` step leads from it to a state that breaks
@@ -733,18 +826,25 @@ fn double_vote_cti_is_real(config: &Path, nodes: usize) {
             .0
     };
     let exact = compile(&options);
-    let open = compile(&smtcheck::sema::Options {
-        symbolic: generalizable(&exact.spec),
-        ..options.clone()
+    // As the command line: a general question only where the config gives a constant worth
+    // leaving symbolic (none with `Node` symbolic and `MaxTerm = 2`).
+    let symbolic = generalizable(&exact.spec);
+    let open = (!symbolic.is_empty()).then(|| {
+        compile(&smtcheck::sema::Options {
+            symbolic,
+            ..options.clone()
+        })
     });
-    let general = general(&exact.spec, &open.spec, &open.types).expect("a general question");
+    let general = open
+        .as_ref()
+        .map(|open| general(&exact.spec, &open.spec, &open.types).expect("a general question"));
     let prove_options = prove::Options {
         inductive: vec![0],
         properties: Vec::new(),
         k: 1,
         timeout: Some(std::time::Duration::from_secs(60)),
     };
-    let outcomes = prove::prove_with(&exact.spec, &exact.types, Some(&general), &prove_options)
+    let outcomes = prove::prove_with(&exact.spec, &exact.types, general.as_ref(), &prove_options)
         .unwrap_or_else(|d| panic!("{}", d.message));
     let grant = exact
         .spec
@@ -792,4 +892,107 @@ fn double_vote_cti_is_real(config: &Path, nodes: usize) {
     assert_eq!(step.action, grant);
     let taken = takes(spec, step.action, &step.params, &before.state, &after.state);
     assert_eq!(taken, Ok(Ok(())));
+}
+
+/// The TLA+ Examples module `name` (a path under its `specifications/`), when the corpus is
+/// beside the repository; `None` (the test is skipped) otherwise.
+fn corpus_module(name: &str) -> Option<PathBuf> {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/tla-examples");
+    let module = corpus.join("specifications").join(name);
+    if !module.exists() {
+        eprintln!("skipped: no TLA+ Examples corpus at {}", corpus.display());
+    }
+    module.exists().then_some(module)
+}
+
+/// `smtcheck prove` on EWD840 with a config of `SPECIFICATION Spec` and `constants` (a
+/// config of its own, written to the temporary directory under `name`).
+fn prove_ewd840(module: &Path, name: &str, constants: &str, args: &[&str]) -> Run {
+    let path = std::env::temp_dir().join(format!("ewd840-{name}-{}.cfg", std::process::id()));
+    std::fs::write(&path, format!("SPECIFICATION Spec\n{constants}")).expect("config written");
+    let config = path.to_string_lossy().into_owned();
+    let mut all = vec!["--config", config.as_str()];
+    all.extend_from_slice(args);
+    let dir = module.parent().expect("the module's directory");
+    let run = prove_in(dir, "EWD840", &all);
+    let _ = std::fs::remove_file(&path);
+    run
+}
+
+/// Dijkstra's termination detection on a ring (EWD840): `TypeOK /\ Inv` is inductive and
+/// implies `TerminationDetection` for a ring of any size. Its quantifiers range over `0..N-1`
+/// and `0..tpos`, and above 8 nodes they stay quantifiers: before frame triggers (see
+/// `smt::triggers`) the steps of PassToken, SendMsg and Deactivate were unknown after 10 s at
+/// every ring size from 10 nodes on, and with `N` symbolic.
+#[test]
+fn ewd840_inv_is_proved_for_rings_of_any_size() {
+    let Some(module) = corpus_module("ewd840/EWD840.tla") else {
+        return;
+    };
+    let args = [
+        "--inv",
+        "TypeOK",
+        "--inv",
+        "Inv",
+        "--prop",
+        "TerminationDetection",
+        "--timeout",
+        "60",
+    ];
+    let constants = [
+        ("3", "CONSTANTS\n    N = 3\n"),
+        ("10", "CONSTANTS\n    N = 10\n"),
+        ("1000", "CONSTANTS\n    N = 1000\n"),
+        ("symbolic", ""),
+    ];
+    for (name, constants) in constants {
+        let run = prove_ewd840(&module, name, constants, &args);
+        assert_eq!(run.code, 0, "N = {name}: {}{}", run.stdout, run.stderr);
+        assert_eq!(
+            verdicts(&run.stdout),
+            pairs(&[
+                ("initiation", "proved"),
+                ("consecution InitiateProbe", "proved"),
+                ("consecution PassToken", "proved"),
+                ("consecution SendMsg", "proved"),
+                ("consecution Deactivate", "proved"),
+                ("implication TerminationDetection", "proved"),
+            ]),
+            "N = {name}"
+        );
+    }
+}
+
+/// What `TypeOK /\ Inv` does not imply is still refuted with `N` symbolic: a state in which
+/// the token is white (the spec's own non-property `TokenAlwaysBlack`).
+#[test]
+fn ewd840_inv_does_not_make_the_token_always_black() {
+    let Some(module) = corpus_module("ewd840/EWD840.tla") else {
+        return;
+    };
+    let args = [
+        "--inv",
+        "TypeOK",
+        "--inv",
+        "Inv",
+        "--prop",
+        "TokenAlwaysBlack",
+    ];
+    let run = prove_ewd840(&module, "white-token", "", &args);
+    assert_eq!(run.code, 12, "{}{}", run.stdout, run.stderr);
+    let verdicts = verdicts(&run.stdout);
+    assert_eq!(
+        verdicts.last(),
+        Some(&(
+            "implication TokenAlwaysBlack".to_string(),
+            "violated".to_string()
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("/\\ tcolor = \"white\""),
+        "{}",
+        run.stdout
+    );
 }

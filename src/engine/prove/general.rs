@@ -11,11 +11,13 @@
 //! So each obligation is first asked of a spec compiled with those constants left symbolic
 //! (`generalizable` names them), constrained by what the config says of them that needs no
 //! member listed (`Encoder::configured`: which of the spec's model values they hold, and
-//! their size). Integer constants are left symbolic too, equal to their values, so that a
-//! range `0..N-1` stays a range instead of a literal set of `N` elements. The configured model is a model of that question, so a proof of it proves
-//! the obligation. Its counterexamples prove nothing (a set other than the configured one, or
-//! sizes that `Cardinality`'s axioms allow but no set has), so anything but a proof sends the
-//! obligation to the exact encoding, which finds the counterexample shown.
+//! their size). Large integer constants are left symbolic too, equal to their values, so that
+//! a range `0..N-1` stays a range instead of a literal set of `N` elements; small ones keep
+//! their values (see `LARGEST_FIXED_INTEGER`). The configured model is a model of that
+//! question, so a proof of it proves the obligation. Its counterexamples prove nothing (a set
+//! other than the configured one, or sizes that `Cardinality`'s axioms allow but no set has),
+//! so anything but a proof sends the obligation to the exact encoding, which finds the
+//! counterexample shown.
 
 use crate::ir::{ConstId, Named, Spec};
 use crate::types::{Type, Types};
@@ -65,13 +67,26 @@ impl General<'_> {
     }
 }
 
+/// The largest integer constant the general question keeps at its configured value. Fixed,
+/// a small integer folds a range into a few elements, and functions over it are held
+/// pointwise; left symbolic, the range is a quantifier, which under a quantifier over a
+/// symbolic set Z3 may not decide: with the hundred sagas' `Saga` symbolic and `NumSteps = 3`
+/// too, every consecution of the saga ran out of the general question's 5 s, where with
+/// `NumSteps` fixed each is proved in 0.3 s, as for ten sagas or a thousand.
+const LARGEST_FIXED_INTEGER: i64 = 8;
+
 /// The constants of `spec` worth leaving symbolic: each one the config gives a non-empty set
-/// of model values, or an integer (`N = 1000` folds `0..N-1` into a literal set of a thousand
-/// elements; left symbolic and equal to 1000, it stays a range).
+/// of model values, or an integer larger than `LARGEST_FIXED_INTEGER` (`N = 1000` folds
+/// `0..N-1` into a literal set of a thousand elements; left symbolic and equal to 1000, it
+/// stays a range).
 pub fn generalizable(spec: &Spec) -> Vec<String> {
     let constants = spec.constants.iter();
-    let sets = constants.filter(|c| c.value.as_ref().is_some_and(|v| general_type(v).is_some()));
-    sets.map(|c| c.name.clone()).collect()
+    let worth = |value: &Value| match value {
+        Value::Int(n) => *n > LARGEST_FIXED_INTEGER,
+        set => general_type(set).is_some(),
+    };
+    let open = constants.filter(|c| c.value.as_ref().is_some_and(worth));
+    open.map(|c| c.name.clone()).collect()
 }
 
 /// The general question for `exact`, given `spec`, the same module and config compiled with

@@ -386,6 +386,23 @@ fn the_general_question_leaves_the_configured_sets_of_model_values_symbolic() {
     assert_eq!(configured, [(ConstId(0), 10), (ConstId(1), 2)]);
 }
 
+/// An integer is left symbolic only when fixing it would list many elements: `NumSteps = 3`
+/// left symbolic beside a symbolic set of sagas made every consecution of the saga undecided.
+#[test]
+fn the_general_question_keeps_small_integers_at_their_values() {
+    let tla = "---- MODULE Spec ----
+EXTENDS Naturals
+CONSTANTS Node, Steps, Size
+VARIABLE x
+Init == x \\in Node
+Next == x' \\in Node /\\ Steps + Size > 0
+Inv == x \\in Node
+====";
+    let cfg = "INIT Init\nNEXT Next\nCONSTANTS\n    Node = {n1, n2}\n    Steps = 8\n    Size = 9\n";
+    let (front, _) = front_end(tla, cfg, "Inv", &[], 1);
+    assert_eq!(general::generalizable(&front.spec), ["Node", "Size"]);
+}
+
 /// `Honest` holds initially only because the config puts `Leader` in `Proc` and not in
 /// `Byz`, which the general question keeps of the sets; `ByzAreProcs` holds of the configured
 /// sets but not of every pair of sets, so only the configured constants prove it.
