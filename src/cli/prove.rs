@@ -119,7 +119,7 @@ pub fn prove(file: &Path, config: Option<&Path>, request: &ProveRequest) -> u8 {
 /// The module compiled again with the sets of model values the config gives to `spec`'s
 /// constants left symbolic; `None` when there are none, or when it does not compile (a set's
 /// type may then be known only from its value), and the general question is not asked.
-fn general_frontend(
+pub(super) fn general_frontend(
     file: &Path,
     config: Option<&Path>,
     options: &Options,

@@ -31,6 +31,7 @@
 //! (exists otherwise) — so it may be negated. Stuttering is not a step.
 
 use super::decode;
+use super::prove::general::General;
 use super::solver_settings::{new_bmc_solver, reason_unknown};
 use crate::diag::{Diagnostic, Kind};
 use crate::eval::EvalError;
@@ -94,7 +95,7 @@ pub fn check(
     options: &Options,
     progress: &mut (dyn FnMut(usize, Duration) + Send),
 ) -> Result<Outcome, Diagnostic> {
-    search(spec, types, options, progress, false).map(|(outcome, _)| outcome)
+    check_with(spec, types, None, options, progress, false).map(|(outcome, _)| outcome)
 }
 
 /// `check`, and where its time went (counting terms costs a little time of its own).
@@ -104,12 +105,16 @@ pub fn check_with_stats(
     options: &Options,
     progress: &mut (dyn FnMut(usize, Duration) + Send),
 ) -> Result<(Outcome, Stats), Diagnostic> {
-    search(spec, types, options, progress, true)
+    check_with(spec, types, None, options, progress, true)
 }
 
-fn search(
+/// `check`, where the invariants may also be proved inductive by `general`, the general
+/// question of `spec`'s configured constants (see `induction`), and with where its time went
+/// when `count_terms` (counting terms costs a little time of its own).
+pub fn check_with(
     spec: &Spec,
     types: &Types,
+    general: Option<&General>,
     options: &Options,
     progress: &mut (dyn FnMut(usize, Duration) + Send),
     count_terms: bool,
@@ -117,6 +122,7 @@ fn search(
     let progress = Mutex::new(progress);
     z3::with_z3_config(&z3::Config::new(), || {
         let mut search = Search::new(spec, types, options);
+        search.general = general;
         if count_terms {
             search.counter = Some(TermCounter::default());
         }
@@ -134,12 +140,17 @@ struct Search<'a> {
     spec: &'a Spec,
     types: &'a Types,
     options: &'a Options,
+    /// The general question of the configured constants, if one was compiled.
+    general: Option<&'a General<'a>>,
     encoder: Encoder<'a>,
     solver: Solver,
     transitions: Vec<Transition>,
     /// `proved[i]`: invariant `i` holds initially and is inductive, so in every reachable
     /// state; it is no longer checked, only assumed.
     proved: Vec<bool>,
+    /// `initiated[i]`: invariant `i` holds in every initial state, as the general question
+    /// shows (see `induction`); it is not checked at depth 0, only assumed.
+    initiated: Vec<bool>,
     started: Instant,
     /// The depth being checked, which `stats` entries are charged to.
     depth: usize,
@@ -175,10 +186,12 @@ impl<'a> Search<'a> {
             spec,
             types,
             options,
+            general: None,
             encoder: Encoder::new(spec, types),
             solver: new_bmc_solver(),
             transitions: Vec::new(),
             proved: vec![false; spec.invariants.len()],
+            initiated: Vec::new(),
             started: Instant::now(),
             depth: 0,
             stats: Stats::default(),
@@ -202,6 +215,9 @@ impl<'a> Search<'a> {
             Err(outcome) => return Ok(outcome),
         };
         self.assert(&init);
+        let induction_started = Instant::now();
+        self.initiated = self.initiated_in_general();
+        self.stats.induction = induction_started.elapsed();
         for depth in 0..=self.options.depth {
             progress(depth, self.started.elapsed());
             let depth_started = Instant::now();
@@ -267,7 +283,7 @@ impl<'a> Search<'a> {
             let induction_started = Instant::now();
             self.prove_invariants()?;
             self.discharge_obligations()?;
-            self.stats.induction = induction_started.elapsed();
+            self.stats.induction += induction_started.elapsed();
             let may_fail = self.state_may_fail || self.step_may_fail;
             if !self.spec.check_deadlock && !may_fail && self.proved.iter().all(|p| *p) {
                 return Ok(DepthResult::NothingLeft);
@@ -304,13 +320,13 @@ impl<'a> Search<'a> {
     /// invariants are asserted first, so that every check at `depth` can use them.
     fn check_invariants(&mut self, depth: usize) -> Result<Option<Outcome>, Diagnostic> {
         for (index, invariant) in self.spec.invariants.iter().enumerate() {
-            if self.proved[index] {
+            if self.known_to_hold(index, depth) {
                 let lemma = self.encoder.holds(&invariant.expr, depth)?;
                 self.assert(&lemma);
             }
         }
         for (index, invariant) in self.spec.invariants.iter().enumerate() {
-            if self.proved[index] {
+            if self.known_to_hold(index, depth) {
                 continue;
             }
             let literal = Bool::new_const(format!("violates!{}@{depth}", invariant.name));
@@ -335,6 +351,13 @@ impl<'a> Search<'a> {
             }
         }
         Ok(None)
+    }
+
+    /// Whether invariant `index` is known to hold at `depth` without a check: it is proved, or
+    /// `depth` is 0 and the general question has shown it initially true.
+    fn known_to_hold(&self, index: usize, depth: usize) -> bool {
+        let initiated = || depth == 0 && self.initiated.get(index) == Some(&true);
+        self.proved.get(index) == Some(&true) || initiated()
     }
 
     /// Is the state at `depth` (explored, so within the constraints) without enabled actions?
@@ -415,18 +438,14 @@ impl<'a> Search<'a> {
     /// Sets the next checks of `solver` to end when the time budget does; false when it is
     /// spent.
     fn limit_to_budget(&self, solver: &Solver) -> bool {
-        let Some(budget) = self.options.timeout else {
-            return true;
-        };
-        let remaining = budget.saturating_sub(self.started.elapsed());
-        if remaining.is_zero() {
-            return false;
-        }
-        let millis = u32::try_from(remaining.as_millis()).unwrap_or(u32::MAX);
-        let mut params = z3::Params::new();
-        params.set_u32("timeout", millis.max(1));
-        solver.set_params(&params);
-        true
+        limit_to_deadline(solver, self.deadline())
+    }
+
+    /// When the time budget runs out (`None`: never).
+    fn deadline(&self) -> Option<Instant> {
+        self.options
+            .timeout
+            .and_then(|budget| self.started.checked_add(budget))
     }
 
     /// The behaviour of `depth` steps in `model`, with the action taken at each step.
@@ -448,6 +467,22 @@ impl<'a> Search<'a> {
             depth,
         )
     }
+}
+
+/// Sets the next checks of `solver` to end at `deadline`; false when it has passed.
+fn limit_to_deadline(solver: &Solver, deadline: Option<Instant>) -> bool {
+    let Some(deadline) = deadline else {
+        return true;
+    };
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    if remaining.is_zero() {
+        return false;
+    }
+    let millis = u32::try_from(remaining.as_millis()).unwrap_or(u32::MAX);
+    let mut params = z3::Params::new();
+    params.set_u32("timeout", millis.max(1));
+    solver.set_params(&params);
+    true
 }
 
 pub(crate) fn contradictory_assumptions(spec: &Spec) -> Diagnostic {

@@ -2,12 +2,15 @@
 //! where TLC would stop evaluating with an error, in `Init`, in a state's constraints and
 //! invariants, or in the step from a state.
 
-use super::induction::refutes;
+use super::induction::{assert_constants, induction_solver, refutes, INDUCTION_EFFORT, SMALL_SIZE};
 use super::{Check, Outcome, Search};
 use crate::diag::{Diagnostic, Kind};
-use crate::ir::Spec;
+use crate::engine::prove::general::General;
+use crate::ir::{ConstId, Spec};
 use crate::smt::{all, any, Assigns, Encoder, Transition};
+use crate::value::Value;
 use z3::ast::Bool;
+use z3::Solver;
 
 /// How many candidate evaluation errors at one depth the evaluator may clear before the
 /// verdict is unknown. A cleared candidate comes from an obligation that is conservative
@@ -94,33 +97,43 @@ impl Search<'_> {
 
     /// Whether the obligations of a state (of a step from it, with `of_step`) hold in every
     /// state they are checked in (see `discharge_obligations`). False when the solver cannot
-    /// tell within the effort of an induction check.
+    /// tell within the effort of an induction check. At large configured constants the general
+    /// question is asked first (see `Search::prove_in_general`, whose argument holds here too):
+    /// at a thousand nodes the configured one did not tell within that effort.
     fn follow_from_proved(&mut self, of_step: bool) -> Result<bool, Diagnostic> {
-        let spec = self.spec;
+        let general = self.general.filter(|g| !g.is_within(SMALL_SIZE));
+        if general.is_some_and(|general| self.follow_in_general(general, of_step)) {
+            return Ok(true);
+        }
         let Some(solver) = self.induction_solver() else {
             return Ok(false);
         };
         // An encoder of its own: the state here is arbitrary, not reachable.
-        let mut encoder = Encoder::new(spec, self.types);
-        solver.assert(encoder.constants_constraint()?);
-        for (invariant, proved) in spec.invariants.iter().zip(&self.proved) {
-            if *proved || of_step {
-                solver.assert(encoder.holds(&invariant.expr, 0)?);
-            }
-        }
-        let obligations = if of_step {
-            for constraint in &spec.constraints {
-                solver.assert(encoder.holds(&constraint.expr, 0)?);
-            }
-            encode_step(&mut encoder, spec, 0)?.obligations
-        } else {
-            state_obligations(&mut encoder, spec, 0)?
+        let mut encoder = Encoder::new(self.spec, self.types);
+        let premises = Premises {
+            proved: &self.proved,
+            of_step,
         };
-        for axiom in encoder.take_axioms() {
-            solver.assert(axiom);
-        }
-        let failed: Vec<Bool> = obligations.iter().map(Bool::not).collect();
-        Ok(refutes(&solver, &any(&failed)))
+        premises.refute_failure(&solver, &mut encoder, self.spec, &[])
+    }
+
+    /// `follow_from_proved`, asked of the general question, in a Z3 context of its own; an
+    /// error encoding it is no answer.
+    fn follow_in_general(&self, general: &General, of_step: bool) -> bool {
+        let premises = Premises {
+            proved: &self.proved,
+            of_step,
+        };
+        let deadline = self.deadline();
+        z3::with_z3_config(&z3::Config::new(), || {
+            let Some(solver) = induction_solver(INDUCTION_EFFORT, deadline) else {
+                return false;
+            };
+            let mut encoder = Encoder::new(general.spec, general.types);
+            let spec = general.spec;
+            let refuted = premises.refute_failure(&solver, &mut encoder, spec, &general.configured);
+            refuted.unwrap_or(false)
+        })
     }
 
     /// Can an obligation fail at `depth` where `premise` holds? A candidate is shown only if the
@@ -222,4 +235,44 @@ pub(crate) fn encode_step(
 /// `obligations`, each where `premise` holds.
 fn under(premise: &Bool, obligations: Vec<Bool>) -> impl Iterator<Item = Bool> + '_ {
     obligations.into_iter().map(move |o| premise.implies(o))
+}
+
+/// What the obligations of a state, or of a step from it, may assume (see
+/// `discharge_obligations`).
+struct Premises<'p> {
+    proved: &'p [bool],
+    of_step: bool,
+}
+
+impl Premises<'_> {
+    /// Whether `solver` shows that no obligation fails in a state of `spec` where the premises
+    /// hold (with `configured`, the facts of the constants the general question leaves
+    /// symbolic), encoded by `encoder`.
+    fn refute_failure(
+        &self,
+        solver: &Solver,
+        encoder: &mut Encoder,
+        spec: &Spec,
+        configured: &[(ConstId, Value)],
+    ) -> Result<bool, Diagnostic> {
+        assert_constants(solver, encoder, configured)?;
+        for (invariant, proved) in spec.invariants.iter().zip(self.proved) {
+            if *proved || self.of_step {
+                solver.assert(encoder.holds(&invariant.expr, 0)?);
+            }
+        }
+        let obligations = if self.of_step {
+            for constraint in &spec.constraints {
+                solver.assert(encoder.holds(&constraint.expr, 0)?);
+            }
+            encode_step(encoder, spec, 0)?.obligations
+        } else {
+            state_obligations(encoder, spec, 0)?
+        };
+        for axiom in encoder.take_axioms() {
+            solver.assert(axiom);
+        }
+        let failed: Vec<Bool> = obligations.iter().map(Bool::not).collect();
+        Ok(refutes(solver, &any(&failed)))
+    }
 }
