@@ -14,8 +14,10 @@
 
 use super::sets;
 use super::{action, Ctx, EvalError, Slots};
+use crate::ir::rewrite::substitute;
 use crate::ir::{
-    Binder, Expr, ExprKind, InfiniteSet, Loc, Op, PathStep, Pattern, Quantifier, RecId,
+    Binder, BoundId, Expr, ExprKind, InfiniteSet, Loc, Op, PathStep, Pattern, Quantifier, RecId,
+    Spec,
 };
 use crate::value::Value;
 use std::cell::Cell;
@@ -799,6 +801,32 @@ pub(crate) fn for_each_binding<'a>(
 ) -> Result<bool, EvalError> {
     let mut chosen = Vec::with_capacity(binders.len());
     bindings_from(binders, ctx, &mut chosen, visit)
+}
+
+/// `body` with the variables of `binders` replaced by each combination of their values, in
+/// the order of the sets: the instances of `\A`/`\E` over a temporal formula or a fairness
+/// condition. The sets must not depend on the state.
+pub fn instances(spec: &Spec, binders: &[Binder], body: &Expr) -> Result<Vec<Expr>, String> {
+    let no_state: Vec<Value> = Vec::new();
+    let ctx = Ctx::new(spec, &no_state);
+    let ids: Vec<BoundId> = binders
+        .iter()
+        .flat_map(|b| match &b.pattern {
+            Pattern::Var(id) => vec![*id],
+            Pattern::Tuple(ids) => ids.clone(),
+        })
+        .collect();
+    let mut result = Vec::new();
+    for_each_binding(binders, &ctx, &mut |inner, _| {
+        let values: Vec<(BoundId, Value)> = ids
+            .iter()
+            .filter_map(|id| inner.bounds.get(*id).map(|v| (*id, v.clone())))
+            .collect();
+        result.push(substitute(body, &values));
+        Ok(true)
+    })
+    .map_err(|error| error.message)?;
+    Ok(result)
 }
 
 fn bindings_from<'a>(

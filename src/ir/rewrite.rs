@@ -94,3 +94,18 @@ fn visit_primed(expr: &mut Expr, found: &mut bool) {
             .for_each_child_mut(&mut |child| visit_primed(child, found)),
     }
 }
+
+/// Whether `expr` has a temporal operator in it (`[]`, `<>`, `~>`, `[A]_v`, `<<A>>_v`, `WF`,
+/// `SF`), so that it is no state or action formula. `ENABLED A` is a state predicate.
+pub fn is_temporal(expr: &Expr) -> bool {
+    match &*expr.kind {
+        ExprKind::Always(_)
+        | ExprKind::Eventually(_)
+        | ExprKind::LeadsTo(..)
+        | ExprKind::BoxAction(..)
+        | ExprKind::AngleAction(..)
+        | ExprKind::Fair(..) => true,
+        ExprKind::Enabled(_) => false,
+        kind => kind.children().into_iter().any(is_temporal),
+    }
+}

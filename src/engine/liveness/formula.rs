@@ -12,11 +12,10 @@
 //! `A \/ v' = v` and `A /\ v' /= v`.
 
 use crate::diag::{Diagnostic, Kind};
-use crate::eval::eval::for_each_binding;
-use crate::eval::Ctx;
-use crate::ir::rewrite::{angle, boxed, mentions_primed, substitute};
-use crate::ir::{BoundId, Expr, ExprKind, Fairness, Loc, Op, Pattern, Quantifier, Spec};
-use crate::value::Value;
+pub use crate::eval::eval::instances;
+pub use crate::ir::rewrite::is_temporal;
+use crate::ir::rewrite::{angle, boxed, mentions_primed};
+use crate::ir::{Expr, ExprKind, Fairness, Loc, Op, Quantifier, Spec};
 
 /// A formula in negation normal form over atoms.
 #[derive(Clone, Debug)]
@@ -141,39 +140,6 @@ impl Normalizer<'_> {
     }
 }
 
-/// `body` with the variables of `binders` replaced by each combination of their values, in
-/// the order of the sets. The sets must not depend on the state.
-pub fn instances(
-    spec: &Spec,
-    binders: &[crate::ir::Binder],
-    body: &Expr,
-) -> Result<Vec<Expr>, String> {
-    let no_state: Vec<Value> = Vec::new();
-    let ctx = Ctx::new(spec, &no_state);
-    let ids: Vec<BoundId> = binders
-        .iter()
-        .flat_map(|b| pattern_ids(&b.pattern))
-        .collect();
-    let mut result = Vec::new();
-    for_each_binding(binders, &ctx, &mut |inner, _| {
-        let values: Vec<(BoundId, Value)> = ids
-            .iter()
-            .filter_map(|id| inner.bounds.get(*id).map(|v| (*id, v.clone())))
-            .collect();
-        result.push(substitute(body, &values));
-        Ok(true)
-    })
-    .map_err(|error| error.message)?;
-    Ok(result)
-}
-
-fn pattern_ids(pattern: &Pattern) -> Vec<BoundId> {
-    match pattern {
-        Pattern::Var(id) => vec![*id],
-        Pattern::Tuple(ids) => ids.clone(),
-    }
-}
-
 /// `WF_v(A)`, which is `[]<>~ENABLED <<A>>_v \/ []<><<A>>_v`, or `SF_v(A)`, which is
 /// `<>[]~ENABLED <<A>>_v \/ []<><<A>>_v`; or their negations.
 fn fairness(kind: Fairness, vars: &Expr, action: &Expr, positive: bool) -> Ltl {
@@ -216,22 +182,6 @@ fn modal(body: Ltl, always: bool) -> Ltl {
         Ltl::Always(Box::new(body))
     } else {
         Ltl::Eventually(Box::new(body))
-    }
-}
-
-/// Whether `expr` has a temporal operator in it (then it is read here, not by the encoder).
-pub fn is_temporal(expr: &Expr) -> bool {
-    match &*expr.kind {
-        ExprKind::Always(_)
-        | ExprKind::Eventually(_)
-        | ExprKind::LeadsTo(..)
-        | ExprKind::BoxAction(..)
-        | ExprKind::AngleAction(..)
-        | ExprKind::Fair(..) => true,
-        ExprKind::Enabled(_) => false,
-        kind => crate::eval::action::children(kind)
-            .into_iter()
-            .any(is_temporal),
     }
 }
 
