@@ -249,6 +249,7 @@ fn explore_model(tla: &Path, cfg: &Path, depth: Option<usize>) -> (Outcome, Deta
     let limits = Limits {
         max_states: MAX_STATES,
         max_depth: depth.unwrap_or(usize::MAX),
+        ..Limits::default()
     };
     let exploration = explore(&front.spec, limits)
         .unwrap_or_else(|e| panic!("{}: evaluation failed: {e}", cfg.display()));

@@ -20,6 +20,11 @@
 //!
 //! States at the depth bound are not expanded, but their successors are still computed, so a
 //! deadlock at the bound is found and `complete` says whether anything new lay beyond it.
+//!
+//! The search can be bounded in memory (`Limits::max_bytes`, an estimate of the bytes the
+//! stored states take, since a state of a large model may take tens of kilobytes) and stopped
+//! from outside (`explore_until`, asked at each successor), so that it can run
+//! beside the symbolic engine without exhausting the machine or outliving the race.
 
 use super::action::{initial_states, successors, Successor};
 use super::eval::eval_bool;
@@ -27,6 +32,7 @@ use super::{Ctx, EvalError};
 use crate::ir::{ActionInstance, Named, Spec, Step};
 use crate::value::Value;
 use std::collections::HashMap;
+use std::mem::size_of;
 use std::rc::Rc;
 
 /// How far to search.
@@ -36,6 +42,9 @@ pub struct Limits {
     pub max_states: usize,
     /// Do not expand states more than this many steps from an initial state.
     pub max_depth: usize,
+    /// Stop (with `LimitReached`) rather than let the stored states take more bytes than
+    /// this, by `estimated_bytes`.
+    pub max_bytes: usize,
 }
 
 impl Default for Limits {
@@ -43,6 +52,7 @@ impl Default for Limits {
         Limits {
             max_states: usize::MAX,
             max_depth: usize::MAX,
+            max_bytes: usize::MAX,
         }
     }
 }
@@ -56,7 +66,8 @@ pub enum Verdict {
     InvariantViolated(String),
     /// The trace's last state has no successor.
     Deadlock,
-    /// `max_states` distinct states were found before the search ended.
+    /// The search stopped before its end: `max_states` distinct states were found, the
+    /// stored states reached `max_bytes`, or the caller asked it to stop.
     LimitReached,
 }
 
@@ -89,18 +100,35 @@ struct Search<'s> {
     limits: Limits,
     nodes: Vec<Node>,
     index: HashMap<Rc<[Value]>, usize>,
+    /// The estimated bytes the stored states take.
+    bytes: usize,
     /// Whether some state beyond the depth bound was left unexplored.
     cut_off: bool,
+    /// The caller's request to stop, asked at each successor generated.
+    stop_requested: &'s dyn Fn() -> bool,
 }
 
 /// Explores the reachable states of `spec` breadth-first.
 pub fn explore(spec: &Spec, limits: Limits) -> Result<Exploration, EvalError> {
+    explore_until(spec, limits, &|| false)
+}
+
+/// `explore`, which stops with `LimitReached` once `stop_requested` says so: it is asked
+/// at each successor generated (a cancel flag, a deadline), since one state of a large model
+/// may have thousands.
+pub fn explore_until(
+    spec: &Spec,
+    limits: Limits,
+    stop_requested: &dyn Fn() -> bool,
+) -> Result<Exploration, EvalError> {
     let mut search = Search {
         spec,
         limits,
         nodes: Vec::new(),
         index: HashMap::new(),
+        bytes: 0,
         cut_off: false,
+        stop_requested,
     };
     let stop = search.run()?;
     Ok(search.finish(stop))
@@ -139,6 +167,10 @@ impl<'s> Search<'s> {
                       state: next,
                   }| {
                 has_successor = true;
+                if (self.stop_requested)() {
+                    stop = Some(Stop::LimitReached);
+                    return Ok(false);
+                }
                 let allowed = self.allowed_step(&state, &next)?;
                 if at_bound {
                     if allowed && self.is_new(&next)? {
@@ -181,8 +213,12 @@ impl<'s> Search<'s> {
             return Ok(None);
         }
         let in_model = step_allowed && holds_all(&self.spec.constraints, self.spec, &state, None)?;
-        if in_model && self.nodes.len() >= self.limits.max_states {
-            return Ok(Some(Stop::LimitReached));
+        if in_model {
+            let bytes = self.bytes.saturating_add(estimated_bytes(&state));
+            if self.nodes.len() >= self.limits.max_states || bytes > self.limits.max_bytes {
+                return Ok(Some(Stop::LimitReached));
+            }
+            self.bytes = bytes;
         }
         let broken = self.broken_invariant(&state)?;
         if !in_model && broken.is_none() {
@@ -262,6 +298,33 @@ impl<'s> Search<'s> {
         steps.reverse();
         steps
     }
+}
+
+/// About how many bytes storing `state` takes: its node, its entry in the index, and its
+/// values with their heap parts (a B-tree holds each item with about half as much again of
+/// node overhead). An estimate for a memory budget, not an account.
+fn estimated_bytes(state: &[Value]) -> usize {
+    let stored = size_of::<Node>() + 2 * size_of::<(Rc<[Value]>, usize)>();
+    stored + state.iter().map(value_bytes).sum::<usize>()
+}
+
+fn value_bytes(value: &Value) -> usize {
+    let in_tree = |items: usize| items * size_of::<Value>() * 3 / 2;
+    size_of::<Value>()
+        + match value {
+            Value::Bool(_) | Value::Int(_) => 0,
+            Value::Str(text) | Value::ModelValue(text) => text.len(),
+            Value::Set(items) => {
+                in_tree(items.len()) + items.iter().map(value_bytes).sum::<usize>()
+            }
+            Value::Fn(map) => {
+                in_tree(2 * map.len())
+                    + map
+                        .iter()
+                        .map(|(key, item)| value_bytes(key) + value_bytes(item))
+                        .sum::<usize>()
+            }
+        }
 }
 
 /// Whether every formula of `named` holds in `state` (and `next`, for action constraints).

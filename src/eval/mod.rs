@@ -11,11 +11,14 @@
 //! * `explore` is a breadth-first search of the reachable states, with shortest traces.
 //! * `replay` certifies a counterexample produced elsewhere, `lasso` one to a temporal
 //!   property.
+//! * `fair_cycles` decides temporal properties under fairness on the whole reachable graph
+//!   of a finite model, as TLC does.
 
 pub mod action;
 #[allow(clippy::module_inception)]
 pub mod eval;
 pub mod explore;
+pub mod fair_cycles;
 pub mod fold;
 pub mod lasso;
 pub mod replay;
@@ -26,7 +29,7 @@ pub mod unroll;
 mod tests;
 
 pub use eval::eval;
-pub use explore::{explore, Exploration, Limits, Verdict};
+pub use explore::{explore, explore_until, Exploration, Limits, Verdict};
 pub use replay::{evaluation_error, replay, Claim, ReplayError};
 
 use crate::diag::{Diagnostic, FileId, Kind};

@@ -168,6 +168,7 @@ fn explore_claim(spec: &Spec, claim: &Claim, budget: Budget) -> Result<Option<Vi
     let limits = Limits {
         max_states: budget.max_states,
         max_depth: budget.depth,
+        ..Limits::default()
     };
     let exploration = explore(&alone, limits).map_err(|e| format!("explorer: {e}"))?;
     match exploration.verdict {

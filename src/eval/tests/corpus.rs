@@ -71,6 +71,7 @@ fn conform(root: &Path, row: &Row, expected_states: usize) -> Result<bool, Strin
     let limits = Limits {
         max_states: expected_states * 2 + 10,
         max_depth: usize::MAX,
+        ..Limits::default()
     };
     let result = explore(&spec, limits).map_err(|e| format!("evaluation error: {}", e.message))?;
     let (expected_verdict, claim) = match row.tlc_full.as_str() {

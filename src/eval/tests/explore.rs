@@ -169,6 +169,7 @@ fn depth_limit_cuts_the_search() {
         Limits {
             max_states: usize::MAX,
             max_depth: 3,
+            ..Limits::default()
         },
     )
     .unwrap();
@@ -181,6 +182,7 @@ fn depth_limit_cuts_the_search() {
         Limits {
             max_states: usize::MAX,
             max_depth: 3,
+            ..Limits::default()
         },
     )
     .unwrap();
@@ -193,6 +195,7 @@ fn depth_limit_cuts_the_search() {
         Limits {
             max_states: usize::MAX,
             max_depth: 3,
+            ..Limits::default()
         },
     )
     .unwrap();
@@ -206,11 +209,47 @@ fn state_limit_stops_the_search() {
         Limits {
             max_states: 10,
             max_depth: usize::MAX,
+            ..Limits::default()
         },
     )
     .unwrap();
     assert_eq!(result.verdict, Verdict::LimitReached);
     assert_eq!(result.distinct_states, 10);
+}
+
+#[test]
+fn memory_budget_stops_the_search() {
+    let result = explore(
+        &counter(0, None),
+        Limits {
+            max_bytes: 4096,
+            ..Limits::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(result.verdict, Verdict::LimitReached);
+    // Each state takes at least its one value and at most a few hundred bytes.
+    assert!(
+        (4..4096 / std::mem::size_of::<Value>()).contains(&result.distinct_states),
+        "{}",
+        result.distinct_states
+    );
+}
+
+#[test]
+fn a_stop_request_ends_the_search_at_the_next_successor() {
+    let asked = std::cell::Cell::new(0);
+    let stop_after_five = || {
+        asked.set(asked.get() + 1);
+        asked.get() > 5
+    };
+    let result =
+        crate::eval::explore_until(&counter(0, None), Limits::default(), &stop_after_five).unwrap();
+    assert_eq!(result.verdict, Verdict::LimitReached);
+    assert_eq!(
+        result.distinct_states, 6,
+        "the initial state and five successors"
+    );
 }
 
 #[test]
