@@ -58,6 +58,10 @@ enum Command {
         /// Print on stderr where the time went: front end, encoding and Z3 per depth, terms.
         #[arg(long)]
         stats: bool,
+        /// Which engine answers: `bmc` (Z3), `explicit` (breadth-first search of the states,
+        /// as TLC), or `auto`, both at once, the first definitive answer winning.
+        #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
+        engine: EngineArg,
         #[command(flatten)]
         solver: SolverArgs,
         #[command(flatten)]
@@ -167,6 +171,23 @@ enum Format {
     Json,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum EngineArg {
+    Auto,
+    Bmc,
+    Explicit,
+}
+
+impl EngineArg {
+    fn engine(self) -> cli::Engine {
+        match self {
+            EngineArg::Auto => cli::Engine::Auto,
+            EngineArg::Bmc => cli::Engine::Bmc,
+            EngineArg::Explicit => cli::Engine::Explicit,
+        }
+    }
+}
+
 /// Choosing the behaviour and the invariants over what the config says.
 #[derive(clap::Args)]
 struct Select {
@@ -218,6 +239,7 @@ fn main() -> ExitCode {
             format,
             verbose,
             stats,
+            engine,
             solver,
             select,
         } => {
@@ -230,8 +252,10 @@ fn main() -> ExitCode {
                 verbose,
                 json: matches!(format, Format::Json),
                 stats,
+                engine: engine.engine(),
             };
-            cli::check(&file, config.as_deref(), &select.options(), &request)
+            let code = cli::check(&file, config.as_deref(), &select.options(), &request);
+            exit_leaving_the_loser(code)
         }
         Command::Explore {
             file,
@@ -243,6 +267,7 @@ fn main() -> ExitCode {
             let limits = smtcheck::eval::Limits {
                 max_states,
                 max_depth: depth,
+                ..Default::default()
             };
             cli::explore(&file, config.as_deref(), &select.options(), limits)
         }
@@ -280,6 +305,16 @@ fn main() -> ExitCode {
         } => cli::typecheck(&file, config.as_deref(), &select.options(), json),
     });
     ExitCode::from(code)
+}
+
+/// Ends the process with `code` once `check` has printed its answer. The engine that lost the
+/// race may still be inside Z3 (which cannot be interrupted safely): a normal exit would run
+/// Z3's static destructors under its feet, so the process ends at once, as on Ctrl-C.
+fn exit_leaving_the_loser(code: u8) -> ! {
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    // SAFETY: `_exit` ends the process at once; it is safe to call from any thread.
+    unsafe { libc::_exit(i32::from(code)) }
 }
 
 /// Rust ignores SIGPIPE, so printing into a closed pipe (`smtcheck check … | head`) would

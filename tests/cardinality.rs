@@ -14,7 +14,8 @@ use std::path::Path;
 fn check(module: &str, args: &[&str]) -> Run {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cardinality");
     let module = format!("{module}.tla");
-    let mut all = vec!["check", module.as_str()];
+    // The encoding of sizes is under test: BMC alone, not the explorer racing it.
+    let mut all = vec!["check", module.as_str(), "--engine", "bmc"];
     all.extend_from_slice(args);
     smtcheck(&dir, &all)
 }

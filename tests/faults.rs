@@ -208,7 +208,16 @@ fn the_solver_running_out_of_memory_is_unknown_exit_14_with_the_depth_checked() 
     .expect("cfg");
     let run = smtcheck(
         &dir,
-        &["check", "Hungry.tla", "--depth", "5", "--memory", "64"],
+        &[
+            "check",
+            "Hungry.tla",
+            "--depth",
+            "5",
+            "--memory",
+            "64",
+            "--engine",
+            "bmc",
+        ],
     );
     assert_eq!(run.code, 14, "{}{}", run.stdout, run.stderr);
     // Depth 1 fits in the limit; where the solver runs out after it depends on its search.

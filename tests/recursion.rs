@@ -106,7 +106,10 @@ fn state_dependent_recursion_typechecks_and_explores() {
 
 #[test]
 fn state_dependent_recursion_is_unsupported_by_the_smt_encoding() {
-    let (code, text) = run(&["check", "--depth", "4"], "StateDependent");
+    let (code, text) = run(
+        &["check", "--depth", "4", "--engine", "bmc"],
+        "StateDependent",
+    );
     assert_eq!(code, 75, "{text}");
     assert!(
         text.contains(

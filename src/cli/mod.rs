@@ -11,10 +11,12 @@ use crate::types::{self, Types};
 use std::io::IsTerminal;
 use std::path::Path;
 
+mod engines;
 mod interrupt;
 mod liveness;
 mod stats;
 mod typecheck;
+pub use engines::Engine;
 pub use typecheck::typecheck;
 mod prove;
 pub use prove::{prove, ProveRequest};
@@ -199,6 +201,8 @@ pub struct CheckRequest {
     pub json: bool,
     /// Print where the time went (`--stats`) on stderr.
     pub stats: bool,
+    /// Which engine answers.
+    pub engine: Engine,
 }
 
 /// Exit code for a solver `unknown`: neither a violation nor a proof of absence.
@@ -206,7 +210,7 @@ pub const EXIT_UNKNOWN: u8 = 14;
 
 /// `smtcheck check FILE [--config F] [--depth K] …`
 pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &CheckRequest) -> u8 {
-    use crate::engine::{self, Outcome};
+    use crate::engine::Outcome;
     interrupt::watch();
     let started = std::time::Instant::now();
     let front = match frontend(file, config, options) {
@@ -232,32 +236,12 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
     if let Some(code) = check_assumptions(&front) {
         return code;
     }
-    let show_progress = request.verbose || std::io::stderr().is_terminal();
-    let mut progress = |depth: usize, elapsed: std::time::Duration| {
-        interrupt::depth_begun(depth);
-        if show_progress {
-            eprintln!("depth {depth:>3}  {:>8.3} s", elapsed.as_secs_f64());
-        }
-    };
-    let engine_options = engine::Options {
-        depth: request.depth,
-        timeout: request.timeout,
-    };
-    let outcome = if request.stats {
-        let searched = engine::bmc::check_with_stats(
-            &front.spec,
-            &front.types,
-            &engine_options,
-            &mut progress,
-        );
-        searched.map(|(outcome, search_stats)| {
-            stats::print_search(front_end_time, &search_stats);
-            outcome
-        })
-    } else {
-        engine::check(&front.spec, &front.types, &engine_options, &mut progress)
-    };
-    let outcome = match outcome {
+    // BMC asks its induction questions with the configured constants left symbolic too, which
+    // costs the same at a thousand nodes as at three.
+    let general = prove::general_frontend(file, config, options, &front.spec);
+    let answered = engines::answer(&front, general, request);
+    engines::print_figures(&answered, request, front_end_time);
+    let outcome = match answered.outcome {
         Ok(outcome) => outcome,
         Err(diagnostic) => return report(&diagnostic, &front.sources),
     };
@@ -279,8 +263,9 @@ pub fn check(file: &Path, config: Option<&Path>, options: &Options, request: &Ch
             return print_verdict(request, &lines, 0, depth);
         }
         Outcome::Unknown { depth, reason } => {
+            let who = engines::who(answered.by);
             let lines = [
-                format!("Unknown: the solver could not decide at depth {depth} ({reason})."),
+                format!("Unknown: {who} could not decide at depth {depth} ({reason})."),
                 format!("Behaviours of fewer than {depth} steps have no violation."),
             ];
             return print_verdict(request, &lines, EXIT_UNKNOWN, depth);
@@ -476,7 +461,8 @@ pub fn encode(file: &Path, config: Option<&Path>, options: &Options, depth: usiz
 }
 
 /// `smtcheck explore FILE [--depth K] [--max-states N]`: explicit-state breadth-first search
-/// with the evaluator, as TLC does it; the oracle the symbolic engine is tested against.
+/// with the evaluator, as TLC does it; the oracle the symbolic engine is tested against. Once
+/// every reachable state is found, the temporal properties are decided on the whole graph.
 pub fn explore(
     file: &Path,
     config: Option<&Path>,
@@ -526,6 +512,9 @@ pub fn explore(
             "{}",
             crate::trace::text(&front.spec, &front.sources, &behaviour, Default::default())
         );
+    }
+    if exploration.verdict == (Verdict::NoViolation { complete: true }) {
+        return liveness::explore_properties(&front, limits.max_states);
     }
     code
 }

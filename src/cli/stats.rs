@@ -7,10 +7,7 @@ use std::time::Duration;
 
 /// The front end's time, then one line per depth, then the totals inside and outside Z3.
 pub(super) fn print_search(front_end: Duration, stats: &Stats) {
-    eprintln!(
-        "stats: front end (parse, sema, types, fold) {}",
-        secs(front_end)
-    );
+    print_front_end(front_end);
     eprintln!("stats: induction pre-check {}", secs(stats.induction));
     eprintln!("stats: depth  encoding     z3         terms  quantifiers");
     for (depth, entry) in stats.depths.iter().enumerate() {
@@ -29,6 +26,13 @@ pub(super) fn print_search(front_end: Duration, stats: &Stats) {
         "stats: total encoding {}, in Z3 {} (induction excluded)",
         secs(encoding),
         secs(solving)
+    );
+}
+
+pub(super) fn print_front_end(front_end: Duration) {
+    eprintln!(
+        "stats: front end (parse, sema, types, fold) {}",
+        secs(front_end)
     );
 }
 
