@@ -1,5 +1,7 @@
 //! Temporal properties under fairness, end to end: `smtcheck check` on the mutexes of
-//! `tests/fixtures/liveness/`, and the lasso certification of the evaluator.
+//! `tests/fixtures/liveness/`, the lasso certification of the evaluator, and the explicit
+//! search of the whole state graph (`eval::fair_cycles`), which must give the bounded lasso
+//! search's verdicts and lasso lengths.
 //!
 //! * `OneShot`: each process takes the lock once. Without fairness a waiting process may wait
 //!   forever, but only by the whole system stopping (stuttering); weak fairness rules it out.
@@ -14,6 +16,7 @@ use binary::{actions, smtcheck, Run};
 use smtcheck::cli::compile;
 use smtcheck::engine::liveness::{self, Outcome};
 use smtcheck::engine::Options;
+use smtcheck::eval::fair_cycles::{self, Answer, Budget};
 use smtcheck::eval::lasso::replay_lasso;
 use smtcheck::ir::Behaviour;
 use std::path::{Path, PathBuf};
@@ -59,6 +62,22 @@ fn action_names(front: &smtcheck::cli::Frontend, trace: &Behaviour) -> Vec<Strin
         .collect()
 }
 
+/// The explicit search of the whole state graph on one model.
+fn graph_search(module: &str, model: &str) -> (smtcheck::cli::Frontend, Answer) {
+    let (front, _) = compile(
+        &fixture(&format!("{module}.tla")),
+        Some(&fixture(&format!("{model}.cfg"))),
+        &Default::default(),
+    )
+    .unwrap_or_else(|e| panic!("front end: {:?}", e.diagnostic));
+    let budget = Budget {
+        max_states: 10_000,
+        deadline: None,
+    };
+    let answer = fair_cycles::check(&front.spec, budget).expect("the graph search runs");
+    (front, answer)
+}
+
 fn violated_lasso(outcome: Outcome) -> (String, Behaviour) {
     match outcome {
         Outcome::LivenessViolated { name, trace } => (name, trace),
@@ -97,13 +116,27 @@ fn the_stuttering_lasso_is_printed_as_tlc_prints_it() {
 
 #[test]
 fn weak_fairness_rules_out_starvation_of_one_shot_processes() {
-    let run = check("OneShot", "OneShot_wf", &[]);
+    let run = check("OneShot", "OneShot_wf", &["--engine", "bmc"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(
         run.stdout,
         "No invariant violation in any behaviour of up to 10 steps.\n\
          No violation of the temporal properties NoStarvation, MutualExclusion, \
          EventuallyAllDone in any lasso of up to 11 states.\n"
+    );
+}
+
+#[test]
+fn a_small_model_is_decided_on_its_whole_state_graph() {
+    let run = check("OneShot", "OneShot_wf", &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout.ends_with(
+            "No violation of the temporal properties NoStarvation, MutualExclusion, \
+             EventuallyAllDone: all 15 reachable states searched.\n"
+        ),
+        "{}",
+        run.stdout
     );
 }
 
@@ -168,7 +201,7 @@ fn the_itf_trace_of_a_lasso_names_its_loop_start() {
 
 #[test]
 fn strong_fairness_on_enter_rules_out_starvation() {
-    let run = check("Cyclic", "Cyclic_sf", &[]);
+    let run = check("Cyclic", "Cyclic_sf", &["--engine", "bmc"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(
         run.stdout,
@@ -180,7 +213,8 @@ fn strong_fairness_on_enter_rules_out_starvation() {
 
 #[test]
 fn temporal_selects_the_properties_to_check() {
-    let run = check("Cyclic", "Cyclic_wf", &["--temporal", "LockFreedAgain"]);
+    let args = ["--temporal", "LockFreedAgain", "--engine", "bmc"];
+    let run = check("Cyclic", "Cyclic_wf", &args);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(
         run.stdout,
@@ -307,6 +341,8 @@ fn stats_list_each_property_and_length_of_the_lasso_search() {
         "--depth",
         "3",
         "--stats",
+        "--engine",
+        "bmc",
     ];
     let run = smtcheck(&fixture(""), &args);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -322,4 +358,161 @@ fn stats_list_each_property_and_length_of_the_lasso_search() {
         );
     }
     assert!(run.stderr.contains("stats: lasso search encoding"));
+}
+
+/// What a search found, as both searches can say it: the verdict, the property, the length.
+fn summary_of_bounded(outcome: Outcome) -> String {
+    match outcome {
+        Outcome::NoViolation { .. } => "holds".into(),
+        Outcome::SafetyViolated { name, trace, .. } => {
+            format!("{name} fails after {} states", trace.steps.len())
+        }
+        Outcome::LivenessViolated { name, trace } => format!(
+            "{name} fails on a lasso of {} states back to {:?}",
+            trace.steps.len(),
+            trace.loop_start
+        ),
+        Outcome::Unknown { reason, .. } => format!("unknown: {reason}"),
+    }
+}
+
+fn summary_of_graph_search(answer: &Answer) -> String {
+    match answer {
+        Answer::Holds { .. } => "holds".into(),
+        Answer::SafetyViolated { name, trace, .. } => {
+            format!("{name} fails after {} states", trace.len())
+        }
+        Answer::LivenessViolated { name, trace } => format!(
+            "{name} fails on a lasso of {} states back to {:?}",
+            trace.steps.len(),
+            trace.loop_start
+        ),
+        other => format!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_graph_search_agrees_with_the_lasso_search_on_every_fixture() {
+    // Mutexes with and without weak fairness, `~>`, `[]<>`, `<>[]`, `[][A]_v`, fairness
+    // quantified over the processes, strong fairness, and a starvation only by stuttering.
+    let models = [
+        ("OneShot", "OneShot_nofair"),
+        ("OneShot", "OneShot_wf"),
+        ("OneShot", "OneShot_safety"),
+        ("OneShot", "OneShot_conjuncts"),
+        ("Cyclic", "Cyclic_wf"),
+        ("Cyclic", "Cyclic_sf"),
+    ];
+    for (module, model) in models {
+        let (_, bounded) = lasso_search(module, model);
+        let (front, explicit) = graph_search(module, model);
+        assert_eq!(
+            summary_of_graph_search(&explicit),
+            summary_of_bounded(bounded),
+            "{model}"
+        );
+        if let Answer::LivenessViolated { name, trace } = &explicit {
+            let property = front.spec.properties.iter().find(|p| &p.name == name);
+            replay_lasso(&front.spec, trace, property.expect("the property"))
+                .unwrap_or_else(|e| panic!("{model}: the lasso does not replay: {}", e.message));
+        }
+    }
+}
+
+#[test]
+fn the_graph_search_finds_starvation_by_stuttering_as_a_loop_on_the_last_state() {
+    let (front, answer) = graph_search("OneShot", "OneShot_nofair");
+    let Answer::LivenessViolated { name, trace } = answer else {
+        panic!("expected a lasso, got {answer:?}");
+    };
+    assert_eq!(name, "NoStarvation");
+    assert_eq!(trace.loop_start, Some(1));
+    assert_eq!(action_names(&front, &trace), ["Request"]);
+}
+
+#[test]
+fn the_graph_search_finds_the_starvation_under_weak_fairness() {
+    let (front, answer) = graph_search("Cyclic", "Cyclic_wf");
+    let Answer::LivenessViolated { name, trace } = answer else {
+        panic!("expected a lasso, got {answer:?}");
+    };
+    assert_eq!(name, "NoStarvation");
+    assert_eq!(trace.loop_start, Some(1));
+    assert_eq!(
+        action_names(&front, &trace),
+        ["Request", "Request", "Enter"]
+    );
+}
+
+#[test]
+fn a_graph_beyond_the_budget_is_left_to_the_lasso_search() {
+    let (front, _) = graph_search("Cyclic", "Cyclic_sf");
+    let budget = Budget {
+        max_states: 3,
+        deadline: None,
+    };
+    let answer = fair_cycles::check(&front.spec, budget).expect("the graph search runs");
+    assert_eq!(answer, Answer::TooLarge);
+}
+
+#[test]
+fn explore_decides_the_temporal_properties_once_every_state_is_found() {
+    let args = [
+        "explore",
+        "Cyclic.tla",
+        "--config",
+        "Cyclic_wf.cfg",
+        "--temporal",
+        "NoStarvation",
+    ];
+    let run = smtcheck(&fixture(""), &args);
+    assert_eq!(run.code, 13, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.starts_with(
+            "No violation: all 8 reachable states explored.\n\
+             Temporal property NoStarvation is violated by a lasso of 4 states.\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.ends_with("\nBack to state 2\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn explore_finds_no_starvation_under_strong_fairness() {
+    let args = ["explore", "Cyclic.tla", "--config", "Cyclic_sf.cfg"];
+    let run = smtcheck(&fixture(""), &args);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stdout,
+        "No violation: all 8 reachable states explored.\n\
+         No violation of the temporal properties LockFreedAgain, ExitOnlyFromCs, NoStarvation: \
+         all 8 reachable states searched.\n"
+    );
+}
+
+#[test]
+fn the_alternating_bit_protocol_is_decided_on_its_graph() {
+    // Two WF and two SF conditions: the lasso search cannot show within its time that no fair
+    // lasso violates SentLeadsToRcvd; the 240 states of the graph settle it, as TLC does.
+    let Some(run) = check_corpus(
+        "SpecifyingSystems/TLC",
+        "MCAlternatingBit",
+        &["--depth", "10"],
+    ) else {
+        return;
+    };
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.ends_with(
+            "No violation of the temporal properties ABCSpec, SentLeadsToRcvd: all 240 \
+             reachable states searched.\n"
+        ),
+        "{}",
+        run.stdout
+    );
 }
