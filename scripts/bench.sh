@@ -5,6 +5,7 @@
 #
 #   scripts/bench.sh                     # everything, with the defaults below
 #   SIZES="3 1000" RUNS=3 DEPTHS=10 FAMILIES="token_mutex leader_election" scripts/bench.sh
+#   ENGINE=bmc PARTS=bug_variants scripts/bench.sh    # `check --engine bmc` (default: auto)
 #
 # Prints a table per part and writes every row to a CSV file (its path is printed at the end).
 # When a `tlc` command is on PATH, TLC checks the same model and the ratio is printed too.
@@ -19,6 +20,7 @@ BIN=${BIN:-target/release/smtcheck}
 SIZES=${SIZES:-"3 10 100 1000 10000"}
 DEPTHS=${DEPTHS:-"10 20"}
 RUNS=${RUNS:-5}
+ENGINE=${ENGINE:-auto}
 TIMEOUT=${TIMEOUT:-60}
 FAMILIES=${FAMILIES:-"token_mutex leader_election fenced_lock idempotent_consumer ewd840 transaction_commit"}
 CORPUS=${CORPUS:-../shared/corpus/tla-examples/specifications}
@@ -128,7 +130,7 @@ scaling() {
             base=""
             for n in $SIZES; do
                 read -r spec model <<<"$(cfg "$family" "$n")"
-                result=$(measure "$BIN" check "$spec" --config "$model" --depth "$depth")
+                result=$(measure "$BIN" check "$spec" --config "$model" --depth "$depth" --engine "$ENGINE")
                 read -r median min max rss code <<<"$result"
                 [[ $n == 3 ]] && base=$median
                 ratio=$([[ -n $base ]] && echo "scale=2; $median / $base" | bc -l || echo "")
@@ -148,11 +150,11 @@ scaling() {
 
 bug_variants() {
     echo
-    echo "== check: time to the first counterexample of each bug variant"
+    echo "== check --engine $ENGINE: time to the first counterexample of each bug variant"
     printf '%-58s %9s %17s %10s %5s\n' model median min-max peak_RSS exit
     local spec model result median min max rss code
     while read -r spec model; do
-        result=$(measure "$BIN" check "$spec" --config "$model" --depth 20)
+        result=$(measure "$BIN" check "$spec" --config "$model" --depth 20 --engine "$ENGINE")
         read -r median min max rss code <<<"$result"
         printf '%-58s %8ss %8s-%-8s %7sKB %5s\n' "${model#examples/}" "$median" "$min" "$max" "$rss" "$code"
         echo "bug,${model#examples/},,20,$RUNS,$median,$min,$max,$rss,$code,,," >>"$CSV"

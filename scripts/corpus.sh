@@ -5,6 +5,8 @@
 #   scripts/corpus.sh [typecheck|check] [filter]
 #
 # ONLY_FAILURES=1 keeps the models TLC finds a counterexample for; TIERS=AB keeps tiers A and B.
+# ENGINE=bmc|explicit|auto chooses `check --engine` (default auto), e.g. ENGINE=bmc for the
+# conformance of the symbolic engine alone.
 # The table is also written to $OUT (default /tmp/corpus-MODE.tsv).
 #
 # With `check`, each model is checked to the depth that covers TLC's answer: cex_steps for a
@@ -32,7 +34,7 @@ tail -n +2 "$corpus/MANIFEST.tsv" | tr '\t' '\037' | while IFS=$'\037' read -r m
         [ -n "$cex" ] && depth=$cex
         [ -z "$depth" ] && depth=10
         [ "$depth" -gt 30 ] && depth=30
-        args+=(--depth "$depth")
+        args+=(--depth "$depth" --engine "${ENGINE:-auto}")
     fi
     start=$(date +%s.%N)
     out=$(timeout "$timeout_s" "$bin" "${args[@]}" 2>&1)

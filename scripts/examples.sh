@@ -12,7 +12,8 @@
 # N is the size of the model: the largest set a constant is given, or the value of N; "any"
 # for a config that leaves constants out (the proof holds for every value).
 # Verdicts are read from the exit code (TLC's codes, 14 unknown); "timeout" means cut off.
-# SMTCHECK names the binary (default: target/release/smtcheck, built first).
+# SMTCHECK names the binary (default: target/release/smtcheck, built first); ENGINE chooses
+# `check --engine` (default auto; ENGINE=bmc times the symbolic engine alone).
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here" || exit 1
@@ -22,6 +23,7 @@ bin=${SMTCHECK:-$here/target/release/smtcheck}
 timeout_s=${TIMEOUT:-60}
 slow_s=${SLOW:-10}
 depth=${DEPTH:-20}
+engine=${ENGINE:-auto}
 
 # What exit code $2 of smtcheck command $1 (or of `timeout`) means.
 verdict_of() {
@@ -79,7 +81,7 @@ median_of_5() {
     rm -f "$json"
 }
 
-echo "### check --depth $depth"
+echo "### check --depth $depth --engine $engine"
 echo
 echo "| example | config | N | time (s) | verdict |"
 echo "|---|---|---|---|---|"
@@ -88,7 +90,7 @@ for cfg in examples/*/*.cfg; do
     dir=$(dirname "$cfg")
     tla=$(ls "$dir"/*.tla | head -1)
     fully_configured "$cfg" "$tla" || continue
-    args=(check "$tla" --config "$cfg" --depth "$depth")
+    args=(check "$tla" --config "$cfg" --depth "$depth" --engine "$engine")
     read -r secs code < <(time_once "${args[@]}")
     how="1 run"
     if [ "$code" != 124 ] && [ "$(echo "$secs < $slow_s" | bc)" = 1 ]; then
