@@ -34,6 +34,7 @@ use super::encode::{all, equal, Encoder, Result};
 use super::Transition;
 use crate::ir::{Expr, ExprKind, Spec};
 use crate::value::Value;
+use std::collections::HashMap;
 use z3::ast::Bool;
 
 /// The value-precedence constraints of the steps of one search, one chain per set of
@@ -191,14 +192,17 @@ fn unchanged_by_generators(value: &Value, members: &[Value]) -> bool {
             _ => None,
         })
         .collect();
-    let swap = |name: &str| match names.iter().position(|n| *n == name) {
+    // Each renaming looks up every model value of `value`: by name, not by a scan of the
+    // members, which made a literal of a thousand nodes cost a million comparisons.
+    let position: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let swap = |name: &str| match position.get(name) {
         Some(0) => names.get(1).copied(),
         Some(1) => names.first().copied(),
         _ => None,
     };
     let rotate = |name: &str| {
-        let position = names.iter().position(|n| *n == name)?;
-        names.get((position + 1) % names.len()).copied()
+        let at = position.get(name)?;
+        names.get((at + 1) % names.len()).copied()
     };
     value.with_model_values_renamed(&swap) == *value
         && value.with_model_values_renamed(&rotate) == *value
