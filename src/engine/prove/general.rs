@@ -18,6 +18,9 @@
 //! other than the configured one, or sizes that `Cardinality`'s axioms allow but no set has),
 //! so anything but a proof sends the obligation to the exact encoding, which finds the
 //! counterexample shown.
+//!
+//! `check` asks the same question: BMC's induction pre-check (`engine::bmc::induction`) tries
+//! to prove the invariants inductive for every value of these constants before it unrolls.
 
 use crate::ir::{ConstId, Named, Spec};
 use crate::types::{Type, Types};
