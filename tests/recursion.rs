@@ -217,6 +217,23 @@ fn priming_a_call_whose_body_reads_the_state_is_unsupported() {
     assert!(text.contains("PrimedCall.tla:9:15"), "{text}");
 }
 
+/// The same holds for the subscript of `[A]_v`, `<<A>>_v` and `WF_v`, which every engine
+/// primes after lowering: before this was refused, the explorer read the primed call in the
+/// old state's domain.
+#[test]
+fn a_subscript_calling_a_recursive_function_that_reads_the_state_is_unsupported() {
+    let (code, text) = run(&["check", "--depth", "3"], "SubscriptCall");
+    assert_eq!(code, 75, "{text}");
+    assert!(
+        text.starts_with(
+            "error[E0400]: priming a call of the recursive definition `f`, which reads \
+             state variables itself, is not supported"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("SubscriptCall.tla:11:32"), "{text}");
+}
+
 #[test]
 fn operator_arguments_that_change_at_every_call_are_unsupported() {
     let (code, text) = run(&["typecheck"], "ChangingOpArg");

@@ -244,10 +244,10 @@ impl<'a> Lowerer<'a> {
             A::Tuple(items) => ExprKind::Tuple(self.lower_all(items, env)?),
             A::Times(items) => ExprKind::Times(self.lower_all(items, env)?),
             A::BoxAction(action, vars) => {
-                ExprKind::BoxAction(self.lower(action, env)?, self.lower(vars, env)?)
+                ExprKind::BoxAction(self.lower(action, env)?, self.subscript(vars, env)?)
             }
             A::AngleAction(action, vars) => {
-                ExprKind::AngleAction(self.lower(action, env)?, self.lower(vars, env)?)
+                ExprKind::AngleAction(self.lower(action, env)?, self.subscript(vars, env)?)
             }
             A::Fair(kind, vars, action) => {
                 let kind = if *kind == ast::Fairness::Weak {
@@ -255,7 +255,7 @@ impl<'a> Lowerer<'a> {
                 } else {
                     ir::Fairness::Strong
                 };
-                ExprKind::Fair(kind, self.lower(vars, env)?, self.lower(action, env)?)
+                ExprKind::Fair(kind, self.subscript(vars, env)?, self.lower(action, env)?)
             }
             A::Label(_, body) => return self.lower(body, env),
         };
@@ -904,10 +904,24 @@ impl<'a> Lowerer<'a> {
         Ok(self.apply(Op::And, equalities, env, span))
     }
 
-    /// The same expression with every state variable primed.
-    fn prime(&mut self, mut expr: ir::Expr, env: &Env<'a>, span: Span) -> Result<ir::Expr> {
-        if let Some(def) = self.call_reading_state(&expr) {
-            return Err(self.unsupported(
+    /// The `v` of `[A]_v`, `<<A>>_v` or `WF_v(A)`, which every stage primes (`v' = v`) after
+    /// lowering, by priming the variables it mentions: like `prime`, it cannot prime the body
+    /// of a recursive definition that reads state itself, which would be read in the wrong
+    /// state.
+    fn subscript(&mut self, vars: &'a ast::Expr, env: &Env<'a>) -> Result<ir::Expr> {
+        let lowered = self.lower(vars, env)?;
+        self.refuse_priming_state_reading_calls(&lowered, env, vars.span)?;
+        Ok(lowered)
+    }
+
+    fn refuse_priming_state_reading_calls(
+        &self,
+        expr: &ir::Expr,
+        env: &Env<'a>,
+        span: Span,
+    ) -> Result<()> {
+        match self.call_reading_state(expr) {
+            Some(def) => Err(self.unsupported(
                 &format!(
                     "priming a call of the recursive definition `{}`, which reads state \
                      variables itself,",
@@ -915,8 +929,14 @@ impl<'a> Lowerer<'a> {
                 ),
                 env,
                 span,
-            ));
+            )),
+            None => Ok(()),
         }
+    }
+
+    /// The same expression with every state variable primed.
+    fn prime(&mut self, mut expr: ir::Expr, env: &Env<'a>, span: Span) -> Result<ir::Expr> {
+        self.refuse_priming_state_reading_calls(&expr, env, span)?;
         let mut double = false;
         prime_in_place(&mut expr, &mut double);
         if double {
