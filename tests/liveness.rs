@@ -402,6 +402,8 @@ fn the_graph_search_agrees_with_the_lasso_search_on_every_fixture() {
         ("OneShot", "OneShot_conjuncts"),
         ("Cyclic", "Cyclic_wf"),
         ("Cyclic", "Cyclic_sf"),
+        ("Boxed", "Boxed_nofair"),
+        ("Boxed", "Boxed_wf"),
     ];
     for (module, model) in models {
         let (_, bounded) = lasso_search(module, model);
@@ -442,6 +444,19 @@ fn the_graph_search_finds_the_starvation_under_weak_fairness() {
         action_names(&front, &trace),
         ["Request", "Request", "Enter"]
     );
+}
+
+#[test]
+fn a_next_state_relation_of_boxed_actions_is_decided_on_the_graph() {
+    // `[Tick]_now /\ [Flip]_hr`: each box steps or keeps its variable. Without fairness the
+    // clock may stop at 0; under `WF_now(Tick)`, whose `ENABLED` leaves hr' free, it reaches 3.
+    let (_, answer) = graph_search("Boxed", "Boxed_nofair");
+    assert_eq!(
+        summary_of_graph_search(&answer),
+        "EventuallyLate fails on a lasso of 1 states back to Some(0)"
+    );
+    let (_, answer) = graph_search("Boxed", "Boxed_wf");
+    assert_eq!(answer, Answer::Holds { states: 8 });
 }
 
 #[test]

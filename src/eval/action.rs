@@ -3,7 +3,8 @@
 //! An action is read as a conjunction, left to right:
 //! * `x' = e` with `x'` not yet assigned assigns it (so does `<<x', y'>> = e`, per component);
 //! * `x' \in S` with `x'` not yet assigned branches over the elements of `S`;
-//! * `A \/ B` and `\E v \in S : A` branch, when they assign something;
+//! * `A \/ B`, `[A]_v` (`A \/ v' = v`) and `\E v \in S : A` branch, when they assign
+//!   something;
 //! * `IF c THEN A ELSE B` and `CASE` evaluate their conditions and continue with one branch;
 //! * anything else is a guard, evaluated at once: a primed variable it mentions must already
 //!   be assigned (the error says "x' is not assigned").
@@ -12,6 +13,7 @@
 
 use super::eval::{eval, eval_bool, eval_set, for_each_binding, is_member, shown, with_slots};
 use super::{Ctx, Env, EvalError, Slots};
+use crate::ir::rewrite::primed;
 use crate::ir::{Expr, ExprKind, Op, Quantifier, Spec};
 use crate::value::Value;
 use std::rc::Rc;
@@ -149,15 +151,21 @@ impl<'a, 'c> Walker<'a, 'c> {
             }
             ExprKind::Apply(Op::Eq, args) if args.len() == 2 && self.assigns(&args[0], slots) => {
                 let value = eval(&args[1], &self.ctx(slots, env))?;
-                let mut assigned = Vec::new();
-                let result = match self.match_value(&args[0], value, slots, env, &mut assigned) {
-                    Ok(true) => self.walk(rest, slots, emit),
-                    other => other.map(|_| true),
-                };
-                for index in assigned {
-                    slots[index] = None;
+                self.assign(&args[0], value, rest, slots, env, emit)
+            }
+            // `[A]_v` inside an action (`[NowNext]_now /\ [HCnxt]_hr`): `A`, or `v' = v`.
+            // Only for `v` a tuple of variables: priming anything else in the IR could miss
+            // the state a recursive definition reads, so that is left to the guard.
+            ExprKind::BoxAction(action, vars)
+                if self.mode == Mode::Next
+                    && is_variable_tuple(vars)
+                    && self.assigns(expr, slots) =>
+            {
+                if !self.walk(&rest.push(action, env.clone()), slots, emit)? {
+                    return Ok(false);
                 }
-                result
+                let value = eval(vars, &self.ctx(slots, env))?;
+                self.assign(&primed(vars), value, rest, slots, env, emit)
             }
             ExprKind::Apply(Op::In, args) if args.len() == 2 => {
                 match self.unassigned_target(&args[0], slots) {
@@ -183,6 +191,28 @@ impl<'a, 'c> Walker<'a, 'c> {
         } else {
             Ok(true)
         }
+    }
+
+    /// `lhs = value`, `lhs` containing variables to assign: assigns them and continues with
+    /// `rest` if the rest of `lhs` matches, then unassigns them.
+    fn assign(
+        &self,
+        lhs: &Expr,
+        value: Value,
+        rest: &Todo,
+        slots: &mut Assignment,
+        env: &Env,
+        emit: &mut Emit,
+    ) -> Result<bool, EvalError> {
+        let mut assigned = Vec::new();
+        let result = match self.match_value(lhs, value, slots, env, &mut assigned) {
+            Ok(true) => self.walk(rest, slots, emit),
+            other => other.map(|_| true),
+        };
+        for index in assigned {
+            slots[index] = None;
+        }
+        result
     }
 
     /// `x' \in S`: one branch per element of `S`.
@@ -259,6 +289,15 @@ impl<'a, 'c> Walker<'a, 'c> {
                 case.loc,
             )
         })
+    }
+}
+
+/// Whether `expr` is a variable or a tuple of such (as `vars` in `[A]_vars` usually is).
+fn is_variable_tuple(expr: &Expr) -> bool {
+    match &*expr.kind {
+        ExprKind::Var(_) => true,
+        ExprKind::Tuple(items) => items.iter().all(is_variable_tuple),
+        _ => false,
     }
 }
 

@@ -621,6 +621,50 @@ fn enabled_enumerates_successors() {
     );
 }
 
+/// The variables `x` and `y`, for the `ENABLED` tests.
+fn two_variables() -> Vec<Variable> {
+    ["x", "y"]
+        .iter()
+        .map(|n| Variable {
+            name: n.to_string(),
+            loc: nowhere(),
+        })
+        .collect()
+}
+
+#[test]
+fn enabled_lets_a_primed_variable_the_action_leaves_free_take_any_value() {
+    // ENABLED (x' = x + 1): some next state has x' = x + 1, whatever its y' is.
+    let mut ir = Ir::new();
+    let (x, one) = (ir.var(0), ir.int(1));
+    let sum = ir.op2(x, Op::Add, one);
+    let step = ir.assign(0, sum);
+    let enabled = ir.e(ExprKind::Enabled(step));
+    let vars = two_variables();
+    assert_eq!(
+        eval(&enabled, &Ctx::from_parts(&vars, &[], &[int(0), int(0)])),
+        Ok(Value::Bool(true))
+    );
+}
+
+#[test]
+fn enabled_rejects_a_conjunct_that_reads_a_primed_variable_left_free() {
+    // ENABLED (x' = x + 1 /\ y' > 0): y' is read before anything assigns it, so which values
+    // it may take is not enumerated; the answer is an error, never a guess.
+    let mut ir = Ir::new();
+    let (x, one) = (ir.var(0), ir.int(1));
+    let sum = ir.op2(x, Op::Add, one);
+    let step = ir.assign(0, sum);
+    let (y_next, zero) = (ir.primed(1), ir.int(0));
+    let positive = ir.op2(y_next, Op::Gt, zero);
+    let act = ir.and(vec![step, positive]);
+    let enabled = ir.e(ExprKind::Enabled(act));
+    let vars = two_variables();
+    let error = eval(&enabled, &Ctx::from_parts(&vars, &[], &[int(0), int(0)]))
+        .expect_err("y' is read unassigned");
+    assert_eq!(error.message, "y' is not assigned");
+}
+
 #[test]
 fn errors_become_unsupported_diagnostics() {
     let error = EvalError::new("boom", nowhere());
