@@ -158,16 +158,13 @@ fn bmc(spec: &Spec, types: &Types, general: Option<&Frontend>, request: &CheckRe
 }
 
 fn into_answered(explored: portfolio::Explored) -> Answer<Answered> {
-    let answered = |outcome| Answered {
+    let figures = Figures::Explicit {
+        states: explored.states,
+        elapsed: explored.elapsed,
+    };
+    explored.answer.map(|outcome| Answered {
         outcome,
         by: Entrant::Explicit,
-        figures: Figures::Explicit {
-            states: explored.states,
-            elapsed: explored.elapsed,
-        },
-    };
-    match explored.answer {
-        Answer::Definitive(outcome) => Answer::Definitive(answered(outcome)),
-        Answer::Inconclusive(outcome) => Answer::Inconclusive(answered(outcome)),
-    }
+        figures,
+    })
 }

@@ -52,6 +52,14 @@ impl<T> Answer<T> {
             Answer::Definitive(answer) | Answer::Inconclusive(answer) => answer,
         }
     }
+
+    /// The same kind of answer, with `f` applied to what it carries.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Answer<U> {
+        match self {
+            Answer::Definitive(answer) => Answer::Definitive(f(answer)),
+            Answer::Inconclusive(answer) => Answer::Inconclusive(f(answer)),
+        }
+    }
 }
 
 /// The flag a race raises to tell an engine that its answer is no longer wanted.
